@@ -1,0 +1,394 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A local emulator of the Hyperstack Infrahub API, for the demo, tests and benchmarks.
+
+It serves the billing endpoints the collection reads, under /v1, the way the real
+API does: the key in the ``api_key`` header, the documented bodies and error model
+(ErrorResponseModel), and optionally the documented rate limit (500 requests per
+minute per IP, then HTTP 429 for the rest of the minute).
+
+It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
+
+- ``GET|POST /_emulator/state``: read or merge ``credit``, ``threshold``,
+  ``can_create_instance`` (true, false, null for computed, or "omit"),
+  ``last_day_cost`` (a dict), ``api_key``, ``rate_limit`` (requests per window,
+  null for none) and ``rate_window`` (seconds).
+- ``POST /_emulator/faults``: queue faults, each served instead of the next API
+  request: ``{"status": 503, "body": ..., "headers": {...}, "times": 1}``, or an
+  ``action``: ``hang``, ``reset``, ``close``, ``echo_key``, ``oversized`` (``size``,
+  ``declare_length``), ``truncated``, ``drip`` (``delay`` per byte). ``times: -1``
+  repeats a fault for ever.
+- ``GET /_emulator/requests``: what the API endpoints received, newest last,
+  without the key itself (``api_key_sent`` and ``api_key_valid`` say what came).
+- ``POST /_emulator/reset``: back to the start-up state.
+
+Run ``python3 emulator/hyperstack_emulator.py --help`` for the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+API_PREFIX = "/v1"
+CONTROL_PREFIX = "/_emulator"
+
+DEFAULT_STATE = {
+    "api_key": "emulator-key",
+    "credit": 1500.0,
+    "threshold": 0.0,
+    "can_create_instance": None,
+    "last_day_cost": {"instances_cost": 52.8, "volumes_cost": 3.6, "clusters_cost": 0.0, "total_cost": 56.4},
+    "rate_limit": None,
+    "rate_window": 60.0,
+}
+
+
+def _error_body(message, reason):
+    return {"status": False, "message": message, "error_reason": reason}
+
+
+class EmulatorState:
+    """Everything the emulator serves, guarded by one lock (requests come on many threads)."""
+
+    def __init__(self, **overrides):
+        self.lock = threading.Lock()
+        self.initial = dict(copy.deepcopy(DEFAULT_STATE), **overrides)
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.state = copy.deepcopy(self.initial)
+            self.faults = []
+            self.requests = []
+            self.windows = {}
+
+    def update(self, changes):
+        with self.lock:
+            unknown = set(changes) - set(DEFAULT_STATE)
+            if unknown:
+                raise ValueError("unknown state keys: %s" % ", ".join(sorted(unknown)))
+            self.state.update(changes)
+            return copy.deepcopy(self.state)
+
+    def snapshot(self):
+        with self.lock:
+            return copy.deepcopy(self.state)
+
+    def add_faults(self, faults):
+        with self.lock:
+            for fault in faults:
+                if not isinstance(fault, dict):
+                    raise ValueError("each fault is a JSON object")
+                self.faults.append(dict(fault))
+
+    def next_fault(self):
+        with self.lock:
+            if not self.faults:
+                return None
+            fault = self.faults[0]
+            times = fault.get("times", 1)
+            if times != -1:
+                if times <= 1:
+                    self.faults.pop(0)
+                else:
+                    fault["times"] = times - 1
+            return dict(fault)
+
+    def record(self, entry):
+        with self.lock:
+            self.requests.append(entry)
+
+    def rate_limited(self, client):
+        """True when client is over the limit: past it, every call waits out the window."""
+        with self.lock:
+            limit, window = self.state["rate_limit"], float(self.state["rate_window"])
+            if not limit:
+                return False
+            now = time.monotonic()
+            start, count, blocked_until = self.windows.get(client, (now, 0, 0.0))
+            if now < blocked_until:
+                return True
+            if now - start >= window:
+                start, count = now, 0
+            count += 1
+            if count > limit:
+                self.windows[client] = (now, 0, now + window)
+                return True
+            self.windows[client] = (start, count, 0.0)
+            return False
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "HyperstackEmulator/1.0"
+    protocol_version = "HTTP/1.1"
+
+    @property
+    def emu(self):
+        return self.server.emulator_state
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        if self.server.verbose:
+            sys.stderr.write("emulator: %s\n" % (format % args))
+
+    # -- plumbing ---------------------------------------------------------
+
+    def _send_json(self, status, document, headers=None):
+        body = json.dumps(document).encode()
+        self._send(status, body, dict({"Content-Type": "application/json"}, **(headers or {})))
+
+    def _send(self, status, body, headers):
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, str(value))
+        if "Content-Length" not in headers:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def _read_json(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return json.loads(self.rfile.read(length) or b"null")
+
+    # -- routing ------------------------------------------------------------
+
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._route("GET")
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        self._route("POST")
+
+    def _route(self, method):
+        path = self.path.split("?", 1)[0]
+        if path.startswith(CONTROL_PREFIX + "/"):
+            self._control(method, path[len(CONTROL_PREFIX) :])
+        elif path.startswith(API_PREFIX + "/"):
+            self._api(method, path[len(API_PREFIX) :])
+        else:
+            self._send_json(404, _error_body("Not Found", "the API lives under %s" % API_PREFIX))
+
+    def _control(self, method, path):
+        try:
+            if path == "/state" and method == "GET":
+                self._send_json(200, self.emu.snapshot())
+            elif path == "/state" and method == "POST":
+                self._send_json(200, self.emu.update(self._read_json() or {}))
+            elif path == "/faults" and method == "POST":
+                faults = self._read_json()
+                self.emu.add_faults(faults if isinstance(faults, list) else [faults])
+                self._send_json(200, {"queued": len(self.emu.faults)})
+            elif path == "/requests" and method == "GET":
+                with self.emu.lock:
+                    log = list(self.emu.requests)
+                self._send_json(200, {"count": len(log), "requests": log})
+            elif path == "/reset" and method == "POST":
+                self.emu.reset()
+                self._send_json(200, self.emu.snapshot())
+            else:
+                self._send_json(404, {"error": "no control endpoint %s %s" % (method, path)})
+        except (ValueError, TypeError) as exc:
+            self._send_json(400, {"error": str(exc)})
+
+    def _api(self, method, path):
+        sent_key = self.headers.get("api_key")
+        state = self.emu.snapshot()
+        self.emu.record(
+            {
+                "method": method,
+                "path": path,
+                "time": time.time(),
+                "api_key_sent": sent_key is not None,
+                "api_key_valid": sent_key == state["api_key"],
+                "user_agent": self.headers.get("User-Agent"),
+                "accept": self.headers.get("Accept"),
+            }
+        )
+        if self.emu.rate_limited(self.client_address[0]):
+            self._send_json(429, _error_body("Too Many Requests", "rate limit exceeded"))
+            return
+        fault = self.emu.next_fault()
+        if fault is not None:
+            self._fault(fault, sent_key)
+            return
+        if sent_key is None or sent_key != state["api_key"]:
+            self._send_json(401, _error_body("No valid API key provided", "Unauthorized"))
+            return
+        route = ROUTES.get((method, path))
+        if route is None:
+            self._send_json(404, _error_body("Not Found", "no such endpoint: %s %s" % (method, path)))
+            return
+        self._send_json(200, route(state))
+
+    # -- faults -------------------------------------------------------------
+
+    def _fault(self, fault, sent_key):
+        time.sleep(float(fault.get("delay_before", 0)))
+        action = fault.get("action")
+        if action == "hang":
+            # Accept and never answer: the client's timeout must end it.
+            time.sleep(float(fault.get("seconds", 3600)))
+            self.close_connection = True
+        elif action in ("reset", "close"):
+            if action == "reset":
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+        elif action == "echo_key":
+            # A careless server that repeats the credential it was sent.
+            echoed = sent_key or ""
+            self._send_json(
+                int(fault.get("status", 401)),
+                _error_body("Invalid API key %s" % echoed, "key %s is not valid" % echoed),
+                {"X-Echo-Api-Key": echoed},
+            )
+        elif action == "oversized":
+            self._oversized(int(fault.get("size", 5 * 1024 * 1024)), fault.get("declare_length", True))
+        elif action == "truncated":
+            body = b'{"status": true, "message": "Success", "data": {"credit": 12'
+            self._send(200, body, {"Content-Type": "application/json", "Content-Length": str(len(body) + 40)})
+            self.close_connection = True
+        elif action == "drip":
+            body = json.dumps({"status": True, "message": "Success", "data": {"credit": 1.0, "threshold": 0.0}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(float(fault.get("delay", 0.5)))
+        else:
+            status = int(fault.get("status", 500))
+            headers = dict(fault.get("headers") or {})
+            body = fault.get("body", _error_body("Internal Server Error", "injected fault") if status >= 400 else {})
+            if isinstance(body, str):
+                headers.setdefault("Content-Type", "text/html")
+                self._send(status, body.encode(), headers)
+            else:
+                self._send_json(status, body, headers)
+
+    def _oversized(self, size, declare_length):
+        head = b'{"status": true, "message": "Success", "data": {"credit": 1.0, "threshold": 0.0}, "padding": "'
+        tail = b'"}'
+        pad = max(0, size - len(head) - len(tail))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        if declare_length:
+            self.send_header("Content-Length", str(len(head) + pad + len(tail)))
+        else:
+            self.close_connection = True
+        self.end_headers()
+        try:
+            self.wfile.write(head)
+            chunk = b"x" * 65536
+            while pad > 0:
+                self.wfile.write(chunk[: min(pad, len(chunk))])
+                pad -= len(chunk)
+            self.wfile.write(tail)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up reading, as it should
+
+
+def _credit(state):
+    data = {"credit": state["credit"], "threshold": state["threshold"]}
+    can_create = state["can_create_instance"]
+    if can_create != "omit":
+        data["can_create_instance"] = bool(state["credit"] > state["threshold"]) if can_create is None else can_create
+    return {"status": True, "message": "Success", "data": data}
+
+
+def _last_day_cost(state):
+    return {"status": True, "message": "Success", "data": state["last_day_cost"]}
+
+
+ROUTES = {
+    ("GET", "/billing/user-credit/credit"): _credit,
+    ("GET", "/billing/billing/last-day-cost"): _last_day_cost,
+}
+
+
+class Emulator:
+    """The emulator on a loopback port in a background thread: ``with Emulator() as emu:``."""
+
+    def __init__(self, host="127.0.0.1", port=0, verbose=False, **state):
+        self.state = EmulatorState(**state)
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.server.daemon_threads = True
+        self.server.emulator_state = self.state
+        self.server.verbose = verbose
+        self.thread = None
+
+    @property
+    def base_url(self):
+        host, port = self.server.server_address[:2]
+        return "http://%s:%d" % (host, port)
+
+    @property
+    def api_url(self):
+        return self.base_url + API_PREFIX
+
+    def start(self):
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Local emulator of the Hyperstack Infrahub API (billing endpoints).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: 0, any free port)")
+    parser.add_argument("--api-key", default=os.environ.get("HYPERSTACK_EMULATOR_KEY", DEFAULT_STATE["api_key"]), help="the key it accepts")
+    parser.add_argument("--credit", type=float, default=DEFAULT_STATE["credit"])
+    parser.add_argument("--threshold", type=float, default=DEFAULT_STATE["threshold"])
+    parser.add_argument("--rate-limit", type=int, default=None, help="requests per window per IP, then 429 for a window (real API: 500)")
+    parser.add_argument("--rate-window", type=float, default=60.0, help="seconds (default: 60)")
+    parser.add_argument("--url-file", help="write the API URL (with /v1) to this file once listening")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    args = parser.parse_args(argv)
+    emulator = Emulator(
+        args.host,
+        args.port,
+        verbose=args.verbose,
+        api_key=args.api_key,
+        credit=args.credit,
+        threshold=args.threshold,
+        rate_limit=args.rate_limit,
+        rate_window=args.rate_window,
+    )
+    if args.url_file:
+        with open(args.url_file + ".tmp", "w") as handle:
+            handle.write(emulator.api_url + "\n")
+        os.replace(args.url_file + ".tmp", args.url_file)
+    print("Hyperstack API emulator listening on %s" % emulator.api_url, flush=True)
+    try:
+        emulator.server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

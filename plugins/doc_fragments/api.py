@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The options of plugins/module_utils/_client.py API_OPTIONS, for modules.
+    DOCUMENTATION = r"""
+options:
+  api_key:
+    description:
+      - The Hyperstack API key, sent in the C(api_key) header.
+      - Create one in the Hyperstack console under API Keys.
+      - If not set, the value of the E(HYPERSTACK_API_KEY) environment variable is used.
+      - Never shown in output, even when the server echoes it back.
+    type: str
+    required: true
+  api_url:
+    description:
+      - Base URL of the Hyperstack Infrahub API, ending in C(/v1).
+      - If not set, the value of E(HYPERSTACK_API_URL) is used, then E(HYPERSTACK_API_ADDRESS).
+      - Must be C(https://); plain C(http://) is accepted only for a loopback host (such as the
+        project's API emulator), so the key never crosses a network in clear text.
+    type: str
+    default: https://infrahub-api.nexgencloud.com/v1
+  api_timeout:
+    description:
+      - Seconds one request may take, from connecting to the last byte of the body.
+      - If not set, the value of E(HYPERSTACK_API_TIMEOUT) is used.
+    type: float
+    default: 30
+  api_retries:
+    description:
+      - How many times a failed request is retried after the first attempt; V(3) means at most 4 requests.
+      - Retried are HTTP 429, 500, 502, 503 and 504, connection errors and timeouts. Other errors are not.
+      - Waits grow exponentially from 0.5 seconds with jitter, and honour a C(Retry-After) header.
+      - If not set, the value of E(HYPERSTACK_API_RETRIES) is used.
+    type: int
+    default: 3
+  api_retry_max_delay:
+    description:
+      - The longest wait, in seconds, before any one retry, including one asked for by C(Retry-After).
+      - If not set, the value of E(HYPERSTACK_API_RETRY_MAX_DELAY) is used.
+    type: float
+    default: 10
+  validate_certs:
+    description:
+      - Whether to verify the API's TLS certificate. Turn off only for testing.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM bundle of the certificate authorities to trust instead of the system's,
+        for an API behind a proxy with a private CA.
+    type: path
+notes:
+  - Responses are validated against a JSON schema before any value is returned, and a body larger
+    than 1 MiB is refused. Redirects are not followed, so the key is never sent to another host.
+requirements:
+  - requests
+  - jsonschema
+"""

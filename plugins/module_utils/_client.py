@@ -1,0 +1,364 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+The one HTTP client that every module and plugin of the collection uses. It owns
+the API options, authentication, retries, TLS, the response size cap, JSON schema
+validation and the wording of every error, so that modules stay declarations.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import json
+import math
+import random
+import time
+import traceback
+from urllib.parse import quote, urlsplit
+
+try:
+    import requests
+
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised through missing_required_lib
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+try:
+    import jsonschema
+
+    JSONSCHEMA_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover
+    jsonschema = None
+    JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "nexgencloud.hyperstack/%s (Ansible collection)" % COLLECTION_VERSION
+
+DEFAULT_API_URL = "https://infrahub-api.nexgencloud.com/v1"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+DEFAULT_RETRY_MAX_DELAY = 10.0
+# The first backoff wait; each retry doubles it, up to api_retry_max_delay.
+BACKOFF_BASE = 0.5
+# Billing responses are a few hundred bytes; anything near this is not the API.
+MAX_BODY_BYTES = 1024 * 1024
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+REDACTED = "********"
+
+# name: (type, default, environment variables in order of precedence).
+# The modules' argument spec, the lookup plugin and the doc fragment all follow it.
+API_OPTIONS = {
+    "api_key": ("str", None, ("HYPERSTACK_API_KEY",)),
+    "api_url": ("str", DEFAULT_API_URL, ("HYPERSTACK_API_URL", "HYPERSTACK_API_ADDRESS")),
+    "api_timeout": ("float", DEFAULT_TIMEOUT, ("HYPERSTACK_API_TIMEOUT",)),
+    "api_retries": ("int", DEFAULT_RETRIES, ("HYPERSTACK_API_RETRIES",)),
+    "api_retry_max_delay": ("float", DEFAULT_RETRY_MAX_DELAY, ("HYPERSTACK_API_RETRY_MAX_DELAY",)),
+    "validate_certs": ("bool", True, ()),
+    "ca_path": ("path", None, ()),
+}
+
+
+class HyperstackError(Exception):
+    """A failure already worded for the user: one line, no secret in it."""
+
+    def __init__(self, msg, status_code=None):
+        super().__init__(msg)
+        self.msg = msg
+        self.status_code = status_code
+
+    def result(self):
+        """The keyword arguments for fail_json."""
+        result = {"msg": self.msg}
+        if self.status_code is not None:
+            result["status_code"] = self.status_code
+        return result
+
+
+def missing_libraries():
+    """Names of the required Python libraries that cannot be imported."""
+    return [name for name, lib in (("requests", requests), ("jsonschema", jsonschema)) if lib is None]
+
+
+def _is_loopback(host):
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _shorten(text, limit=200):
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _json_path(path):
+    return "$" + "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in path)
+
+
+def _finite_number(checker, value):
+    # JSON Schema's "number" admits NaN and Infinity from Python's json module,
+    # and integers too large for a float; neither is a balance a playbook can use.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+class HyperstackClient:
+    """Talks to the Hyperstack Infrahub API; raises HyperstackError on any failure."""
+
+    def __init__(
+        self,
+        api_key,
+        api_url=DEFAULT_API_URL,
+        api_timeout=DEFAULT_TIMEOUT,
+        api_retries=DEFAULT_RETRIES,
+        api_retry_max_delay=DEFAULT_RETRY_MAX_DELAY,
+        validate_certs=True,
+        ca_path=None,
+        sleep=time.sleep,
+    ):
+        missing = missing_libraries()
+        if missing:
+            raise HyperstackError("the Python libraries %s are required on the host that runs this" % " and ".join(missing))
+        self._secrets = self._secret_forms(api_key)
+        self.api_url = self._check_options(api_key, api_url, api_timeout, api_retries, api_retry_max_delay, ca_path)
+        self.timeout = float(api_timeout)
+        self.retries = int(api_retries)
+        self.retry_max_delay = float(api_retry_max_delay)
+        self._sleep = sleep
+        self._session = requests.Session()
+        self._session.headers.update({"api_key": api_key.strip(), "Accept": "application/json", "User-Agent": USER_AGENT})
+        self._session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+
+    @classmethod
+    def from_params(cls, params):
+        """Build a client from a mapping holding the API_OPTIONS (module params, lookup options)."""
+        return cls(**{name: params.get(name, spec[1]) for name, spec in API_OPTIONS.items()})
+
+    @staticmethod
+    def _secret_forms(api_key):
+        # Servers echo a key raw, JSON-escaped or URL-quoted; redact every form.
+        if not isinstance(api_key, str) or not api_key.strip():
+            return []
+        key = api_key.strip()
+        forms = {key, api_key, json.dumps(key)[1:-1], quote(key, safe="")}
+        return sorted((f for f in forms if f), key=len, reverse=True)
+
+    def redact(self, text):
+        text = str(text)
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def _error(self, msg, status_code=None):
+        return HyperstackError(self.redact(msg), status_code)
+
+    def _check_options(self, api_key, api_url, api_timeout, api_retries, api_retry_max_delay, ca_path):
+        # Refused before any request, so a typo never turns into a network call.
+        if not isinstance(api_key, str) or not api_key.strip():
+            raise HyperstackError(
+                "api_key is missing or empty: set the api_key option or the HYPERSTACK_API_KEY environment variable"
+            )
+        if any(c.isspace() for c in api_key.strip()) or not api_key.strip().isprintable():
+            raise HyperstackError("api_key contains spaces or control characters: check that the whole key was copied")
+        url = (api_url or "").strip().rstrip("/")
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError as exc:
+            raise HyperstackError("api_url %r is not a valid URL: %s" % (_shorten(url, 100), exc))
+        if parts.scheme not in ("http", "https") or not host:
+            raise HyperstackError("api_url %r must be an http:// or https:// URL with a host name" % _shorten(url, 100))
+        if parts.scheme == "http" and not _is_loopback(host):
+            raise HyperstackError(
+                "api_url %r uses plain http to a host that is not loopback: the API key would cross the network"
+                " in clear text; use https" % _shorten(url, 100)
+            )
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise HyperstackError("api_url must not carry a query, fragment or credentials")
+        for name, value, minimum in (
+            ("api_timeout", api_timeout, 0.0),
+            ("api_retries", api_retries, 0),
+            ("api_retry_max_delay", api_retry_max_delay, 0.0),
+        ):
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise HyperstackError("%s must be a number, got %r" % (name, _shorten(value, 50)))
+            if not math.isfinite(number) or number < minimum or (name == "api_timeout" and number == 0):
+                raise HyperstackError("%s must be %s, got %r" % (name, "greater than 0" if name == "api_timeout" else "0 or more", value))
+        if ca_path is not None and not isinstance(ca_path, str):
+            raise HyperstackError("ca_path must be a path to a PEM file")
+        return url
+
+    def get(self, path, schema, what):
+        """GET api_url + path, validate the JSON body against schema and return it."""
+        url = self.api_url + path
+        attempts = self.retries + 1
+        for attempt in range(1, attempts + 1):
+            status, retry_after = None, None
+            try:
+                status, reason, headers, body = self._request(url)
+            except requests.exceptions.SSLError as exc:
+                raise self._error("%s: TLS verification failed for %s (%s); trust a private CA with ca_path" % (what, url, self._exc_reason(exc)))
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
+            else:
+                if status not in RETRY_STATUSES:
+                    break
+                failure = self._http_failure(what, url, status, reason, headers, body)
+                retry_after = headers.get("Retry-After")
+            if attempt == attempts:
+                raise self._error(failure + (" (gave up after %d attempts)" % attempts if attempts > 1 else ""), status)
+            self._sleep(self._delay(attempt, retry_after))
+        if 300 <= status < 400:
+            raise self._error(
+                "%s: the API answered HTTP %d with a redirect to %s, which is not followed so the API key stays"
+                " with %s; set api_url to the final address" % (what, status, _shorten(headers.get("Location", "?"), 100), self.api_url),
+                status,
+            )
+        if status >= 400:
+            raise self._error(self._http_failure(what, url, status, reason, headers, body), status)
+        return self._decode(what, url, status, headers, body, schema)
+
+    def _request(self, url):
+        response = self._session.get(url, timeout=self.timeout, allow_redirects=False, stream=True)
+        try:
+            # The whole answer must arrive within the timeout, not just each read.
+            deadline = time.monotonic() + self.timeout
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                raise self._error("the response body of %s bytes from %s is larger than the %d byte cap" % (declared, url, MAX_BODY_BYTES))
+            chunks, size = [], 0
+            for chunk in response.iter_content(chunk_size=16384):
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise self._error("the response body from %s is larger than the %d byte cap" % (url, MAX_BODY_BYTES))
+                if time.monotonic() > deadline:
+                    raise requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
+                chunks.append(chunk)
+            return response.status_code, response.reason or "", response.headers, b"".join(chunks)
+        finally:
+            response.close()
+
+    @staticmethod
+    def _exc_reason(exc):
+        # requests nests urllib3 errors; the innermost reason is the readable one.
+        reason = exc
+        while getattr(reason, "reason", None) is not None and isinstance(reason.reason, BaseException):
+            reason = reason.reason
+        while reason.args and isinstance(reason.args[0], BaseException):
+            reason = reason.args[0]
+        text = str(reason) or type(reason).__name__
+        return _shorten("%s: %s" % (type(exc).__name__, text), 300)
+
+    def _delay(self, attempt, retry_after):
+        """Seconds to wait before the next attempt, never above api_retry_max_delay."""
+        if retry_after is not None:
+            seconds = self._parse_retry_after(retry_after)
+            if seconds is not None:
+                return min(seconds, self.retry_max_delay)
+        # Exponential backoff with "equal jitter": half fixed, half random, so that
+        # many hosts retrying at once spread out yet each still waits.
+        ceiling = min(self.retry_max_delay, BACKOFF_BASE * (2 ** (attempt - 1)))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    @staticmethod
+    def _parse_retry_after(value):
+        value = value.strip()
+        if value.isdigit():
+            return float(value)
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when is None or when.tzinfo is None:
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+    def _http_failure(self, what, url, status, reason, headers, body):
+        text = "%s: HTTP %d %s from %s" % (what, status, reason, url)
+        api_message, error_reason = self._api_message(body)
+        if api_message:
+            text += ": %s" % api_message
+        if error_reason and error_reason != api_message:
+            text += " (error_reason: %s)" % error_reason
+        if not api_message and body:
+            text += " (the body is %s, not the API's JSON error)" % _shorten(headers.get("Content-Type", "of unknown type"), 60)
+        hint = {
+            401: "check api_key or HYPERSTACK_API_KEY",
+            403: "the key is valid but not allowed this call",
+            404: "check api_url, which should end in /v1",
+            429: "rate limited (500 requests per minute per IP); wait a minute or raise api_retries",
+        }.get(status)
+        if hint is None and status >= 500:
+            hint = "the API had a server error; try again later"
+        return text + ("; " + hint if hint else "")
+
+    @staticmethod
+    def _api_message(body):
+        try:
+            document = json.loads(body)
+        except (ValueError, RecursionError):
+            return None, None
+        if not isinstance(document, dict):
+            return None, None
+        message, error_reason = document.get("message"), document.get("error_reason")
+        return (
+            _shorten(message) if isinstance(message, str) and message.strip() else None,
+            _shorten(error_reason) if isinstance(error_reason, str) and error_reason.strip() else None,
+        )
+
+    def _decode(self, what, url, status, headers, body, schema):
+        try:
+            document = json.loads(body)
+        except RecursionError:
+            raise self._error("%s: the response from %s is nested too deeply to be the API's JSON" % (what, url), status)
+        except ValueError as exc:
+            kind = _shorten(headers.get("Content-Type", "unknown type"), 60)
+            raise self._error("%s: the response from %s is not valid JSON (%s, %d bytes): %s" % (what, url, kind, len(body), _shorten(exc, 120)), status)
+        if isinstance(document, dict) and document.get("status") is False:
+            api_message, error_reason = self._api_message(body)
+            raise self._error(
+                "%s: the API answered HTTP %d with status false: %s%s"
+                % (what, status, api_message or "no message", " (error_reason: %s)" % error_reason if error_reason else ""),
+                status,
+            )
+        errors = sorted(_VALIDATOR_CLASS(schema).iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+        if errors:
+            first = errors[0]
+            more = " (and %d more problems)" % (len(errors) - 1) if len(errors) > 1 else ""
+            raise self._error(
+                "%s: the response from %s does not match the expected schema at %s: %s%s"
+                % (what, url, _json_path(first.absolute_path), self._describe(first), more),
+                status,
+            )
+        return document
+
+    @staticmethod
+    def _describe(error):
+        if error.validator == "type":
+            expected = error.validator_value
+            expected = " or ".join(expected) if isinstance(expected, list) else expected
+            if expected == "number":
+                expected = "a finite number"
+            return "expected %s, got %s" % (expected, _shorten(json.dumps(error.instance, default=str), 60))
+        return _shorten(error.message, 160)
+
+
+if jsonschema is not None:
+    _VALIDATOR_CLASS = jsonschema.validators.extend(
+        jsonschema.Draft7Validator,
+        type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine("number", _finite_number),
+    )

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The main job, from nothing: set up ansible-core and the collection, then run the
+# credit gate playbook (examples/credit_gate.yml) twice against the API emulator:
+# once with enough credit (it passes), once with too little (it stops the play).
+# With HYPERSTACK_API_KEY set, it runs the gate once against the real API instead.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+venv=$(ensure_venv 2.19 3.11 "$ROOT/requirements.txt")
+say "Building and installing the collection into .build/collections"
+rm -rf "$ROOT/.build/dist"
+"$venv/bin/ansible-galaxy" collection build "$ROOT" --output-path "$ROOT/.build/dist" --force >/dev/null
+"$venv/bin/ansible-galaxy" collection install "$ROOT"/.build/dist/nexgencloud-hyperstack-*.tar.gz \
+    -p "$ROOT/.build/collections" --force >/dev/null
+export ANSIBLE_COLLECTIONS_PATH="$ROOT/.build/collections" ANSIBLE_LOCALHOST_WARNING=false
+export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/credit_gate.yml" "$@"; }
+
+if [ -n "${HYPERSTACK_API_KEY:-}" ]; then
+    say "HYPERSTACK_API_KEY is set: running the gate against ${HYPERSTACK_API_URL:-${HYPERSTACK_API_ADDRESS:-the real Hyperstack API}}"
+    gate
+    exit $?
+fi
+
+emulator_url=$(start_emulator "$venv" "$ROOT/.build/emulator.url" --api-key demo-key --credit 1500 --threshold 0)
+trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
+export HYPERSTACK_API_KEY=demo-key HYPERSTACK_API_URL="$emulator_url"
+
+say "Run 1 of 2: the organization has \$1500.00 of credit; the gate asks for \$100 of headroom"
+gate
+
+say "Run 2 of 2: the credit drops to \$42.50; the same gate must stop the play"
+"$venv/bin/python" - "$emulator_url" <<'PY'
+import json, sys, urllib.request
+base = sys.argv[1].rsplit("/v1", 1)[0]
+request = urllib.request.Request(base + "/_emulator/state", data=json.dumps({"credit": 42.5}).encode(), method="POST")
+urllib.request.urlopen(request, timeout=5).read()
+PY
+if gate; then
+    echo "demo: the gate let a \$42.50 organization through; that is a bug" >&2
+    exit 1
+fi
+say "demo: the gate passed with enough credit and stopped the play with too little, as it should"

@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# Shared set-up for scripts/demo.sh and scripts/test.sh: a Python of the right
+# version, a virtualenv per ansible-core release, and the collection laid out where
+# ansible-test and ansible-playbook look for it. Everything lands under .venv/ and
+# .build/ in the checkout; nothing is installed system-wide.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+# find_python X.Y: a python of that version on PATH or under pyenv, or nothing.
+find_python() {
+    local want=$1 candidate
+    for candidate in "python$want" "$HOME"/.pyenv/versions/"$want".*/bin/python "python3"; do
+        candidate=$(command -v "$candidate" 2>/dev/null) || continue
+        if [ "$("$candidate" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" = "$want" ]; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# ensure_venv CORE PYTHON_VERSION [pip requirement files...]: prints the venv's path.
+# Reinstalls only when the requirement files change.
+ensure_venv() {
+    local core=$1 pyver=$2 python venv stamp want
+    shift 2
+    venv="$ROOT/.venv/ansible-$core"
+    want=$(cat "$@" 2>/dev/null; echo "ansible-core $core")
+    stamp="$venv/.requirements"
+    if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        python=$(find_python "$pyver") || {
+            echo "Python $pyver is needed for ansible-core $core and was not found (on PATH or under ~/.pyenv)." >&2
+            return 1
+        }
+        say "Creating $venv (Python $pyver, ansible-core $core)"
+        rm -rf "$venv"
+        "$python" -m venv "$venv" || {
+            echo "Could not create a virtualenv; on Debian/Ubuntu: apt-get install python3-venv" >&2
+            return 1
+        }
+        local args=()
+        local file
+        for file in "$@"; do args+=(-r "$file"); done
+        "$venv/bin/pip" install -q "ansible-core==$core.*" "${args[@]}" >&2
+        echo "$want" >"$stamp"
+    fi
+    echo "$venv"
+}
+
+# collection_tree: copy the checkout's files (as git sees them: tracked and
+# untracked, minus ignored) to .build/tree/ansible_collections/nexgencloud/hyperstack,
+# the path shape ansible-test insists on. Prints that path.
+collection_tree() {
+    local dest="$ROOT/.build/tree/ansible_collections/nexgencloud/hyperstack"
+    rm -rf "$ROOT/.build/tree"
+    mkdir -p "$dest"
+    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done | tar --null -T - -cf -) | tar -xf - -C "$dest"
+    echo "$dest"
+}
+
+# start_emulator VENV URL_FILE [emulator args...]: starts the API emulator in the background.
+start_emulator() {
+    local venv=$1 url_file=$2
+    shift 2
+    rm -f "$url_file"
+    "$venv/bin/python" "$ROOT/emulator/hyperstack_emulator.py" --url-file "$url_file" "$@" >/dev/null &
+    EMULATOR_PID=$!
+    local i
+    for i in $(seq 1 50); do
+        [ -s "$url_file" ] && { cat "$url_file"; return 0; }
+        sleep 0.1
+    done
+    echo "the emulator did not start" >&2
+    return 1
+}
