@@ -8,11 +8,11 @@ source "$(dirname "$0")/lib.sh"
 
 venv=$(ensure_venv 2.19 3.11 "$ROOT/requirements.txt")
 say "Building and installing the collection into .build/collections"
-rm -rf "$ROOT/.build/dist"
-"$venv/bin/ansible-galaxy" collection build "$ROOT" --output-path "$ROOT/.build/dist" --force >/dev/null
+rm -rf "$BUILD/dist"
+"$venv/bin/ansible-galaxy" collection build "$ROOT" --output-path "$BUILD/dist" --force >/dev/null
 "$venv/bin/ansible-galaxy" collection install "$ROOT"/.build/dist/nexgencloud-hyperstack-*.tar.gz \
-    -p "$ROOT/.build/collections" --force >/dev/null
-export ANSIBLE_COLLECTIONS_PATH="$ROOT/.build/collections" ANSIBLE_LOCALHOST_WARNING=false
+    -p "$BUILD/collections" --force >/dev/null
+export ANSIBLE_COLLECTIONS_PATH="$BUILD/collections" ANSIBLE_LOCALHOST_WARNING=false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/credit_gate.yml" "$@"; }
 
@@ -22,8 +22,9 @@ if [ -n "${HYPERSTACK_API_KEY:-}" ]; then
     exit $?
 fi
 
-emulator_url=$(start_emulator "$venv" "$ROOT/.build/emulator.url" --api-key demo-key --credit 1500 --threshold 0)
+start_emulator "$venv" "$BUILD/demo-emulator.log" --api-key demo-key --credit 1500 --threshold 0
 trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
+emulator_url=$EMULATOR_URL
 export HYPERSTACK_API_KEY=demo-key HYPERSTACK_API_URL="$emulator_url"
 
 say "Run 1 of 2: the organization has \$1500.00 of credit; the gate asks for \$100 of headroom"

@@ -5,6 +5,9 @@
 # .build/ in the checkout; nothing is installed system-wide.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Scratch space (collection tree, built tarballs, logs); HS_BUILD lets runs side by side
+# use their own.
+BUILD=${HS_BUILD:-$ROOT/.build}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -51,28 +54,36 @@ ensure_venv() {
 }
 
 # collection_tree: copy the checkout's files (as git sees them: tracked and
-# untracked, minus ignored) to .build/tree/ansible_collections/nexgencloud/hyperstack,
+# untracked, minus ignored) to $BUILD/tree/ansible_collections/nexgencloud/hyperstack,
 # the path shape ansible-test insists on. Prints that path.
 collection_tree() {
-    local dest="$ROOT/.build/tree/ansible_collections/nexgencloud/hyperstack"
-    rm -rf "$ROOT/.build/tree"
+    local dest="$BUILD/tree/ansible_collections/nexgencloud/hyperstack"
+    rm -rf "$BUILD/tree"
     mkdir -p "$dest"
     (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done | tar --null -T - -cf -) | tar -xf - -C "$dest"
     echo "$dest"
 }
 
-# start_emulator VENV URL_FILE [emulator args...]: starts the API emulator in the background.
+# start_emulator VENV LOG [emulator args...]: starts the API emulator in the background
+# and sets EMULATOR_PID and EMULATOR_URL (its API URL, ending in /v1). Not in a
+# subshell: the caller's trap must see the PID.
 start_emulator() {
-    local venv=$1 url_file=$2
+    local venv=$1 log=$2 url_file="$BUILD/emulator-$$.url" i
     shift 2
+    mkdir -p "$BUILD"
     rm -f "$url_file"
-    "$venv/bin/python" "$ROOT/emulator/hyperstack_emulator.py" --url-file "$url_file" "$@" >/dev/null &
+    "$venv/bin/python" "$ROOT/emulator/hyperstack_emulator.py" --url-file "$url_file" "$@" >"$log" 2>&1 &
     EMULATOR_PID=$!
-    local i
-    for i in $(seq 1 50); do
-        [ -s "$url_file" ] && { cat "$url_file"; return 0; }
+    for i in $(seq 1 100); do
+        if [ -s "$url_file" ]; then
+            EMULATOR_URL=$(cat "$url_file")
+            rm -f "$url_file"
+            return 0
+        fi
+        kill -0 "$EMULATOR_PID" 2>/dev/null || break
         sleep 0.1
     done
-    echo "the emulator did not start" >&2
+    echo "the API emulator did not start; its log:" >&2
+    cat "$log" >&2
     return 1
 }
