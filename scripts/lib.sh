@@ -26,14 +26,15 @@ find_python() {
 }
 
 # ensure_venv CORE PYTHON_VERSION [pip requirement files...]: prints the venv's path.
-# Reinstalls only when the requirement files change.
+# Installs again only when a requirement line is not in the venv's stamp yet, so one
+# venv can serve callers that ask for more or fewer requirement files.
 ensure_venv() {
-    local core=$1 pyver=$2 python venv stamp want
+    local core=$1 pyver=$2 python venv stamp want file
     shift 2
     venv="$ROOT/.venv/ansible-$core"
-    want=$(cat "$@" 2>/dev/null; echo "ansible-core $core")
     stamp="$venv/.requirements"
-    if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    want=$( (cat "$@" 2>/dev/null; echo "ansible-core==$core.*") | sed 's/#.*//; s/[[:space:]]*$//' | grep -v '^$' | sort -u)
+    if [ ! -x "$venv/bin/python" ]; then
         python=$(find_python "$pyver") || {
             echo "Python $pyver is needed for ansible-core $core and was not found (on PATH or under ~/.pyenv)." >&2
             return 1
@@ -44,11 +45,15 @@ ensure_venv() {
             echo "Could not create a virtualenv; on Debian/Ubuntu: apt-get install python3-venv" >&2
             return 1
         }
+        : >"$stamp"
+    fi
+    if [ -n "$(comm -23 <(echo "$want") <(sort -u "$stamp" 2>/dev/null))" ]; then
+        say "Installing into $venv: $(echo $want)"
         local args=()
-        local file
         for file in "$@"; do args+=(-r "$file"); done
-        "$venv/bin/pip" install -q "ansible-core==$core.*" "${args[@]}" >&2
-        echo "$want" >"$stamp"
+        # The grep drops pip's noise about this machine's empty local package mirrors.
+        "$venv/bin/python" -m pip install -q "ansible-core==$core.*" "${args[@]}" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2) >&2
+        sort -u "$stamp" <(echo "$want") -o "$stamp"
     fi
     echo "$venv"
 }
