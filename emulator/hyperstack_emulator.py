@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -271,7 +270,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             status = int(fault.get("status", 500))
             headers = dict(fault.get("headers") or {})
-            body = fault.get("body", _error_body("Internal Server Error", "injected fault") if status >= 400 else {})
+            body = fault.get("body", _error_body(self.responses.get(status, ("Error",))[0], "injected fault") if status >= 400 else {})
             if isinstance(body, str):
                 headers.setdefault("Content-Type", "text/html")
                 self._send(status, body.encode(), headers)

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: hyperstack_credit_info
 short_description: Read the credit balance and threshold of a Hyperstack organization
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads the organization's credit balance and the threshold below which its resources are
     suspended, from C(GET /billing/user-credit/credit) of the Hyperstack Infrahub API.
@@ -17,7 +17,7 @@ description:
   - The response is checked against a JSON schema; a malformed answer fails the task instead of
     handing a playbook values it cannot trust.
 author:
-  - nexgencloud.hyperstack contributors
+  - NexGen Cloud Hyperstack collection team (@nexgencloud)
 extends_documentation_fragment:
   - nexgencloud.hyperstack.api
 attributes:
