@@ -62,3 +62,28 @@ requirements:
   - requests
   - jsonschema
 """
+
+    # For plugins (the credit lookup), listed before nexgencloud.hyperstack.api: only what differs
+    # from the module options, merged over DOCUMENTATION (the fragment listed first wins), so the
+    # descriptions exist once. The env entries follow API_OPTIONS; when several are set, Ansible
+    # takes the last one listed, so the preferred variable comes last.
+    LOOKUP = r"""
+options:
+  api_key:
+    required: false
+    env:
+      - name: HYPERSTACK_API_KEY
+  api_url:
+    env:
+      - name: HYPERSTACK_API_ADDRESS
+      - name: HYPERSTACK_API_URL
+  api_timeout:
+    env:
+      - name: HYPERSTACK_API_TIMEOUT
+  api_retries:
+    env:
+      - name: HYPERSTACK_API_RETRIES
+  api_retry_max_delay:
+    env:
+      - name: HYPERSTACK_API_RETRY_MAX_DELAY
+"""

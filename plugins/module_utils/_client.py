@@ -15,13 +15,16 @@ import email.utils
 import ipaddress
 import json
 import math
+import os
 import random
+import socket
 import time
 import traceback
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 try:
     import requests
+    import urllib3  # requests' own transport
 
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
@@ -36,7 +39,9 @@ except ImportError:  # pragma: no cover
     jsonschema = None
     JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
 
-COLLECTION_VERSION = "0.1.0"
+# galaxy.yml's version, repeated because only .py files travel with a module;
+# scripts/release_checks.sh fails when the two differ.
+COLLECTION_VERSION = "1.0.0"
 USER_AGENT = "nexgencloud.hyperstack/%s (Ansible collection)" % COLLECTION_VERSION
 
 DEFAULT_API_URL = "https://infrahub-api.nexgencloud.com/v1"
@@ -138,7 +143,14 @@ class HyperstackClient:
         self._sleep = sleep
         self._session = requests.Session()
         self._session.headers.update({"api_key": api_key.strip(), "Accept": "application/json", "User-Agent": USER_AGENT})
-        self._session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's
+        # verify, which would silently drop ca_path and validate_certs=false.
+        self._verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        if self._verify is ca_path and not os.path.exists(ca_path):
+            raise self._error("ca_path %s does not exist: give the path of a PEM file of CA certificates" % ca_path)
+        if _is_loopback(urlsplit(self.api_url).hostname):
+            # No proxy can reach this host's loopback; one from HTTP_PROXY would get the key in clear text.
+            self._session.trust_env = False
 
     @classmethod
     def from_params(cls, params):
@@ -151,7 +163,8 @@ class HyperstackClient:
         if not isinstance(api_key, str) or not api_key.strip():
             return []
         key = api_key.strip()
-        forms = {key, api_key, json.dumps(key)[1:-1], quote(key, safe="")}
+        # quote() keeps "/" by default and quote_plus() turns spaces to "+": servers use all three.
+        forms = {key, api_key, json.dumps(key)[1:-1], quote(key, safe=""), quote(key), quote_plus(key)}
         return sorted((f for f in forms if f), key=len, reverse=True)
 
     def redact(self, text):
@@ -159,6 +172,10 @@ class HyperstackClient:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
         return text
+
+    def _short(self, text, limit=200):
+        # Redact before cutting: a key cut in half by the limit would escape redaction.
+        return _shorten(self.redact(text), limit)
 
     def _error(self, msg, status_code=None):
         return HyperstackError(self.redact(msg), status_code)
@@ -171,19 +188,26 @@ class HyperstackClient:
             )
         if any(c.isspace() for c in api_key.strip()) or not api_key.strip().isprintable():
             raise HyperstackError("api_key contains spaces or control characters: check that the whole key was copied")
-        url = (api_url or "").strip().rstrip("/")
+        if not api_key.isascii():
+            # An HTTP header cannot carry it (and no Hyperstack key has such characters).
+            raise HyperstackError("api_key contains characters that are not ASCII: check that the whole key was copied")
+        url = (api_url if isinstance(api_url, str) else "").strip().rstrip("/")
         try:
             parts = urlsplit(url)
             host = parts.hostname
             parts.port  # noqa: B018 - raises ValueError on a bad port
-        except ValueError as exc:
-            raise HyperstackError("api_url %r is not a valid URL: %s" % (_shorten(url, 100), exc))
+            if host:
+                # What urllib3 does with it at request time, where it would fail less clearly.
+                urllib3.util.parse_url(url)
+                host.encode("idna")
+        except (ValueError, UnicodeError) as exc:
+            raise HyperstackError("api_url %r is not a valid URL: %s" % (self._short(url, 100), exc))
         if parts.scheme not in ("http", "https") or not host:
-            raise HyperstackError("api_url %r must be an http:// or https:// URL with a host name" % _shorten(url, 100))
+            raise HyperstackError("api_url %r must be an http:// or https:// URL with a host name" % self._short(url, 100))
         if parts.scheme == "http" and not _is_loopback(host):
             raise HyperstackError(
                 "api_url %r uses plain http to a host that is not loopback: the API key would cross the network"
-                " in clear text; use https" % _shorten(url, 100)
+                " in clear text; use https" % self._short(url, 100)
             )
         if parts.query or parts.fragment or parts.username or parts.password:
             raise HyperstackError("api_url must not carry a query, fragment or credentials")
@@ -195,7 +219,7 @@ class HyperstackClient:
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                raise HyperstackError("%s must be a number, got %r" % (name, _shorten(value, 50)))
+                raise HyperstackError("%s must be a number, got %r" % (name, self._short(value, 50)))
             if not math.isfinite(number) or number < minimum or (name == "api_timeout" and number == 0):
                 raise HyperstackError("%s must be %s, got %r" % (name, "greater than 0" if name == "api_timeout" else "0 or more", value))
         if ca_path is not None and not isinstance(ca_path, str):
@@ -211,9 +235,17 @@ class HyperstackClient:
             try:
                 status, reason, headers, body = self._request(url)
             except requests.exceptions.SSLError as exc:
-                raise self._error("%s: TLS verification failed for %s (%s); trust a private CA with ca_path" % (what, url, self._exc_reason(exc)))
+                reason = self._exc_reason(exc)
+                # A name mismatch is not fixed by trusting another CA.
+                hint = "use the host name the certificate is issued for in api_url" if "match" in reason or "not valid for" in reason else "trust a private CA with ca_path"
+                raise self._error("%s: TLS verification failed for %s (%s); %s" % (what, url, reason, hint))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
+            except requests.exceptions.ContentDecodingError as exc:
+                raise self._error("%s: the response body from %s could not be decoded: %s" % (what, url, self._exc_reason(exc)))
+            except requests.exceptions.RequestException as exc:
+                # Anything else requests refuses (a header it cannot parse, ...) is not worth a retry.
+                raise self._error("%s: the request to %s failed: %s" % (what, url, self._exc_reason(exc)))
             else:
                 if status not in RETRY_STATUSES:
                     break
@@ -225,7 +257,7 @@ class HyperstackClient:
         if 300 <= status < 400:
             raise self._error(
                 "%s: the API answered HTTP %d with a redirect to %s, which is not followed so the API key stays"
-                " with %s; set api_url to the final address" % (what, status, _shorten(headers.get("Location", "?"), 100), self.api_url),
+                " with %s; set api_url to the final address" % (what, status, self._short(headers.get("Location", "?"), 100), self.api_url),
                 status,
             )
         if status >= 400:
@@ -233,7 +265,7 @@ class HyperstackClient:
         return self._decode(what, url, status, headers, body, schema)
 
     def _request(self, url):
-        response = self._session.get(url, timeout=self.timeout, allow_redirects=False, stream=True)
+        response = self._session.get(url, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
         try:
             # The whole answer must arrive within the timeout, not just each read.
             deadline = time.monotonic() + self.timeout
@@ -241,7 +273,7 @@ class HyperstackClient:
             if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
                 raise self._error("the response body of %s bytes from %s is larger than the %d byte cap" % (declared, url, MAX_BODY_BYTES))
             chunks, size = [], 0
-            for chunk in response.iter_content(chunk_size=16384):
+            for chunk in self._chunks(response, deadline):
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
                     raise self._error("the response body from %s is larger than the %d byte cap" % (url, MAX_BODY_BYTES))
@@ -252,16 +284,55 @@ class HyperstackClient:
         finally:
             response.close()
 
-    @staticmethod
-    def _exc_reason(exc):
-        # requests nests urllib3 errors; the innermost reason is the readable one.
-        reason = exc
-        while getattr(reason, "reason", None) is not None and isinstance(reason.reason, BaseException):
-            reason = reason.reason
-        while reason.args and isinstance(reason.args[0], BaseException):
-            reason = reason.args[0]
-        text = str(reason) or type(reason).__name__
-        return _shorten("%s: %s" % (type(exc).__name__, text), 300)
+    def _chunks(self, response, deadline):
+        # iter_content waits for a whole chunk, so a server sending a byte per read timeout
+        # could hold it for ever; read1 returns what one read brings, and no read may wait
+        # past the deadline.
+        raw = response.raw
+        if not hasattr(raw, "read1"):  # urllib3 < 2: each chunk is still checked against the deadline
+            yield from response.iter_content(chunk_size=16384)
+            return
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
+            if sock is not None:
+                sock.settimeout(remaining)
+            try:
+                chunk = raw.read1(16384, decode_content=True)
+            except urllib3.exceptions.ReadTimeoutError:
+                raise requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
+            except urllib3.exceptions.DecodeError as exc:
+                raise requests.exceptions.ContentDecodingError(exc)
+            except urllib3.exceptions.SSLError as exc:
+                raise requests.exceptions.SSLError(exc)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise requests.exceptions.ChunkedEncodingError(exc)
+            if not chunk:
+                return
+            yield chunk
+
+    def _exc_reason(self, exc):
+        # requests nests urllib3 errors in reasons, args and causes; their own text is
+        # noise ("Max retries exceeded" when none were made). Say what happened instead.
+        chain = [exc]
+        while len(chain) < 20:
+            current = chain[-1]
+            inner = getattr(current, "reason", None)
+            if not isinstance(inner, BaseException):
+                inner = next((a for a in current.args if isinstance(a, BaseException)), None)
+            inner = inner or current.__cause__ or current.__context__
+            if inner is None or any(inner is seen for seen in chain):
+                break
+            chain.append(inner)
+        if isinstance(exc, requests.exceptions.Timeout):
+            return "timed out: no complete answer within the api_timeout of %s seconds" % self.timeout
+        unresolved = [e for e in chain if isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError"]
+        if unresolved:
+            return "could not resolve the host name %s (%s)" % (urlsplit(self.api_url).hostname, self._short(unresolved[-1], 100))
+        innermost = chain[-1]
+        return self._short("%s: %s" % (type(innermost).__name__, str(innermost) or "no detail"), 300)
 
     def _delay(self, attempt, retry_after):
         """Seconds to wait before the next attempt, never above api_retry_max_delay."""
@@ -288,14 +359,14 @@ class HyperstackClient:
         return max(0.0, when.timestamp() - time.time())
 
     def _http_failure(self, what, url, status, reason, headers, body):
-        text = "%s: HTTP %d %s from %s" % (what, status, reason, url)
+        text = "%s: HTTP %d %s from %s" % (what, status, self._short(reason, 80), url)
         api_message, error_reason = self._api_message(body)
         if api_message:
             text += ": %s" % api_message
         if error_reason and error_reason != api_message:
             text += " (error_reason: %s)" % error_reason
-        if not api_message and body:
-            text += " (the body is %s, not the API's JSON error)" % _shorten(headers.get("Content-Type", "of unknown type"), 60)
+        if not api_message and not error_reason and body:
+            text += " (the body is %s, not the API's JSON error)" % self._short(headers.get("Content-Type", "of unknown type"), 60)
         hint = {
             401: "check api_key or HYPERSTACK_API_KEY",
             403: "the key is valid but not allowed this call",
@@ -306,8 +377,7 @@ class HyperstackClient:
             hint = "the API had a server error; try again later"
         return text + ("; " + hint if hint else "")
 
-    @staticmethod
-    def _api_message(body):
+    def _api_message(self, body):
         try:
             document = json.loads(body)
         except (ValueError, RecursionError):
@@ -316,8 +386,8 @@ class HyperstackClient:
             return None, None
         message, error_reason = document.get("message"), document.get("error_reason")
         return (
-            _shorten(message) if isinstance(message, str) and message.strip() else None,
-            _shorten(error_reason) if isinstance(error_reason, str) and error_reason.strip() else None,
+            self._short(message) if isinstance(message, str) and message.strip() else None,
+            self._short(error_reason) if isinstance(error_reason, str) and error_reason.strip() else None,
         )
 
     def _decode(self, what, url, status, headers, body, schema):
@@ -326,8 +396,8 @@ class HyperstackClient:
         except RecursionError:
             raise self._error("%s: the response from %s is nested too deeply to be the API's JSON" % (what, url), status)
         except ValueError as exc:
-            kind = _shorten(headers.get("Content-Type", "unknown type"), 60)
-            raise self._error("%s: the response from %s is not valid JSON (%s, %d bytes): %s" % (what, url, kind, len(body), _shorten(exc, 120)), status)
+            kind = self._short(headers.get("Content-Type", "unknown type"), 60)
+            raise self._error("%s: the response from %s is not valid JSON (%s, %d bytes): %s" % (what, url, kind, len(body), self._short(exc, 120)), status)
         if isinstance(document, dict) and document.get("status") is False:
             api_message, error_reason = self._api_message(body)
             raise self._error(
@@ -346,15 +416,22 @@ class HyperstackClient:
             )
         return document
 
-    @staticmethod
-    def _describe(error):
+    def _describe(self, error):
         if error.validator == "type":
             expected = error.validator_value
             expected = " or ".join(expected) if isinstance(expected, list) else expected
             if expected == "number":
                 expected = "a finite number"
-            return "expected %s, got %s" % (expected, _shorten(json.dumps(error.instance, default=str), 60))
-        return _shorten(error.message, 160)
+            return "expected %s, got %s" % (expected, self._short(json.dumps(error.instance, default=str), 60))
+        return self._short(error.message, 160)
+
+
+def redact(text, api_key):
+    """text with every form of api_key replaced, for errors raised before or outside a client."""
+    text = str(text)
+    for secret in HyperstackClient._secret_forms(api_key):
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 if jsonschema is not None:

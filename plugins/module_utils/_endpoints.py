@@ -69,3 +69,13 @@ CREDIT = Endpoint(
     ),
     facts=_credit_facts,
 )
+
+
+_COST_FIELDS = ("instances_cost", "volumes_cost", "clusters_cost", "total_cost")
+
+LAST_DAY_COST = Endpoint(
+    path="/billing/billing/last-day-cost",
+    what="reading the last day's cost (GET /billing/billing/last-day-cost)",
+    schema=_envelope({name: _MONEY for name in _COST_FIELDS}, list(_COST_FIELDS)),
+    facts=lambda data: {name: data[name] for name in _COST_FIELDS},
+)
