@@ -47,7 +47,7 @@ stage_sanity() {
     venv=$(newest_venv)
     "$venv/bin/python" "$ROOT/scripts/seed_ansible_test_pip.py"
     tree=$(collection_tree)
-    say "ansible-test sanity ($("$venv/bin/ansible" --version | head -1))"
+    say "ansible-test sanity ($("$venv/bin/ansible" --version | sed -n 1p))"
     (cd "$tree" && "$venv/bin/ansible-test" sanity --local --python "$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --color no)
 }
 
@@ -55,7 +55,7 @@ stage_units() {
     local venv tree
     venv=$(newest_venv)
     tree=$(collection_tree)
-    say "unit, fault-injection and fuzz tests (pytest, $("$venv/bin/ansible" --version | head -1))"
+    say "unit, fault-injection and fuzz tests (pytest, $("$venv/bin/ansible" --version | sed -n 1p))"
     (cd "$tree" && PATH="$venv/bin:$PATH" PYTHONPATH="$BUILD/tree" \
         "$venv/bin/python" -m pytest -p no:cacheprovider tests/unit "${PYTEST_ARGS[@]}")
 }

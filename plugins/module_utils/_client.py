@@ -237,7 +237,8 @@ class HyperstackClient:
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
                 # A name mismatch is not fixed by trusting another CA.
-                hint = "use the host name the certificate is issued for in api_url" if "match" in reason or "not valid for" in reason else "trust a private CA with ca_path"
+                mismatch = "match" in reason or "not valid for" in reason
+                hint = "use the host name the certificate is issued for in api_url" if mismatch else "trust a private CA with ca_path"
                 raise self._error("%s: TLS verification failed for %s (%s); %s" % (what, url, reason, hint))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))

@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Fixtures of the unit suite: the emulator and a scripted server, each one per session, reset per test."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _collection_tree():
+    """The directory holding ansible_collections/ for this checkout: the real one, or a symlinked one."""
+    if _ROOT.parent.name == "nexgencloud" and _ROOT.parents[1].name == "ansible_collections":
+        return _ROOT.parents[2]
+    # Run from a plain checkout (not through scripts/test.sh): lay out the path shape Python needs.
+    tree = Path(tempfile.mkdtemp(prefix="hs-unit-tree-"))
+    link = tree / "ansible_collections" / "nexgencloud" / "hyperstack"
+    link.parent.mkdir(parents=True)
+    os.symlink(_ROOT, link)
+    # Unlink, never delete through, the link to the checkout.
+    atexit.register(lambda: (link.unlink(), link.parent.rmdir(), link.parent.parent.rmdir(), tree.rmdir()))
+    return tree
+
+
+TREE = _collection_tree()
+if str(TREE) not in sys.path:
+    sys.path.insert(0, str(TREE))
+
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, Emulator, ScriptedServer  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def collection_tree():
+    """The path to put in ANSIBLE_COLLECTIONS_PATH."""
+    return TREE
+
+
+@pytest.fixture(scope="session")
+def _emulator():
+    with Emulator(api_key=KEY) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def emu(_emulator):
+    """The API emulator on loopback, fresh for each test (its default key is KEY)."""
+    _emulator.state.reset()
+    yield _emulator
+    _emulator.state.reset()
+
+
+@pytest.fixture(scope="session")
+def _scripted():
+    server = ScriptedServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def scripted(_scripted):
+    """A raw-socket HTTP server whose answers the test queues (see support.ScriptedServer)."""
+    _scripted.reset()
+    yield _scripted
+    _scripted.reset()

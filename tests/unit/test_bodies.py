@@ -1,0 +1,262 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Class E: 200 answers whose body is not a credit response, and the valid edge cases."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import zlib
+
+import pytest
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, credit_body, fetch_failure, make_client, respond
+
+
+def _envelope(data, **top):
+    return json.dumps(dict({"status": True, "message": "Success", "data": data}, **top)).encode()
+
+
+NOT_JSON = "is not valid JSON"
+
+BAD_BODIES = [
+    # (id, body, content type, what the message must say)
+    ("html", b"<!DOCTYPE html><html><body>Welcome to nginx</body></html>", "text/html", [NOT_JSON, "text/html"]),
+    ("empty", b"", "application/json", [NOT_JSON, "0 bytes"]),
+    ("whitespace", b"  \n ", "application/json", [NOT_JSON]),
+    ("truncated-json", b'{"status": true, "message": "Success", "data": {"credit": 12', "application/json", [NOT_JSON]),
+    ("not-utf8", b'{"status": true, "data": {"credit": 1, "threshold": "\xff\xfe"}}', "application/json", [NOT_JSON]),
+    ("top-level-array", b'[{"status": true}]', "application/json", ["at $:", "expected object"]),
+    ("top-level-string", b'"Success"', "application/json", ["at $:", "expected object"]),
+    ("top-level-null", b"null", "application/json", ["at $:", "expected object"]),
+    ("missing-data", b'{"status": true, "message": "Success"}', "application/json", ["at $:", "'data' is a required property"]),
+    (
+        "missing-status",
+        _envelope({"credit": 1, "threshold": 0})[:-1].replace(b'"status": true, ', b"") + b"}",
+        "application/json",
+        ["'status' is a required property"],
+    ),
+    ("null-data", _envelope(None), "application/json", ["at $.data:", "expected object, got null"]),
+    ("data-is-list", _envelope([1, 0]), "application/json", ["at $.data:", "expected object"]),
+    ("missing-credit", _envelope({"threshold": 0.0}), "application/json", ["at $.data:", "'credit' is a required property"]),
+    ("missing-threshold", _envelope({"credit": 10.0}), "application/json", ["at $.data:", "'threshold' is a required property"]),
+    ("null-credit", _envelope({"credit": None, "threshold": 0.0}), "application/json", ["at $.data.credit:", "expected a finite number, got null"]),
+    ("string-credit", _envelope({"credit": "10.0", "threshold": 0.0}), "application/json", ["at $.data.credit:", 'got "10.0"']),
+    ("string-threshold", _envelope({"credit": 1.0, "threshold": "0"}), "application/json", ["at $.data.threshold:"]),
+    ("bool-credit", _envelope({"credit": True, "threshold": 0.0}), "application/json", ["at $.data.credit:", "got true"]),
+    ("bool-threshold", _envelope({"credit": 1.0, "threshold": False}), "application/json", ["at $.data.threshold:", "got false"]),
+    ("nan", b'{"status": true, "data": {"credit": NaN, "threshold": 0}}', "application/json", ["at $.data.credit:", "finite number"]),
+    ("infinity", b'{"status": true, "data": {"credit": 1, "threshold": Infinity}}', "application/json", ["at $.data.threshold:", "finite number"]),
+    ("minus-infinity", b'{"status": true, "data": {"credit": -Infinity, "threshold": 0}}', "application/json", ["at $.data.credit:", "finite number"]),
+    ("1e400", b'{"status": true, "data": {"credit": 1e400, "threshold": 0}}', "application/json", ["at $.data.credit:", "finite number"]),
+    ("huge-int", b'{"status": true, "data": {"credit": 1' + b"0" * 400 + b', "threshold": 0}}', "application/json", ["at $.data.credit:"]),
+    ("absurd-int", b'{"status": true, "data": {"credit": 1' + b"0" * 5000 + b', "threshold": 0}}', "application/json", [NOT_JSON]),
+    ("above-max", _envelope({"credit": 1e16, "threshold": 0}), "application/json", ["at $.data.credit:", "maximum"]),
+    ("below-min", _envelope({"credit": 0, "threshold": -(10**16)}), "application/json", ["at $.data.threshold:", "minimum"]),
+    (
+        "can-create-string",
+        _envelope({"credit": 1, "threshold": 0, "can_create_instance": "yes"}),
+        "application/json",
+        ["at $.data.can_create_instance:", "expected boolean"],
+    ),
+    (
+        "can-create-null",
+        _envelope({"credit": 1, "threshold": 0, "can_create_instance": None}),
+        "application/json",
+        ["at $.data.can_create_instance:", "got null"],
+    ),
+    (
+        "status-string",
+        _envelope({"credit": 1, "threshold": 0}).replace(b'"status": true', b'"status": "true"'),
+        "application/json",
+        ["at $.status:", "expected boolean"],
+    ),
+    ("message-number", _envelope({"credit": 1, "threshold": 0}, message=200), "application/json", ["at $.message:", "expected string"]),
+    ("nested-arrays", b"[" * 100000 + b"]" * 100000, "application/json", ["nested too deeply"]),
+    (
+        "nested-objects",
+        b'{"status": true, "data": {"credit": ' + b'{"a": ' * 100000 + b"1" + b"}" * 100000 + b', "threshold": 0}}',
+        "application/json",
+        ["nested too deeply"],
+    ),
+    ("nested-in-data", _envelope({"credit": [[[[[[1]]]]]], "threshold": 0}), "application/json", ["at $.data.credit:", "expected a finite number"]),
+    (
+        "status-false",
+        b'{"status": false, "message": "Organization suspended", "error_reason": "unpaid invoice"}',
+        "application/json",
+        ["status false: Organization suspended", "error_reason: unpaid invoice"],
+    ),
+    ("status-false-no-message", b'{"status": false}', "application/json", ["status false: no message"]),
+    (
+        "status-false-with-data",
+        _envelope({"credit": 1, "threshold": 0}).replace(b'"status": true', b'"status": false'),
+        "application/json",
+        ["status false: Success"],
+    ),
+]
+
+
+@pytest.mark.parametrize("name, body, content_type, expected", BAD_BODIES, ids=[case[0] for case in BAD_BODIES])
+def test_bad_body_is_a_clear_failure(scripted, name, body, content_type, expected):
+    scripted.always(respond(200, body, content_type=content_type))
+    exc = fetch_failure(CREDIT, make_client(scripted.url(), api_retries=2))
+    assert len(scripted.requests) == 1, "a bad body is not retried"
+    assert exc.msg.startswith(CREDIT.what + ": "), exc.msg
+    assert exc.status_code == 200
+    for text in expected:
+        assert text in exc.msg, (text, exc.msg)
+    assert len(exc.msg) < 700
+
+
+def test_many_problems_are_counted(scripted):
+    scripted.always(respond(200, _envelope({"credit": "a", "threshold": "b", "can_create_instance": 1})))
+    exc = fetch_failure(CREDIT, make_client(scripted.url()))
+    assert "at $.data.can_create_instance:" in exc.msg and "(and 2 more problems)" in exc.msg
+
+
+def test_last_day_cost_names_the_missing_field(scripted):
+    scripted.always(respond(200, _envelope({"instances_cost": 1, "volumes_cost": 2, "clusters_cost": 0})))
+    exc = fetch_failure(LAST_DAY_COST, make_client(scripted.url()))
+    assert "at $.data:" in exc.msg and "'total_cost' is a required property" in exc.msg
+
+
+@pytest.mark.parametrize("key", [KEY, SPECIAL_KEY], ids=["plain-key", "special-key"])
+@pytest.mark.parametrize("padding", [0, 30, 45, 187, 192])
+def test_a_key_in_the_body_never_reaches_the_message(scripted, key, padding):
+    # Padding places the key where a message is cut short: half a key is still a leak.
+    echoed = "x" * padding + key
+    scripted.answer(
+        respond(200, _envelope({"credit": echoed, "threshold": 0})),
+        respond(200, {"status": False, "message": echoed, "error_reason": echoed}),
+        respond(400, {"status": False, "message": echoed, "error_reason": echoed}),
+        respond(200, _envelope({"credit": 1, "threshold": [echoed], echoed: 1})),
+        respond(200, echoed + "not json", content_type=echoed),
+    )
+    for dummy in range(5):
+        fetch_failure(CREDIT, make_client(scripted.url(), api_key=key), key=key)
+
+
+def test_wrong_content_encoding_is_a_clear_failure(scripted):
+    scripted.always(respond(200, b"this is not gzip at all", headers={"Content-Encoding": "gzip"}))
+    exc = fetch_failure(CREDIT, make_client(scripted.url(), api_retries=2))
+    assert "could not be decoded" in exc.msg
+    assert len(scripted.requests) == 1
+
+
+def test_gzip_body_is_decoded(scripted):
+    scripted.always(respond(200, gzip.compress(json.dumps(credit_body(credit=7.5, threshold=2.5)).encode()), headers={"Content-Encoding": "gzip"}))
+    assert CREDIT.fetch(make_client(scripted.url())) == {"credit": 7.5, "threshold": 2.5, "can_create_instance": True, "headroom": 5.0}
+
+
+# -- valid edge cases ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, facts",
+    [
+        ({"credit": 250, "threshold": 0, "can_create_instance": True}, {"credit": 250, "threshold": 0, "can_create_instance": True, "headroom": 250}),
+        (
+            {"credit": -12.5, "threshold": 0.0, "can_create_instance": False},
+            {"credit": -12.5, "threshold": 0.0, "can_create_instance": False, "headroom": -12.5},
+        ),
+        ({"credit": -3, "threshold": 2.5}, {"credit": -3, "threshold": 2.5, "can_create_instance": None, "headroom": -5.5}),
+        ({"credit": 0.3, "threshold": 0.1, "can_create_instance": True}, {"credit": 0.3, "threshold": 0.1, "can_create_instance": True, "headroom": 0.2}),
+        ({"credit": 1e15, "threshold": -1e15}, {"credit": 1e15, "threshold": -1e15, "can_create_instance": None, "headroom": 2e15}),
+        (
+            {"credit": 10.0, "threshold": 0.0, "currency": "USD", "nested": {"x": [1, None]}},
+            {"credit": 10.0, "threshold": 0.0, "can_create_instance": None, "headroom": 10.0},
+        ),
+    ],
+    ids=["integers", "negative-credit", "negative-below-threshold", "headroom-exact", "bounds", "extra-fields"],
+)
+def test_valid_edge_cases(scripted, data, facts):
+    scripted.always(respond(200, json.dumps({"status": True, "message": "Success", "data": data, "request_id": "abc", "meta": {"v": 2}})))
+    got = CREDIT.fetch(make_client(scripted.url()))
+    assert got == facts
+    # Types survive: an integer balance stays an integer, a float a float.
+    assert [type(got[k]) for k in ("credit", "threshold")] == [type(facts[k]) for k in ("credit", "threshold")]
+    assert got["headroom"] == facts["headroom"] and type(got["headroom"]) is type(facts["headroom"])
+
+
+def test_headroom_has_no_float_noise(scripted):
+    # 0.3 - 0.1 is 0.19999999999999998 in floats; a gate on "headroom >= 0.2" must pass.
+    assert 0.3 - 0.1 != 0.2
+    scripted.always(respond(200, _envelope({"credit": 0.3, "threshold": 0.1})))
+    assert CREDIT.fetch(make_client(scripted.url()))["headroom"] == 0.2
+
+
+def test_can_create_instance_omitted_on_the_emulator(emu):
+    emu.state.update({"can_create_instance": "omit", "credit": 5, "threshold": 1})
+    assert CREDIT.fetch(make_client(emu.api_url)) == {"credit": 5, "threshold": 1, "can_create_instance": None, "headroom": 4}
+
+
+def test_message_is_optional(scripted):
+    scripted.always(respond(200, b'{"status": true, "data": {"credit": 1, "threshold": 0}}'))
+    assert CREDIT.fetch(make_client(scripted.url()))["credit"] == 1
+
+
+# -- oversized bodies: refused, with memory bounded ----------------------------------
+
+_CHILD = r"""
+import json, resource, sys
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient, HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+client = HyperstackClient(api_key=sys.argv[2], api_url=sys.argv[1], api_timeout=20, api_retries=0)
+try:
+    outcome = {"facts": CREDIT.fetch(client)}
+except HyperstackError as exc:
+    outcome = {"msg": exc.msg}
+outcome["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+print(json.dumps(outcome))
+"""
+
+BIG = 200 * 1024 * 1024
+
+
+def _fetch_in_child(collection_tree, url):
+    env = dict(os.environ, PYTHONPATH=str(collection_tree))
+    done = subprocess.run([sys.executable, "-c", _CHILD, url, KEY], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def gzip_bomb():
+    # 200 MB of zeros in about 200 kB.
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = b"\0" * (1024 * 1024)
+    parts = [packer.compress(block) for dummy in range(200)]
+    return b"".join(parts) + packer.flush()
+
+
+@pytest.mark.parametrize("how", ["content-length", "no-content-length", "gzip-bomb"])
+def test_oversized_body_is_refused_with_bounded_memory(emu, scripted, collection_tree, gzip_bomb, how):
+    baseline = _fetch_in_child(collection_tree, emu.api_url)
+    assert baseline["facts"]["credit"] == 1500.0
+    if how == "gzip-bomb":
+        scripted.always(respond(200, gzip_bomb, headers={"Content-Encoding": "gzip"}))
+        url = scripted.url()
+    else:
+        emu.state.add_faults([{"action": "oversized", "size": BIG, "declare_length": how == "content-length"}])
+        url = emu.api_url
+    outcome = _fetch_in_child(collection_tree, url)
+    assert "larger than the 1048576 byte cap" in outcome.get("msg", ""), outcome
+    if how == "content-length":
+        assert "of %d bytes" % BIG in outcome["msg"]
+    growth = outcome["maxrss_mb"] - baseline["maxrss_mb"]
+    # Reading the body whole would add 200 MB (400 with the join); the cap allows about 2.
+    assert growth < 40, outcome
+    assert outcome["maxrss_mb"] < BIG / 1024 / 1024 / 2, outcome
+
+
+@pytest.mark.parametrize("declare_length", [True, False])
+def test_oversized_body_in_process(emu, declare_length):
+    emu.state.add_faults([{"action": "oversized", "size": 3 * 1024 * 1024, "declare_length": declare_length}])
+    exc = fetch_failure(CREDIT, make_client(emu.api_url, api_retries=2))
+    assert "byte cap" in exc.msg

@@ -1,0 +1,242 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Class K: the module_utils functions, and the docs that cannot drift from API_OPTIONS."""
+
+from __future__ import annotations
+
+import ast
+import email.utils
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.nexgencloud.hyperstack.plugins.doc_fragments.api import ModuleDocFragment
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackClient, HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import api_argument_spec
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, secret_forms
+
+DOC = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
+MODULES = sorted(p for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
+
+
+def _documentation(path):
+    """The DOCUMENTATION string of a plugin file, read without importing it."""
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DOCUMENTATION" for t in node.targets):
+            return yaml.safe_load(node.value.value)
+    raise AssertionError("no DOCUMENTATION in %s" % path)
+
+
+# -- the argument spec follows API_OPTIONS ---------------------------------------------
+
+
+def test_argument_spec_is_api_options():
+    spec = api_argument_spec()
+    assert list(spec) == list(API_OPTIONS)
+    for name, (kind, default, env) in API_OPTIONS.items():
+        assert spec[name]["type"] == kind, name
+        assert spec[name].get("default") == default, name
+        if env:
+            assert spec[name]["fallback"] == (env_fallback, list(env)), name
+        else:
+            assert "fallback" not in spec[name], name
+    assert spec["api_key"]["required"] is True and spec["api_key"]["no_log"] is True
+    assert [name for name in spec if spec[name].get("no_log")] == ["api_key"]
+
+
+def test_argument_spec_is_a_fresh_copy():
+    api_argument_spec()["api_key"]["required"] = False
+    assert api_argument_spec()["api_key"]["required"] is True
+
+
+def test_api_options_use_the_official_tools_variables():
+    # The names the Terraform provider, CSI driver and MCP server read (see the API notes).
+    assert API_OPTIONS["api_key"][2] == ("HYPERSTACK_API_KEY",)
+    assert set(API_OPTIONS["api_url"][2]) == {"HYPERSTACK_API_URL", "HYPERSTACK_API_ADDRESS"}
+    assert API_OPTIONS["api_url"][1] == "https://infrahub-api.nexgencloud.com/v1"
+
+
+# -- the doc fragment documents exactly API_OPTIONS -------------------------------------
+
+
+def test_doc_fragment_options_are_api_options():
+    assert list(DOC["options"]) == list(API_OPTIONS)
+
+
+@pytest.mark.parametrize("name", list(API_OPTIONS))
+def test_doc_fragment_option_matches(name):
+    kind, default, env = API_OPTIONS[name]
+    option = DOC["options"][name]
+    assert option["type"] == kind
+    if default is None:
+        assert "default" not in option
+    else:
+        assert option["default"] == default and type(option["default"]) in (type(default), int)
+    assert option.get("required", False) == api_argument_spec()[name].get("required", False)
+    text = " ".join(option["description"])
+    # Each environment variable, named with E(), in the order of precedence.
+    assert re.findall(r"E\((\w+)\)", text) == list(env), text
+    assert option.get("no_log", False) is False, "no_log is not a doc key"
+
+
+def test_lookup_fragment_env_entries_follow_api_options():
+    lookup = getattr(ModuleDocFragment, "LOOKUP", None)
+    if lookup is None:
+        pytest.skip("no lookup doc fragment")
+    options = yaml.safe_load(lookup)["options"]
+    assert set(options) <= set(API_OPTIONS)
+    for name, spec in API_OPTIONS.items():
+        env = spec[2]
+        got = [entry["name"] for entry in options.get(name, {}).get("env", [])]
+        # Ansible takes the last env entry that is set, so the preferred variable is listed last.
+        assert got == list(reversed(env)), name
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[p.stem for p in MODULES])
+def test_every_module_uses_the_fragment_and_the_group(path):
+    doc = _documentation(path)
+    assert "nexgencloud.hyperstack.api" in doc["extends_documentation_fragment"]
+    assert not set(doc.get("options") or {}) & set(API_OPTIONS), "a module must not redefine the API options"
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    assert path.stem in runtime["action_groups"]["all"]
+    assert "api_argument_spec" in path.read_text() or "run_info_module" in path.read_text()
+
+
+# -- the client's small parts -------------------------------------------------------------
+
+
+def test_from_params_fills_defaults():
+    client = HyperstackClient.from_params({"api_key": KEY})
+    assert client.api_url == _client.DEFAULT_API_URL
+    assert (client.timeout, client.retries, client.retry_max_delay) == (_client.DEFAULT_TIMEOUT, _client.DEFAULT_RETRIES, _client.DEFAULT_RETRY_MAX_DELAY)
+
+
+def test_error_result():
+    assert HyperstackError("boom").result() == {"msg": "boom"}
+    assert HyperstackError("boom", 503).result() == {"msg": "boom", "status_code": 503}
+
+
+@pytest.mark.parametrize("key", [KEY, SPECIAL_KEY, "  %s  " % KEY])
+def test_redact_every_form(key):
+    client = HyperstackClient(api_key=key, api_url="http://127.0.0.1:1/v1")
+    for form in secret_forms(key.strip()) | {"api_key=%s" % key.strip()}:
+        assert client.redact("before %s after" % form) == "before %s after" % form.replace(form.replace("api_key=", ""), "********")
+    assert _client.redact("x %s y" % key.strip(), key) == "x ******** y"
+    assert _client.redact("nothing", None) == "nothing"
+
+
+@pytest.mark.parametrize(
+    "value, low, high",
+    [
+        ("1", 1, 1),
+        ("0", 0, 0),
+        (" 7 ", 7, 7),
+        ("soon", None, None),
+        ("-1", None, None),
+        ("1.5", None, None),
+        ("", None, None),
+        ("Wed, 21 Oct 2015 07:28:00", None, None),
+    ],
+)
+def test_parse_retry_after(value, low, high):
+    got = HyperstackClient._parse_retry_after(value)
+    if low is None:
+        assert got is None
+    else:
+        assert low <= got <= high
+
+
+def test_parse_retry_after_dates():
+    ahead = HyperstackClient._parse_retry_after(email.utils.formatdate(time.time() + 30, usegmt=True))
+    assert 28 <= ahead <= 30
+    assert HyperstackClient._parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_delay_is_capped_and_jittered():
+    client = HyperstackClient(api_key=KEY, api_url="http://127.0.0.1:1/v1", api_retry_max_delay=2)
+    waits = [client._delay(attempt, None) for attempt in range(1, 8) for dummy in range(20)]
+    assert all(0 < w <= 2 for w in waits)
+    assert len({round(w, 6) for w in waits}) > 20, "jitter spreads the waits"
+    assert client._delay(1, "30") == 2 and client._delay(1, "1") == 1 and client._delay(1, "junk") <= 0.5
+
+
+def test_finite_number_checker():
+    for good in (0, -1, 2.5, 10**20):
+        assert _client._finite_number(None, good) is True
+    for bad in (True, False, None, "1", float("nan"), float("inf"), -float("inf"), 10**400, [1]):
+        assert _client._finite_number(None, bad) is False
+
+
+def test_missing_libraries_names_none_here():
+    assert _client.missing_libraries() == []
+
+
+# -- the module itself, run as Ansible runs it (a child Python reading its arguments) ----
+
+
+def _run_module(collection_tree, module, args, env=None):
+    args_file = collection_tree / ".." / ("args-%d.json" % os.getpid())
+    args_file = args_file.resolve()
+    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+    try:
+        environment = dict(os.environ, PYTHONPATH=str(collection_tree), **(env or {}))
+        for name in ("HYPERSTACK_API_KEY", "HYPERSTACK_API_URL", "HYPERSTACK_API_ADDRESS"):
+            if name not in (env or {}):
+                environment.pop(name, None)
+        done = subprocess.run(
+            [sys.executable, "-m", "ansible_collections.nexgencloud.hyperstack.plugins.modules.%s" % module, str(args_file)],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        args_file.unlink()
+    assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_module_success_and_check_mode(emu, collection_tree):
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": emu.api_url, "_ansible_check_mode": True})
+    assert rc == 0 and result["changed"] is False
+    assert result["hyperstack_credit_info"] == {"credit": 1500.0, "threshold": 0.0, "can_create_instance": True, "headroom": 1500.0}
+    assert KEY not in json.dumps(result)
+
+
+def test_module_failure_has_status_code(emu, collection_tree):
+    emu.state.add_faults([{"action": "echo_key", "times": -1}])
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": emu.api_url, "api_retries": 0})
+    assert rc == 1 and result["failed"] is True and result["status_code"] == 401
+    assert KEY not in json.dumps(result)
+
+
+def test_module_reads_the_environment(emu, collection_tree):
+    emu.state.update({"last_day_cost": {"instances_cost": 1, "volumes_cost": 2, "clusters_cost": 0, "total_cost": 3}})
+    rc, result = _run_module(collection_tree, "hyperstack_last_day_cost_info", {}, env={"HYPERSTACK_API_KEY": KEY, "HYPERSTACK_API_ADDRESS": emu.api_url})
+    assert rc == 0, result
+    assert list(result["hyperstack_last_day_cost_info"].values()) == [1, 2, 0, 3]
+
+
+def test_module_without_a_key(collection_tree):
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_url": "http://127.0.0.1:1/v1"})
+    assert rc == 1 and "api_key" in result["msg"]
+
+
+def test_lookup_plugin_uses_both_fragments():
+    path = ROOT / "plugins" / "lookup" / "credit.py"
+    if not path.exists():
+        pytest.skip("plugins/lookup/credit.py does not exist yet")
+    fragments = _documentation(path)["extends_documentation_fragment"]
+    # The lookup fragment first: it overrides what differs for a plugin (env entries, api_key not required).
+    assert fragments.index("nexgencloud.hyperstack.api.lookup") < fragments.index("nexgencloud.hyperstack.api")

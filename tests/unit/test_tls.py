@@ -1,0 +1,153 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Class F: TLS against a real private CA (trustme) on loopback."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+import warnings
+
+import pytest
+import trustme
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
+    HyperstackError,
+    ScriptedServer,
+    check_message,
+    credit_body,
+    fetch_failure,
+    make_client,
+    respond,
+)
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def ca_file(ca, tmp_path_factory):
+    path = tmp_path_factory.mktemp("ca") / "private-ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+def _tls_server(ca, *names):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    server = ScriptedServer(ssl_context=context)
+    server.always(respond(200, credit_body(credit=42.0, threshold=2.0)))
+    return server
+
+
+@pytest.fixture(scope="module")
+def good_server(ca):
+    server = _tls_server(ca, "127.0.0.1", "localhost")
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def wrong_name_server(ca):
+    server = _tls_server(ca, "api.wrong-name.example")
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["system-bundle", "no-env-bundle"])
+def ca_bundle_env(request, monkeypatch):
+    """Run each test with and without REQUESTS_CA_BUNDLE set, as on machines behind a proxy."""
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    if request.param == "system-bundle":
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", ssl.get_default_verify_paths().openssl_cafile)
+    return request.param
+
+
+def test_private_ca_is_refused_by_default(good_server, ca_bundle_env):
+    start = time.monotonic()
+    exc = fetch_failure(CREDIT, make_client(good_server.url(), api_retries=3))
+    assert time.monotonic() - start < 2, "a TLS failure is not retried"
+    assert "TLS" in exc.msg and "ca_path" in exc.msg and "certificate verify failed" in exc.msg
+    assert exc.status_code is None
+    assert good_server.requests == [], "no request crossed an untrusted connection"
+
+
+def test_private_ca_is_trusted_through_ca_path(good_server, ca_file, ca_bundle_env):
+    facts = CREDIT.fetch(make_client(good_server.url(), ca_path=ca_file))
+    assert facts["headroom"] == 40.0
+    assert good_server.requests[-1].header("api_key")
+
+
+def test_localhost_name_is_verified_too(good_server, ca_file):
+    url = "https://localhost:%d/v1" % good_server.port
+    assert CREDIT.fetch(make_client(url, ca_path=ca_file))["credit"] == 42.0
+
+
+def test_validate_certs_false_accepts_it(good_server, ca_bundle_env):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning is the expected noise
+        facts = CREDIT.fetch(make_client(good_server.url(), validate_certs=False))
+    assert facts["credit"] == 42.0
+
+
+def test_ca_path_is_ignored_when_validate_certs_is_false(good_server, tmp_path):
+    missing = str(tmp_path / "no-such-ca.pem")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert CREDIT.fetch(make_client(good_server.url(), validate_certs=False, ca_path=missing))["credit"] == 42.0
+
+
+def test_hostname_mismatch_is_refused(wrong_name_server, ca_file, ca_bundle_env):
+    exc = fetch_failure(CREDIT, make_client(wrong_name_server.url(), ca_path=ca_file, api_retries=2))
+    assert "TLS" in exc.msg and "host name the certificate is issued for" in exc.msg
+    assert "127.0.0.1" in exc.msg and ("mismatch" in exc.msg.lower() or "doesn't match" in exc.msg or "not valid for" in exc.msg.lower())
+    assert wrong_name_server.requests == []
+
+
+def test_missing_ca_file_is_refused_before_any_request(good_server, tmp_path):
+    missing = str(tmp_path / "no-such-ca.pem")
+    before = good_server.connections
+    with pytest.raises(HyperstackError) as caught:
+        make_client(good_server.url(), ca_path=missing)
+    assert "ca_path" in check_message(caught.value.msg) and missing in caught.value.msg
+    assert good_server.connections == before
+
+
+def test_garbage_ca_file_is_a_clear_failure(good_server, tmp_path):
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n")
+    exc = fetch_failure(CREDIT, make_client(good_server.url(), ca_path=str(garbage), api_retries=2))
+    assert "TLS" in exc.msg and "ca_path" in exc.msg
+
+
+@pytest.fixture
+def plain_http_server():
+    """Answers every connection in plain HTTP at once, as a web server does to a TLS hello."""
+    sock = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        while True:
+            try:
+                conn, dummy = sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield "https://127.0.0.1:%d/v1" % sock.getsockname()[1]
+    sock.close()
+
+
+def test_plain_http_server_on_an_https_url(plain_http_server):
+    # Speaking TLS to a plain HTTP server: one clear line, not a traceback.
+    exc = fetch_failure(CREDIT, make_client(plain_http_server, api_retries=1, api_retry_max_delay=0.05))
+    assert "TLS" in exc.msg
