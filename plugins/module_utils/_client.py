@@ -233,7 +233,7 @@ class HyperstackClient:
         for attempt in range(1, attempts + 1):
             status, retry_after = None, None
             try:
-                status, reason, headers, body = self._request(url)
+                status, reason, headers, body = self._request(url, what)
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
                 # A name mismatch is not fixed by trusting another CA.
@@ -265,19 +265,19 @@ class HyperstackClient:
             raise self._error(self._http_failure(what, url, status, reason, headers, body), status)
         return self._decode(what, url, status, headers, body, schema)
 
-    def _request(self, url):
+    def _request(self, url, what):
         response = self._session.get(url, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
         try:
             # The whole answer must arrive within the timeout, not just each read.
             deadline = time.monotonic() + self.timeout
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-                raise self._error("the response body of %s bytes from %s is larger than the %d byte cap" % (declared, url, MAX_BODY_BYTES))
+                raise self._error("%s: the response body of %s bytes from %s is larger than the %d byte cap" % (what, declared, url, MAX_BODY_BYTES))
             chunks, size = [], 0
             for chunk in self._chunks(response, deadline):
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
-                    raise self._error("the response body from %s is larger than the %d byte cap" % (url, MAX_BODY_BYTES))
+                    raise self._error("%s: the response body from %s is larger than the %d byte cap" % (what, url, MAX_BODY_BYTES))
                 if time.monotonic() > deadline:
                     raise requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
                 chunks.append(chunk)
