@@ -66,6 +66,9 @@ collection_tree() {
     rm -rf "$BUILD/tree"
     mkdir -p "$dest"
     (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done | tar --null -T - -cf -) | tar -xf - -C "$dest"
+    # ansible-test lists content with git from the nearest repository: without one of its
+    # own, the tree (under the git-ignored .build/) would count as ignored, every test skipped.
+    git init -q "$dest"
     echo "$dest"
 }
 

@@ -48,7 +48,13 @@ stage_sanity() {
     "$venv/bin/python" "$ROOT/scripts/seed_ansible_test_pip.py"
     tree=$(collection_tree)
     say "ansible-test sanity ($("$venv/bin/ansible" --version | sed -n 1p))"
-    (cd "$tree" && "$venv/bin/ansible-test" sanity --local --python "$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --color no)
+    (cd "$tree" && "$venv/bin/ansible-test" sanity --local --python "$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" --color no) 2>&1 |
+        tee "$BUILD/sanity.log"
+    # A sanity run that found nothing to test must not pass for a clean one.
+    if grep -q "All targets skipped" "$BUILD/sanity.log"; then
+        echo "ansible-test sanity found no files to test" >&2
+        return 1
+    fi
 }
 
 stage_units() {
