@@ -6,15 +6,20 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-venv=$(ensure_venv 2.19 3.11 "$ROOT/requirements.txt")
-say "Building and installing the collection into .build/collections"
+# The oldest supported ansible-core whose Python this machine has (each needs its own).
+for pair in "2.19 3.11" "2.20 3.12" "2.21 3.13"; do
+    read -r core pyver <<<"$pair"
+    find_python "$pyver" >/dev/null && break
+done
+venv=$(ensure_venv "$core" "$pyver" "$ROOT/requirements.txt")
+say "Building and installing the collection into $BUILD/collections"
 rm -rf "$BUILD/dist"
 "$venv/bin/ansible-galaxy" collection build "$ROOT" --output-path "$BUILD/dist" --force >/dev/null
-"$venv/bin/ansible-galaxy" collection install "$ROOT"/.build/dist/nexgencloud-hyperstack-*.tar.gz \
+"$venv/bin/ansible-galaxy" collection install "$BUILD"/dist/nexgencloud-hyperstack-*.tar.gz \
     -p "$BUILD/collections" --force >/dev/null
 export ANSIBLE_COLLECTIONS_PATH="$BUILD/collections" ANSIBLE_LOCALHOST_WARNING=false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/credit_gate.yml" "$@"; }
+gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/credit_gate.yml"; }
 
 if [ -n "${HYPERSTACK_API_KEY:-}" ]; then
     say "HYPERSTACK_API_KEY is set: running the gate against ${HYPERSTACK_API_URL:-${HYPERSTACK_API_ADDRESS:-the real Hyperstack API}}"
@@ -24,14 +29,13 @@ fi
 
 start_emulator "$venv" "$BUILD/demo-emulator.log" --api-key demo-key --credit 1500 --threshold 0
 trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
-emulator_url=$EMULATOR_URL
-export HYPERSTACK_API_KEY=demo-key HYPERSTACK_API_URL="$emulator_url"
+export HYPERSTACK_API_KEY=demo-key HYPERSTACK_API_URL="$EMULATOR_URL"
 
 say "Run 1 of 2: the organization has \$1500.00 of credit; the gate asks for \$100 of headroom"
 gate
 
 say "Run 2 of 2: the credit drops to \$42.50; the same gate must stop the play"
-"$venv/bin/python" - "$emulator_url" <<'PY'
+"$venv/bin/python" - "$EMULATOR_URL" <<'PY'
 import json, sys, urllib.request
 base = sys.argv[1].rsplit("/v1", 1)[0]
 request = urllib.request.Request(base + "/_emulator/state", data=json.dumps({"credit": 42.5}).encode(), method="POST")

@@ -48,7 +48,7 @@ ensure_venv() {
         : >"$stamp"
     fi
     if [ -n "$(comm -23 <(echo "$want") <(sort -u "$stamp" 2>/dev/null))" ]; then
-        say "Installing into $venv: $(echo $want)"
+        say "Installing into $venv: ${want//$'\n'/ }"
         local args=()
         for file in "$@"; do args+=(-r "$file"); done
         # The grep drops pip's noise about this machine's empty local package mirrors.
@@ -76,14 +76,15 @@ collection_tree() {
 # and sets EMULATOR_PID and EMULATOR_URL (its API URL, ending in /v1). Not in a
 # subshell: the caller's trap must see the PID.
 start_emulator() {
-    local venv=$1 log=$2 url_file="$BUILD/emulator-$$.url" i
+    local venv=$1 log=$2 url_file="$BUILD/emulator-$$.url" _
     shift 2
     mkdir -p "$BUILD"
     rm -f "$url_file"
     "$venv/bin/python" "$ROOT/emulator/hyperstack_emulator.py" --url-file "$url_file" "$@" >"$log" 2>&1 &
     EMULATOR_PID=$!
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
         if [ -s "$url_file" ]; then
+            # shellcheck disable=SC2034 # read by the caller
             EMULATOR_URL=$(cat "$url_file")
             rm -f "$url_file"
             return 0

@@ -30,11 +30,11 @@ have_python() {
 
 # The newest supported core this machine can run: sanity, units and release use it.
 newest_venv() {
-    local pair i
+    local core pyver i
     for ((i = ${#MATRIX[@]} - 1; i >= 0; i--)); do
-        set -- ${MATRIX[$i]}
-        if find_python "$2" >/dev/null; then
-            ensure_venv "$1" "$2" "$ROOT/requirements.txt" "$ROOT/tests/requirements.txt" "$ROOT/tests/requirements-tools.txt"
+        read -r core pyver <<<"${MATRIX[$i]}"
+        if find_python "$pyver" >/dev/null; then
+            ensure_venv "$core" "$pyver" "$ROOT/requirements.txt" "$ROOT/tests/requirements.txt" "$ROOT/tests/requirements-tools.txt"
             return
         fi
     done
@@ -42,9 +42,24 @@ newest_venv() {
     return 1
 }
 
+# ansible-test's shellcheck test is skipped, with only a warning, when the program is missing.
+ensure_shellcheck() {
+    command -v shellcheck >/dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "Installing shellcheck (Debian package) for ansible-test sanity"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >&2 && return 0
+    fi
+    if [ -n "${CI:-}" ]; then
+        echo "shellcheck is needed for the sanity stage: apt-get install shellcheck" >&2
+        exit 1
+    fi
+    echo "WARNING: shellcheck not found (apt-get install shellcheck): its sanity test will be skipped" >&2
+}
+
 stage_sanity() {
     local venv tree
     venv=$(newest_venv)
+    ensure_shellcheck
     "$venv/bin/python" "$ROOT/scripts/seed_ansible_test_pip.py"
     tree=$(collection_tree)
     say "ansible-test sanity ($("$venv/bin/ansible" --version | sed -n 1p))"
@@ -67,10 +82,10 @@ stage_units() {
 }
 
 stage_integration() {
-    local pair core pyver venv tree log
+    local pair core pyver venv tree log targets
+    read -ra targets <<<"${TARGETS:-}"
     for pair in "${MATRIX[@]}"; do
-        set -- $pair
-        core=$1 pyver=$2
+        read -r core pyver <<<"$pair"
         if [ -n "${CORES:-}" ] && [[ " $CORES " != *" $core "* ]]; then continue; fi
         have_python "$pyver" || continue
         if [ "$core" = "${MATRIX[-1]%% *}" ]; then
@@ -90,7 +105,7 @@ hyperstack_api_key: integration-key
 hyperstack_emulator: ${EMULATOR_URL%/v1}/_emulator
 EOF
         say "ansible-test integration (ansible-core $core, Python $pyver)"
-        (cd "$tree" && "$venv/bin/ansible-test" integration --local --python "$pyver" --color no ${TARGETS:-})
+        (cd "$tree" && "$venv/bin/ansible-test" integration --local --python "$pyver" --color no "${targets[@]}")
         kill "$EMULATOR_PID" 2>/dev/null || true
         trap - EXIT
     done
