@@ -6,7 +6,7 @@
 #   scripts/test.sh units sanity    only those stages, in that order
 #
 # Stages: sanity (ansible-test sanity, newest core), units (pytest against loopback
-# servers: the emulator, pytest-httpserver, a trustme CA), integration (ansible-test
+# servers: the emulator, a raw-socket server, a trustme CA), integration (ansible-test
 # integration against the emulator, on every supported core), release (changelog,
 # ansible-lint, execution environment, galaxy build).
 set -euo pipefail
@@ -115,9 +115,7 @@ stage_release() {
     local venv tree
     venv=$(newest_venv)
     tree=$(collection_tree)
-    if [ -x "$ROOT/scripts/release_checks.sh" ]; then
-        PATH="$venv/bin:$PATH" bash "$ROOT/scripts/release_checks.sh" "$tree"
-    fi
+    PATH="$venv/bin:$PATH" bash "$ROOT/scripts/release_checks.sh" "$tree"
 }
 
 PYTEST_ARGS=()

@@ -27,7 +27,8 @@ options:
     default: https://infrahub-api.nexgencloud.com/v1
   api_timeout:
     description:
-      - Seconds one request may take, from connecting to the last byte of the body.
+      - Seconds to wait for the connection and for each read of the response headers; the whole
+        response must have arrived within this many seconds of the request's start.
       - If not set, the value of E(HYPERSTACK_API_TIMEOUT) is used.
     type: float
     default: 30

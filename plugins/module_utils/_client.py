@@ -236,10 +236,16 @@ class HyperstackClient:
                 status, reason, headers, body = self._request(url, what)
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
-                # A name mismatch is not fixed by trusting another CA.
-                mismatch = "match" in reason or "not valid for" in reason
-                hint = "use the host name the certificate is issued for in api_url" if mismatch else "trust a private CA with ca_path"
-                raise self._error("%s: TLS verification failed for %s (%s); %s" % (what, url, reason, hint))
+                if "match" in reason or "not valid for" in reason:
+                    # A name mismatch is not fixed by trusting another CA.
+                    failure = "TLS verification failed for %s (%s); use the host name the certificate is issued for in api_url"
+                elif "verify failed" in reason.lower():
+                    failure = "TLS verification failed for %s (%s); trust a private CA with ca_path"
+                elif isinstance(self._verify, str):
+                    failure = "TLS failed for %s (%s); check that ca_path is a PEM file of CA certificates"
+                else:
+                    failure = "TLS failed for %s (%s)"
+                raise self._error("%s: %s" % (what, failure % (url, reason)))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
             except requests.exceptions.ContentDecodingError as exc:
@@ -266,12 +272,14 @@ class HyperstackClient:
         return self._decode(what, url, status, headers, body, schema)
 
     def _request(self, url, what):
+        # Connecting and each read of the headers wait at most the timeout; the body must
+        # then be complete within the timeout of the request's start, not just each read.
+        deadline = time.monotonic() + self.timeout
         response = self._session.get(url, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
         try:
-            # The whole answer must arrive within the timeout, not just each read.
-            deadline = time.monotonic() + self.timeout
             declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            # isascii: "²".isdigit() is true, and headers arrive decoded as Latin-1.
+            if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
                 raise self._error("%s: the response body of %s bytes from %s is larger than the %d byte cap" % (what, declared, url, MAX_BODY_BYTES))
             chunks, size = [], 0
             for chunk in self._chunks(response, deadline):
@@ -290,8 +298,9 @@ class HyperstackClient:
         # could hold it for ever; read1 returns what one read brings, and no read may wait
         # past the deadline.
         raw = response.raw
-        if not hasattr(raw, "read1"):  # urllib3 < 2: each chunk is still checked against the deadline
-            yield from response.iter_content(chunk_size=16384)
+        if not hasattr(raw, "read1"):
+            # Older urllib3: byte by byte, so the deadline is checked between bytes (bodies are small).
+            yield from response.iter_content(chunk_size=1)
             return
         sock = getattr(getattr(raw, "connection", None), "sock", None)
         while True:
@@ -349,7 +358,7 @@ class HyperstackClient:
     @staticmethod
     def _parse_retry_after(value):
         value = value.strip()
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             return float(value)
         try:
             when = email.utils.parsedate_to_datetime(value)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-# Far above any real balance, far below where float arithmetic loses cents.
+# Far above any real balance (a quadrillion dollars): a number past it is not a balance.
 _MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}
 
 

@@ -16,6 +16,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (
     API_OPTIONS,
     HyperstackClient,
+    JSONSCHEMA_IMPORT_ERROR,
+    REQUESTS_IMPORT_ERROR,
     HyperstackError,
     missing_libraries,
 )
@@ -40,7 +42,7 @@ def run_info_module(endpoint, result_key):
     module = AnsibleModule(argument_spec=api_argument_spec(), supports_check_mode=True)
     missing = missing_libraries()
     if missing:
-        module.fail_json(msg=missing_required_lib(" and ".join(missing)))
+        module.fail_json(msg=missing_required_lib(" and ".join(missing)), exception=REQUESTS_IMPORT_ERROR or JSONSCHEMA_IMPORT_ERROR)
     try:
         facts = endpoint.fetch(HyperstackClient.from_params(module.params))
     except HyperstackError as exc:

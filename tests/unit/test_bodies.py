@@ -260,3 +260,14 @@ def test_oversized_body_in_process(emu, declare_length):
     emu.state.add_faults([{"action": "oversized", "size": 3 * 1024 * 1024, "declare_length": declare_length}])
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_retries=2))
     assert "byte cap" in exc.msg
+
+
+@pytest.mark.parametrize("header", ["Content-Length", "Retry-After"])
+def test_latin1_digit_headers_are_not_numbers(scripted, header):
+    # "²".isdigit() is true, but no number: it must neither crash the client nor count as one.
+    scripted.answer(
+        respond(429, {"status": False, "message": "slow down"}, headers={header: "\u00b2"}, length=header != "Content-Length"),
+        respond(200, credit_body(credit=7.0), headers={header: "\u00b2"}, length=header != "Content-Length"),
+    )
+    facts = CREDIT.fetch(make_client(scripted.url(), api_retries=1, api_retry_max_delay=0.1))
+    assert facts["credit"] == 7.0

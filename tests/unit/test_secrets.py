@@ -173,7 +173,6 @@ def test_results_are_what_each_case_should_give(playbook_run):
         assert "\n" not in result["msg"] and "Traceback" not in result["msg"]
 
 
-@pytest.mark.skipif(not LOOKUP.exists(), reason="plugins/lookup/credit.py does not exist yet")
 def test_lookup_results(playbook_run):
     results = playbook_run["results"]
     assert results["lookup_success_env"]["msg"]["headroom"] == 1500.0
