@@ -118,8 +118,9 @@ stage_release() {
     PATH="$venv/bin:$PATH" bash "$ROOT/scripts/release_checks.sh" "$tree"
 }
 
-PYTEST_ARGS=()
-[ -n "${PYTEST_K:-}" ] && PYTEST_ARGS=(-k "$PYTEST_K")
+# PYTEST_K selects unit tests by name; PYTEST_OPTS adds pytest options (e.g. -s to see the soak's figures).
+read -ra PYTEST_ARGS <<<"${PYTEST_OPTS:-}"
+[ -n "${PYTEST_K:-}" ] && PYTEST_ARGS+=(-k "$PYTEST_K")
 stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(sanity units integration release)
 start=$(date +%s)
