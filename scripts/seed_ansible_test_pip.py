@@ -17,7 +17,7 @@ import re
 import sys
 import urllib.request
 
-SHIM = '''# Stand-in for get-pip, written by nexgencloud.hyperstack's scripts/seed_ansible_test_pip.py
+SHIM = """# Stand-in for get-pip, written by nexgencloud.hyperstack's scripts/seed_ansible_test_pip.py
 # because this machine could not download the real one. It takes get-pip's arguments.
 import ensurepip
 import os
@@ -29,7 +29,7 @@ args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
 cert = "/etc/ssl/certs/ca-certificates.crt"
 options = ["--cert", cert] if os.path.exists(cert) else []
 sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + options + args))
-'''
+"""
 
 
 def main():

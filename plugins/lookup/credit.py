@@ -104,7 +104,7 @@ class LookupModule(LookupBase):
             # Anything unforeseen: still one message, no traceback.
             msg = "unexpected %s: %s" % (type(exc).__name__, exc)
         for key in keys:
-            msg = redact(msg, key if isinstance(key, str) else None)
+            msg = redact(msg, key)  # a key that is not a string has no forms to redact
         raise AnsibleLookupError(msg) from None
 
     def _client_options(self, terms, kwargs):

@@ -168,10 +168,7 @@ class HyperstackClient:
         return sorted((f for f in forms if f), key=len, reverse=True)
 
     def redact(self, text):
-        text = str(text)
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return _replace_all(text, self._secrets)
 
     def _short(self, text, limit=200):
         # Redact before cutting: a key cut in half by the limit would escape redaction.
@@ -183,9 +180,7 @@ class HyperstackClient:
     def _check_options(self, api_key, api_url, api_timeout, api_retries, api_retry_max_delay, ca_path):
         # Refused before any request, so a typo never turns into a network call.
         if not isinstance(api_key, str) or not api_key.strip():
-            raise HyperstackError(
-                "api_key is missing or empty: set the api_key option or the HYPERSTACK_API_KEY environment variable"
-            )
+            raise HyperstackError("api_key is missing or empty: set the api_key option or the HYPERSTACK_API_KEY environment variable")
         if any(c.isspace() for c in api_key.strip()) or not api_key.strip().isprintable():
             raise HyperstackError("api_key contains spaces or control characters: check that the whole key was copied")
         if not api_key.isascii():
@@ -286,8 +281,6 @@ class HyperstackClient:
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
                     raise self._error("%s: the response body from %s is larger than the %d byte cap" % (what, url, MAX_BODY_BYTES))
-                if time.monotonic() > deadline:
-                    raise requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
                 chunks.append(chunk)
             return response.status_code, response.reason or "", response.headers, b"".join(chunks)
         finally:
@@ -297,22 +290,26 @@ class HyperstackClient:
         # iter_content waits for a whole chunk, so a server sending a byte per read timeout
         # could hold it for ever; read1 returns what one read brings, and no read may wait
         # past the deadline.
+        late = requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
         raw = response.raw
         if not hasattr(raw, "read1"):
             # Older urllib3: byte by byte, so the deadline is checked between bytes (bodies are small).
-            yield from response.iter_content(chunk_size=1)
+            for chunk in response.iter_content(chunk_size=1):
+                if time.monotonic() > deadline:
+                    raise late
+                yield chunk
             return
         sock = getattr(getattr(raw, "connection", None), "sock", None)
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
+                raise late
             if sock is not None:
                 sock.settimeout(remaining)
             try:
                 chunk = raw.read1(16384, decode_content=True)
             except urllib3.exceptions.ReadTimeoutError:
-                raise requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
+                raise late
             except urllib3.exceptions.DecodeError as exc:
                 raise requests.exceptions.ContentDecodingError(exc)
             except urllib3.exceptions.SSLError as exc:
@@ -436,12 +433,16 @@ class HyperstackClient:
         return self._short(error.message, 160)
 
 
-def redact(text, api_key):
-    """text with every form of api_key replaced, for errors raised before or outside a client."""
+def _replace_all(text, secrets):
     text = str(text)
-    for secret in HyperstackClient._secret_forms(api_key):
+    for secret in secrets:
         text = text.replace(secret, REDACTED)
     return text
+
+
+def redact(text, api_key):
+    """text with every form of api_key replaced, for errors raised before or outside a client."""
+    return _replace_all(text, HyperstackClient._secret_forms(api_key))
 
 
 if jsonschema is not None:
