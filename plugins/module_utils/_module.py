@@ -5,8 +5,8 @@
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
 What every module of the collection shares: the argument spec of the API options
-(documented once, in the nexgencloud.hyperstack.api doc fragment) and the run of
-an _info module that reads one endpoint.
+(documented once, in the nexgencloud.hyperstack.api doc fragment), the InfoModule
+declaration that each module is, and its run as an AnsibleModule.
 """
 
 from __future__ import annotations
@@ -37,14 +37,42 @@ def api_argument_spec():
     return spec
 
 
-def run_info_module(endpoint, result_key):
-    """Read endpoint and exit with its facts under result_key; never changes anything."""
-    module = AnsibleModule(argument_spec=api_argument_spec(), supports_check_mode=True)
+class InfoModule:
+    """One read-only module, declared: its name (also the key of its result), the options it
+    has beside the API options, and read(client, params) -> facts.
+
+    Whatever runs the module (the AnsibleModule below, an action plugin on the controller)
+    validates the arguments against argument_spec() and calls run() with them.
+    """
+
+    def __init__(self, name, read, options=None):
+        self.name = name
+        self._read = read
+        self._options = options or {}
+
+    def argument_spec(self):
+        spec = api_argument_spec()
+        spec.update(self._options)
+        return spec
+
+    def run(self, params):
+        """The task's result for validated params; raises HyperstackError on any failure."""
+        return {"changed": False, self.name: self._read(HyperstackClient.from_params(params), params)}
+
+    @classmethod
+    def of_endpoint(cls, name, endpoint):
+        """A module that reads one endpoint with no options of its own."""
+        return cls(name, lambda client, params: endpoint.fetch(client))
+
+
+def run_module(info):
+    """Run info as the module on the host: validate the arguments, read, exit; never changes anything."""
+    module = AnsibleModule(argument_spec=info.argument_spec(), supports_check_mode=True)
     missing = missing_libraries()
     if missing:
         module.fail_json(msg=missing_required_lib(" and ".join(missing)), exception=REQUESTS_IMPORT_ERROR or JSONSCHEMA_IMPORT_ERROR)
     try:
-        facts = endpoint.fetch(HyperstackClient.from_params(module.params))
+        result = info.run(module.params)
     except HyperstackError as exc:
         module.fail_json(**exc.result())
-    module.exit_json(changed=False, **{result_key: facts})
+    module.exit_json(**result)

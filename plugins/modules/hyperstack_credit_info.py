@@ -82,12 +82,12 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import run_info_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import run_module
 
 
 def main():
-    run_info_module(CREDIT, "hyperstack_credit_info")
+    run_module(MODULES["hyperstack_credit_info"])
 
 
 if __name__ == "__main__":

@@ -76,12 +76,12 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import run_info_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import run_module
 
 
 def main():
-    run_info_module(LAST_DAY_COST, "hyperstack_last_day_cost_info")
+    run_module(MODULES["hyperstack_last_day_cost_info"])
 
 
 if __name__ == "__main__":
