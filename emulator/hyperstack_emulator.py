@@ -12,7 +12,9 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
 
 - ``GET|POST /_emulator/state``: read or merge ``credit``, ``threshold``,
   ``can_create_instance`` (true, false, null for computed, or "omit"),
-  ``last_day_cost`` (a dict), ``api_key``, ``rate_limit`` (requests per window,
+  ``last_day_cost`` (a dict), ``pricebook`` (the bare list), ``flavors`` (a flat list,
+  served grouped by GPU model and region, filtered by ``?region=``), ``usage`` (the
+  list of resources), ``api_key``, ``rate_limit`` (requests per window,
   null for none) and ``rate_window`` (seconds).
 - ``POST /_emulator/faults``: queue faults, each served instead of the next API
   request: ``{"status": 503, "body": ..., "headers": {...}, "times": 1}``, or an
@@ -38,9 +40,85 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 API_PREFIX = "/v1"
 CONTROL_PREFIX = "/_emulator"
+
+def _flavor(fid, name, region, gpu, gpu_count, cpu, ram, disk, ephemeral, stock=True):
+    return {
+        "id": fid,
+        "name": name,
+        "display_name": None,
+        "region_name": region,
+        "cpu": cpu,
+        "ram": ram,
+        "disk": disk,
+        "ephemeral": ephemeral,
+        "gpu": gpu,
+        "gpu_count": gpu_count,
+        "stock_available": stock,
+        "created_at": "2025-03-04T10:00:00+00:00",
+        "labels": [{"id": 1, "label": "network_optimised"}] if gpu else [],
+        "features": {},
+    }
+
+
+def _price(pid, name, value):
+    return {"id": pid, "name": name, "value": value, "original_value": value, "discount_applied": False, "start_time": None, "end_time": None}
+
+
+def _resource(rid, kind, name, bill_per_minute, active=True, exclude_billing=False):
+    return {
+        "resource_id": rid,
+        "resource_type": kind,
+        "name": name,
+        "organization_id": 42,
+        "bill_per_minute": bill_per_minute,
+        "create_time": "2026-11-20T08:00:00+00:00",
+        "terminate_time": None if active else "2026-11-25T08:00:00+00:00",
+        "total_up_time": 600.0,
+        "total_bill": 13.5,
+        "active": active,
+        "exclude_billing": exclude_billing,
+    }
+
+
+# Several GPU models, CPU-only flavors, three regions, one flavor out of stock (n3-H100x8 in US-1).
+FLAVORS = [
+    _flavor(101, "n3-A100x1", "NORWAY-1", "A100-80G-PCIe", 1, 28, 120.0, 100, 750),
+    _flavor(102, "n3-A100x8", "NORWAY-1", "A100-80G-PCIe", 8, 252, 1440.0, 100, 6000),
+    _flavor(103, "n3-A100x1", "CANADA-1", "A100-80G-PCIe", 1, 28, 120.0, 100, 750),
+    _flavor(104, "n3-H100x1", "CANADA-1", "H100-80G-PCIe", 1, 28, 180.0, 100, 750),
+    _flavor(105, "n3-H100x8", "US-1", "H100-80G-PCIe", 8, 252, 1440.0, 100, 32000, stock=False),
+    _flavor(106, "n3-L40x1", "NORWAY-1", "L40", 1, 28, 58.0, 100, 725),
+    _flavor(107, "n3-RTX-A6000x1", "NORWAY-1", "RTX-A6000", 1, 28, 58.0, 100, 0),
+    _flavor(108, "n3-RTX-A4000x1", "CANADA-1", "RTX-A4000", 1, 6, 24.0, 100, 0),
+    _flavor(109, "n1-cpu-small", "NORWAY-1", "", 0, 4, 16.0, 100, 0),
+    _flavor(110, "n1-cpu-small", "US-1", "", 0, 4, 16.0, 100, 0),
+    _flavor(111, "n1-cpu-large", "CANADA-1", "", 0, 16, 64.0, 100, 0),
+]
+
+PRICEBOOK = [
+    _price(1, "A100-80G-PCIe", 1.35),
+    _price(2, "H100-80G-PCIe", 1.9),
+    _price(3, "L40", 1.0),
+    _price(4, "RTX-A6000", 0.5),
+    _price(5, "RTX-A4000", 0.58),
+    _price(6, "vCPU (cpu-only-flavors)", 0.0065),
+    _price(7, "RAM (cpu-only-flavors)", 0.0011),
+    _price(8, "Cloud-SSD", 0.000082),
+    _price(9, "PublicIP", 0.00672),
+]
+
+# $1.41/h running: a machine at $1.35/h and a volume at $0.06/h; a terminated machine and
+# an internal one excluded from billing cost nothing.
+USAGE = [
+    _resource(501, "vm", "train-01", 0.0225),
+    _resource(502, "volume", "datasets", 0.001),
+    _resource(503, "vm", "old-run", None, active=False),
+    _resource(504, "vm", "internal-probe", 0.5, exclude_billing=True),
+]
 
 DEFAULT_STATE = {
     "api_key": "emulator-key",
@@ -48,6 +126,9 @@ DEFAULT_STATE = {
     "threshold": 0.0,
     "can_create_instance": None,
     "last_day_cost": {"instances_cost": 52.8, "volumes_cost": 3.6, "clusters_cost": 0.0, "total_cost": 56.4},
+    "pricebook": PRICEBOOK,
+    "flavors": FLAVORS,
+    "usage": USAGE,
     "rate_limit": None,
     "rate_window": 60.0,
 }
@@ -206,6 +287,7 @@ class Handler(BaseHTTPRequestHandler):
             {
                 "method": method,
                 "path": path,
+                "query": urlsplit(self.path).query,
                 "time": time.time(),
                 "api_key_sent": sent_key is not None,
                 "api_key_valid": sent_key == state["api_key"],
@@ -227,7 +309,7 @@ class Handler(BaseHTTPRequestHandler):
         if route is None:
             self._send_json(404, _error_body("Not Found", "no such endpoint: %s %s" % (method, path)))
             return
-        self._send_json(200, route(state))
+        self._send_json(200, route(state, parse_qs(urlsplit(self.path).query)))
 
     # -- faults -------------------------------------------------------------
 
@@ -299,7 +381,7 @@ class Handler(BaseHTTPRequestHandler):
             pass  # the client gave up reading, as it should
 
 
-def _credit(state):
+def _credit(state, query):
     data = {"credit": state["credit"], "threshold": state["threshold"]}
     can_create = state["can_create_instance"]
     if can_create != "omit":
@@ -307,13 +389,32 @@ def _credit(state):
     return {"status": True, "message": "Success", "data": data}
 
 
-def _last_day_cost(state):
+def _last_day_cost(state, query):
     return {"status": True, "message": "Success", "data": state["last_day_cost"]}
+
+
+def _flavors(state, query):
+    # Grouped as the API does, by GPU model and region, in the order first seen.
+    region = query.get("region", [None])[0]
+    groups = {}
+    for flavor in state["flavors"]:
+        if region is None or flavor["region_name"] == region:
+            key = (flavor["gpu"], flavor["region_name"])
+            groups.setdefault(key, {"gpu": key[0], "region_name": key[1], "flavors": []})["flavors"].append(flavor)
+    return {"status": True, "message": "Success", "data": list(groups.values())}
+
+
+def _usage(state, query):
+    # Served as set: the real API has been seen listing a terminated row among the active ones.
+    return {"status": True, "message": "Success", "data": state["usage"]}
 
 
 ROUTES = {
     ("GET", "/billing/user-credit/credit"): _credit,
     ("GET", "/billing/billing/last-day-cost"): _last_day_cost,
+    ("GET", "/pricebook"): lambda state, query: state["pricebook"],
+    ("GET", "/core/flavors"): _flavors,
+    ("GET", "/billing/billing/usage"): _usage,
 }
 
 

@@ -221,14 +221,14 @@ class HyperstackClient:
             raise HyperstackError("ca_path must be a path to a PEM file")
         return url
 
-    def get(self, path, schema, what):
-        """GET api_url + path, validate the JSON body against schema and return it."""
+    def get(self, path, schema, what, params=None):
+        """GET api_url + path (with the query params, a dict), validate the JSON body against schema and return it."""
         url = self.api_url + path
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             status, retry_after = None, None
             try:
-                status, reason, headers, body = self._request(url, what)
+                status, reason, headers, body = self._request(url, what, params)
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
                 if "match" in reason or "not valid for" in reason:
@@ -266,11 +266,11 @@ class HyperstackClient:
             raise self._error(self._http_failure(what, url, status, reason, headers, body), status)
         return self._decode(what, url, status, headers, body, schema)
 
-    def _request(self, url, what):
+    def _request(self, url, what, params=None):
         # Connecting and each read of the headers wait at most the timeout; the body must
         # then be complete within the timeout of the request's start, not just each read.
         deadline = time.monotonic() + self.timeout
-        response = self._session.get(url, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
+        response = self._session.get(url, params=params, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
         try:
             declared = response.headers.get("Content-Length", "")
             # isascii: "²".isdigit() is true, and headers arrive decoded as Latin-1.

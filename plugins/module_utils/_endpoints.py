@@ -17,17 +17,17 @@ from decimal import Decimal
 _MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}
 
 
-def _envelope(data_properties, required):
+def _object(properties, required):
     # Unknown fields are accepted at every level: the API grows.
-    return {
-        "type": "object",
-        "required": ["status", "data"],
-        "properties": {
-            "status": {"type": "boolean"},
-            "message": {"type": "string"},
-            "data": {"type": "object", "required": required, "properties": data_properties},
-        },
-    }
+    return {"type": "object", "required": list(required), "properties": properties}
+
+
+def _envelope(data):
+    return _object({"status": {"type": "boolean"}, "message": {"type": "string"}, "data": data}, ["status", "data"])
+
+
+def _list_of(item):
+    return {"type": "array", "items": item}
 
 
 def _difference(a, b):
@@ -38,17 +38,22 @@ def _difference(a, b):
 
 
 class Endpoint:
-    """One GET endpoint: where it is, what it must return, what a playbook gets."""
+    """One GET endpoint: where it is, what it must return, what a playbook gets.
 
-    def __init__(self, path, what, schema, facts):
+    facts() gets the body's data, or the whole body when envelope is false (a bare array).
+    """
+
+    def __init__(self, path, what, schema, facts, envelope=True):
         self.path = path
         self.what = what
         self.schema = schema
         self._facts = facts
+        self._envelope = envelope
 
-    def fetch(self, client):
-        """Read the endpoint through client; raise HyperstackError on any failure."""
-        return self._facts(client.get(self.path, self.schema, self.what)["data"])
+    def fetch(self, client, params=None):
+        """Read the endpoint through client, with the query params (a dict); raise HyperstackError on any failure."""
+        body = client.get(self.path, self.schema, self.what, params=params)
+        return self._facts(body["data"] if self._envelope else body)
 
 
 def _credit_facts(data):
@@ -63,10 +68,7 @@ def _credit_facts(data):
 CREDIT = Endpoint(
     path="/billing/user-credit/credit",
     what="reading the credit balance (GET /billing/user-credit/credit)",
-    schema=_envelope(
-        {"credit": _MONEY, "threshold": _MONEY, "can_create_instance": {"type": "boolean"}},
-        ["credit", "threshold"],
-    ),
+    schema=_envelope(_object({"credit": _MONEY, "threshold": _MONEY, "can_create_instance": {"type": "boolean"}}, ["credit", "threshold"])),
     facts=_credit_facts,
 )
 
@@ -76,6 +78,83 @@ _COST_FIELDS = ("instances_cost", "volumes_cost", "clusters_cost", "total_cost")
 LAST_DAY_COST = Endpoint(
     path="/billing/billing/last-day-cost",
     what="reading the last day's cost (GET /billing/billing/last-day-cost)",
-    schema=_envelope({name: _MONEY for name in _COST_FIELDS}, list(_COST_FIELDS)),
+    schema=_envelope(_object({name: _MONEY for name in _COST_FIELDS}, _COST_FIELDS)),
     facts=lambda data: {name: data[name] for name in _COST_FIELDS},
+)
+
+
+def _number(value):
+    # The pricebook's numbers may arrive as strings of digits (the schema let only those through).
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+_PRICE = {"anyOf": [_MONEY, {"type": "string", "pattern": r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"}]}
+_PRICEBOOK_FIELDS = ("name", "value", "original_value", "discount_applied", "start_time", "end_time")
+
+PRICEBOOK = Endpoint(
+    path="/pricebook",
+    what="reading the price list (GET /pricebook)",
+    schema=_list_of(
+        _object({"name": {"type": "string"}, "value": _PRICE, "original_value": _PRICE, "discount_applied": {"type": "boolean"}}, ["name", "value"])
+    ),
+    facts=lambda entries: [
+        dict({name: entry.get(name) for name in _PRICEBOOK_FIELDS}, value=_number(entry["value"]), original_value=_number(entry.get("original_value")))
+        for entry in entries
+    ],
+    envelope=False,
+)
+
+
+_COUNT = {"type": "integer", "minimum": 0}
+# What pricing a flavor needs is required; the rest is passed on as the API sent it.
+_FLAVOR = _object(
+    {
+        "name": {"type": "string"},
+        "region_name": {"type": "string"},
+        "gpu": {"type": ["string", "null"]},
+        "gpu_count": _COUNT,
+        "cpu": _COUNT,
+        "ram": {"type": "number", "minimum": 0},
+        "stock_available": {"type": "boolean"},
+    },
+    ["name", "region_name", "gpu", "gpu_count", "cpu", "ram", "stock_available"],
+)
+
+FLAVORS = Endpoint(
+    path="/core/flavors",
+    what="reading the flavors (GET /core/flavors)",
+    schema=_envelope(_list_of(_object({"flavors": _list_of(_FLAVOR)}, ["flavors"]))),
+    # The API groups flavors by GPU model and region; a playbook wants one list.
+    facts=lambda groups: [dict(flavor, gpu=flavor["gpu"] or "") for group in groups for flavor in group["flavors"]],
+)
+
+
+def _usage_facts(rows):
+    # Billed now: active rows not excluded from billing; a null bill_per_minute (terminated) is 0.
+    per_minute = sum(
+        (Decimal(repr(row.get("bill_per_minute") or 0)) for row in rows if row.get("active") is not False and not row.get("exclude_billing")),
+        Decimal(0),
+    )
+    return {"resources": rows, "cost_per_hour": float(per_minute * 60)}
+
+
+USAGE = Endpoint(
+    path="/billing/billing/usage",
+    what="reading the running resources (GET /billing/billing/usage)",
+    schema=_envelope(
+        _list_of(
+            _object(
+                {
+                    "bill_per_minute": {"anyOf": [_MONEY, {"type": "null"}]},
+                    "active": {"type": ["boolean", "null"]},
+                    "exclude_billing": {"type": ["boolean", "null"]},
+                },
+                [],
+            )
+        )
+    ),
+    facts=_usage_facts,
 )

@@ -11,13 +11,35 @@ module look them up here by name.
 
 from __future__ import annotations
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import read_deployment_cost
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, LAST_DAY_COST, PRICEBOOK, USAGE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import InfoModule
+
+
+def _read_flavors(client, params):
+    # The API filters by region; the name is filtered here (the API has no such parameter).
+    flavors = FLAVORS.fetch(client, {"region": params["region"]} if params.get("region") else None)
+    return [flavor for flavor in flavors if params.get("name") in (None, flavor["name"])]
+
 
 MODULES = {
     info.name: info
     for info in (
         InfoModule.of_endpoint("hyperstack_credit_info", CREDIT),
         InfoModule.of_endpoint("hyperstack_last_day_cost_info", LAST_DAY_COST),
+        InfoModule.of_endpoint("hyperstack_pricebook_info", PRICEBOOK),
+        InfoModule.of_endpoint("hyperstack_usage_info", USAGE),
+        InfoModule("hyperstack_flavor_info", _read_flavors, {"region": {"type": "str"}, "name": {"type": "str"}}),
+        InfoModule(
+            "hyperstack_deployment_cost_info",
+            read_deployment_cost,
+            {
+                "plan": {"type": "list", "elements": "dict", "default": []},
+                "terraform_plan": {"type": "path"},
+                "region": {"type": "str"},
+                "hours": {"type": "float", "default": 24.0},
+                "margin_percent": {"type": "float", "default": 0.0},
+            },
+        ),
     )
 }
