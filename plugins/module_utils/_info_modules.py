@@ -34,7 +34,19 @@ MODULES = {
             "hyperstack_deployment_cost_info",
             read_deployment_cost,
             {
-                "plan": {"type": "list", "elements": "dict", "default": []},
+                "plan": {
+                    "type": "list",
+                    "elements": "dict",
+                    "default": [],
+                    # Types checked by Ansible; _cost.check_plan checks the rest (and Terraform's items).
+                    "options": {
+                        "flavor": {"type": "str"},
+                        "volume_gb": {"type": "float"},
+                        "count": {"type": "int", "default": 1},
+                        "hourly_price": {"type": "float"},
+                        "public_ip": {"type": "bool", "default": False},
+                    },
+                },
                 "terraform_plan": {"type": "path"},
                 "region": {"type": "str"},
                 "hours": {"type": "float", "default": 24.0},

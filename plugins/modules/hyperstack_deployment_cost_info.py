@@ -1,0 +1,252 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: hyperstack_deployment_cost_info
+short_description: Estimate what a deployment will cost on Hyperstack and whether the credit covers it
+version_added: 1.1.0
+description:
+  - Answers, from the API's own data, whether the organization can pay for what a play is about to
+    create, for as long as it is needed, on top of what already runs.
+  - It reads the credit (C(GET /billing/user-credit/credit)) and the running resources
+    (C(GET /billing/billing/usage)) and, only when the plan needs them, the flavors
+    (C(GET /core/flavors)) and the price list (C(GET /pricebook)).
+  - B(It is an estimate.) The API has no price for a flavor before it exists; the price is composed
+    from the price list the way Hyperstack sells machines (per GPU-hour, vCPU, RAM and local disk
+    included). A GPU flavor costs its GPU's price (the price list entry named as the flavor's C(gpu))
+    x C(gpu_count); a CPU-only flavor costs C(vCPU (cpu-only-flavors)) x C(cpu) + C(RAM (cpu-only-flavors))
+    x C(ram); a volume costs C(Cloud-SSD) x GB; O(plan[].public_ip) adds C(PublicIP) per machine. Names
+    are matched without regard to case. Give O(plan[].hourly_price) where a contract price applies.
+  - The requirement is (current cost per hour + plan cost per hour) x O(hours) x (1 + O(margin_percent)/100),
+    and it is covered when the headroom (credit - threshold) is at least that.
+  - With an empty plan it tells the runway of what already runs, at today's burn rate.
+  - Items are checked before any request; a flavor that does not exist (the closest names are given),
+    one not offered in O(region), or a price missing from the price list fail the task after the reads.
+  - All money is computed on decimals as the API wrote the numbers, so there is no float noise.
+options:
+  plan:
+    description:
+      - What the deployment creates. Each item is either a machine, O(plan[].flavor), or a Cloud-SSD
+        volume, O(plan[].volume_gb); never both.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      flavor:
+        description: The name of a virtual machine flavor, for example C(n3-A100x1).
+        type: str
+      volume_gb:
+        description: The size of a Cloud-SSD volume in GB.
+        type: float
+      count:
+        description: How many of these machines or volumes, 1 or more.
+        type: int
+        default: 1
+      hourly_price:
+        description:
+          - The price in dollars per hour of one machine or volume, used instead of the price list
+            (for contract prices). 0 or more.
+        type: float
+      public_ip:
+        description: Whether each machine gets a public IP, adding the C(PublicIP) price.
+        type: bool
+        default: false
+  terraform_plan:
+    description:
+      - The path of the JSON that C(terraform show -json PLANFILE) writes, for a plan of the official
+        Hyperstack Terraform provider. It is read on the host that runs the task.
+      - Each C(hyperstack_core_virtual_machine) to be created (also when replaced) becomes a flavor
+        item (C(flavor_name), with C(assign_floating_ip) as O(plan[].public_ip)); each
+        C(hyperstack_core_volume) to be created a volume item (C(size)).
+      - Not counted as cost, because they do not cost more than today, which the running resources
+        already cover; resources to be destroyed, updated in place or left as they are, and any
+        other resource type. A C(flavor_name) or C(size) known only after apply fails the task.
+      - Adds up with O(plan).
+    type: path
+  region:
+    description:
+      - The region the plan will run in, for example C(NORWAY-1). Each flavor must be offered there,
+        and its stock there is what counts.
+      - Without it, an item takes the regions where its flavor is offered, reports them, and is in
+        stock when any of them has stock.
+    type: str
+  hours:
+    description: How long the plan will run, in hours; more than 0.
+    type: float
+    default: 24.0
+  margin_percent:
+    description: A safety margin on the requirement, in percent; 0 or more.
+    type: float
+    default: 0.0
+seealso:
+  - module: nexgencloud.hyperstack.hyperstack_pricebook_info
+  - module: nexgencloud.hyperstack.hyperstack_flavor_info
+  - module: nexgencloud.hyperstack.hyperstack_usage_info
+  - name: Terraform JSON Output Format
+    description: The format of O(terraform_plan).
+    link: https://developer.hashicorp.com/terraform/internals/json-format
+author:
+  - NexGen Cloud Hyperstack collection team (@nexgencloud)
+extends_documentation_fragment:
+  - nexgencloud.hyperstack.api
+attributes:
+  check_mode:
+    support: full
+    description: Only reads; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Changes nothing, so there is nothing to diff.
+"""
+
+EXAMPLES = r"""
+- name: Price two A100 machines with public IPs and a 500 GB volume for three days (key from HYPERSTACK_API_KEY)
+  nexgencloud.hyperstack.hyperstack_deployment_cost_info:
+    region: CANADA-1
+    hours: 72
+    margin_percent: 10
+    plan:
+      - flavor: n3-A100x1
+        count: 2
+        public_ip: true
+      - volume_gb: 500
+  register: cost
+
+- name: Stop unless the credit covers it
+  ansible.builtin.assert:
+    that: cost.hyperstack_deployment_cost_info.covered
+    fail_msg: "{{ cost.hyperstack_deployment_cost_info.summary }}"
+
+- name: Price a Terraform plan (terraform plan -out tfplan && terraform show -json tfplan > tfplan.json)
+  nexgencloud.hyperstack.hyperstack_deployment_cost_info:
+    terraform_plan: tfplan.json
+    hours: 168
+  register: tf_cost
+
+- name: How long the credit lasts at today's burn rate
+  nexgencloud.hyperstack.hyperstack_deployment_cost_info:
+  register: runway
+"""
+
+RETURN = r"""
+hyperstack_deployment_cost_info:
+  description: The estimate and the numbers of the verdict; money in US dollars, rates per hour.
+  returned: success
+  type: dict
+  contains:
+    credit:
+      description: The organization's credit balance.
+      type: float
+      sample: 250.0
+    threshold:
+      description: The credit threshold below which resources are suspended.
+      type: float
+      sample: 0.0
+    headroom:
+      description: Credit minus threshold.
+      type: float
+      sample: 250.0
+    can_create_instance:
+      description: What the API says about creating instances now; null when it does not say.
+      type: bool
+      sample: true
+    current_cost_per_hour:
+      description: What the running resources cost per hour (see M(nexgencloud.hyperstack.hyperstack_usage_info)).
+      type: float
+      sample: 3.1
+    plan_cost_per_hour:
+      description: What the plan adds per hour.
+      type: float
+      sample: 12.4
+    hours:
+      description: O(hours).
+      type: float
+      sample: 24.0
+    margin_percent:
+      description: O(margin_percent).
+      type: float
+      sample: 10.0
+    required:
+      description: (current + plan cost per hour) x hours x (1 + margin_percent / 100).
+      type: float
+      sample: 409.2
+    covered:
+      description: Whether the headroom is at least RV(hyperstack_deployment_cost_info.required).
+      type: bool
+      sample: false
+    runway_hours:
+      description: Headroom / (current + plan cost per hour); null when nothing costs anything.
+      type: float
+      sample: 16.13
+    out_of_stock:
+      description: The planned flavors that are not in stock (in O(region), or in any region without it).
+      type: list
+      elements: str
+      sample: []
+    summary:
+      description: The verdict in one line.
+      type: str
+      sample: "the plan costs $12.40/h on top of $3.10/h already running: $409.20 for 24 h with a 10% margin, more than the headroom $250.00"
+    items:
+      description: One entry per plan item, then one per Terraform resource, priced.
+      type: list
+      elements: dict
+      contains:
+        flavor:
+          description: The flavor, or null for a volume.
+          type: str
+          sample: n3-A100x1
+        volume_gb:
+          description: The volume size in GB, or null for a machine.
+          type: float
+          sample: null
+        count:
+          description: How many.
+          type: int
+          sample: 2
+        unit_price_per_hour:
+          description: The price of one per hour.
+          type: float
+          sample: 1.35672
+        cost_per_hour:
+          description: unit_price_per_hour x count.
+          type: float
+          sample: 2.71344
+        region:
+          description: The regions where the flavor is priced and its stock counted; empty for a volume without O(region).
+          type: list
+          elements: str
+          sample: [CANADA-1]
+        stock_available:
+          description: Whether the flavor is in stock there; null for a volume.
+          type: bool
+          sample: true
+        priced_by:
+          description: How the price was found.
+          type: str
+          sample: pricebook A100-80G-PCIe x 1 GPU + PublicIP
+        source:
+          description: The Terraform resource address, for items from O(terraform_plan).
+          type: str
+          returned: for items from a Terraform plan
+          sample: hyperstack_core_virtual_machine.trainer[0]
+status_code:
+  description: The HTTP status of the API's answer, when the task failed on an HTTP error.
+  returned: failure, when there was an HTTP answer
+  type: int
+  sample: 401
+"""
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import run_module
+
+
+def main():
+    run_module(MODULES["hyperstack_deployment_cost_info"])
+
+
+if __name__ == "__main__":
+    main()
