@@ -84,10 +84,16 @@ def terraform_items(text, path):
         document = json.loads(text)
     except ValueError as exc:
         raise HyperstackError("terraform_plan %s is not JSON (%s): give the output of terraform show -json PLANFILE" % (path, exc))
-    if not isinstance(document, dict) or "format_version" not in document or not isinstance(document.get("resource_changes", []), list):
+    # A plan has planned_values (and resource_changes, left out when nothing changes); a state file has neither.
+    if (
+        not isinstance(document, dict)
+        or "format_version" not in document
+        or ("planned_values" not in document and "resource_changes" not in document)
+        or not isinstance(document.get("resource_changes", []), list)
+    ):
         raise HyperstackError(
-            "terraform_plan %s is not a Terraform plan in JSON (no format_version and resource_changes list): give the output of terraform show -json PLANFILE"
-            % path
+            "terraform_plan %s is not a Terraform plan in JSON (it needs format_version and planned_values or resource_changes):"
+            " give the output of terraform show -json PLANFILE, not of a state" % path
         )
     plan = []
     for change in document.get("resource_changes", []):
@@ -150,7 +156,7 @@ def _plural(count, word):
 def price_item(item, flavors, pricebook, region=None):
     """One plan item priced: unit and total dollars per hour, where, whether in stock, and how the price was found."""
     prices = _prices(pricebook)
-    what = item["flavor"] or "a %s GB volume" % item["volume_gb"]
+    what = item["flavor"] or "a %s GB volume" % _plain(item["volume_gb"])
     result = {"flavor": item["flavor"], "volume_gb": None if item["volume_gb"] is None else float(item["volume_gb"]), "count": item["count"]}
     regions, stock = ([region] if region else []), None
     try:
