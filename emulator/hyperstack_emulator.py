@@ -45,6 +45,7 @@ from urllib.parse import parse_qs, urlsplit
 API_PREFIX = "/v1"
 CONTROL_PREFIX = "/_emulator"
 
+
 def _flavor(fid, name, region, gpu, gpu_count, cpu, ram, disk, ephemeral, stock=True):
     return {
         "id": fid,
