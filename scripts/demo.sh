@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job, from nothing: set up ansible-core and the collection, then run the
 # credit gate playbook (examples/credit_gate.yml) twice against the API emulator:
-# once with enough credit (it passes), once with too little (it stops the play).
+# once with enough credit (it passes), once with too little (it stops the play); then
+# the plan gate (examples/plan_gate.yml): a deployment the credit covers, and one it
+# does not, each with its breakdown.
 # With HYPERSTACK_API_KEY set, it runs the gate once against the real API instead.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,10 +22,19 @@ rm -rf "$BUILD/dist"
 export ANSIBLE_COLLECTIONS_PATH="$BUILD/collections" ANSIBLE_LOCALHOST_WARNING=false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/credit_gate.yml"; }
+plan_gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/plan_gate.yml"; }
+set_credit() {
+    "$venv/bin/python" - "$EMULATOR_URL" "$1" <<'PY'
+import json, sys, urllib.request
+base = sys.argv[1].rsplit("/v1", 1)[0]
+request = urllib.request.Request(base + "/_emulator/state", data=json.dumps({"credit": float(sys.argv[2])}).encode(), method="POST")
+urllib.request.urlopen(request, timeout=5).read()
+PY
+}
 
 if [ -n "${HYPERSTACK_API_KEY:-}" ]; then
     say "HYPERSTACK_API_KEY is set: running the gate against ${HYPERSTACK_API_URL:-${HYPERSTACK_API_ADDRESS:-the real Hyperstack API}}"
-    gate
+    gate && plan_gate
     exit $?
 fi
 
@@ -31,16 +42,11 @@ start_emulator "$venv" "$BUILD/demo-emulator.log" --api-key demo-key --credit 15
 trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
 export HYPERSTACK_API_KEY=demo-key HYPERSTACK_API_URL="$EMULATOR_URL"
 
-say "Run 1 of 2: the organization has \$1500.00 of credit; the gate asks for \$100 of headroom"
+say "Run 1 of 4: the organization has \$1500.00 of credit; the gate asks for \$100 of headroom"
 gate
 
-say "Run 2 of 2: the credit drops to \$42.50; the same gate must stop the play"
-"$venv/bin/python" - "$EMULATOR_URL" <<'PY'
-import json, sys, urllib.request
-base = sys.argv[1].rsplit("/v1", 1)[0]
-request = urllib.request.Request(base + "/_emulator/state", data=json.dumps({"credit": 42.5}).encode(), method="POST")
-urllib.request.urlopen(request, timeout=5).read()
-PY
+say "Run 2 of 4: the credit drops to \$42.50; the same gate must stop the play"
+set_credit 42.5
 # Only the gate's own verdict counts: a failure of any other kind is a failure of the demo.
 if gate | tee "$BUILD/demo-run2.log"; then
     echo "demo: the gate let a \$42.50 organization through; that is a bug" >&2
@@ -50,4 +56,20 @@ grep -q "Not enough Hyperstack credit to provision" "$BUILD/demo-run2.log" || {
     echo "demo: the second run failed, but not at the gate: see the output above" >&2
     exit 1
 }
-say "demo: the gate passed with enough credit and stopped the play with too little, as it should"
+
+say "Run 3 of 4: the plan gate, \$1500.00 of credit: two A100 machines and a 1 TB volume for 72 h on top of what runs"
+set_credit 1500
+plan_gate | tee "$BUILD/demo-run3.log"
+grep -q "Plan covered: the plan costs" "$BUILD/demo-run3.log"
+
+say "Run 4 of 4: the same plan with \$250.00 of credit must be stopped, with its breakdown"
+set_credit 250
+if plan_gate | tee "$BUILD/demo-run4.log"; then
+    echo "demo: the plan gate let a plan through that \$250.00 does not cover; that is a bug" >&2
+    exit 1
+fi
+grep -q "Hyperstack credit gate failed: the plan costs .* more than the headroom \$250.00" "$BUILD/demo-run4.log" || {
+    echo "demo: the fourth run failed, but not at the plan gate: see the output above" >&2
+    exit 1
+}
+say "demo: both gates passed with enough credit and stopped the play with too little, as they should"
