@@ -18,8 +18,8 @@ description:
   - B(It is an estimate.) The API has no price for a flavor before it exists; the price is composed
     from the price list the way Hyperstack sells machines (per GPU-hour, vCPU, RAM and local disk
     included). A GPU flavor costs its GPU's price (the price list entry named as the flavor's C(gpu))
-    x C(gpu_count); a CPU-only flavor costs C(vCPU (cpu-only-flavors)) x C(cpu) + C(RAM (cpu-only-flavors))
-    x C(ram); a volume costs C(Cloud-SSD) x GB; O(plan[].public_ip) adds C(PublicIP) per machine. Names
+    x C(gpu_count); a CPU-only flavor costs the entry "vCPU (cpu-only-flavors)" x C(cpu) + the entry
+    "RAM (cpu-only-flavors)" x C(ram); a volume costs C(Cloud-SSD) x GB; O(plan[].public_ip) adds C(PublicIP) per machine. Names
     are matched without regard to case. Give O(plan[].hourly_price) where a contract price applies.
   - The requirement is (current cost per hour + plan cost per hour) x O(hours) x (1 + O(margin_percent)/100),
     and it is covered when the headroom (credit - threshold) is at least that.
@@ -191,7 +191,9 @@ hyperstack_deployment_cost_info:
       type: str
       sample: "the plan costs $12.40/h on top of $3.10/h already running: $409.20 for 24 h with a 10% margin, more than the headroom $250.00"
     items:
-      description: One entry per plan item, then one per Terraform resource, priced.
+      description:
+        - One entry per plan item, then one per Terraform resource, priced.
+        - In Jinja read it as C(result.hyperstack_deployment_cost_info['items']); C(.items) is the dictionary's method.
       type: list
       elements: dict
       contains:

@@ -10,7 +10,7 @@ module: hyperstack_pricebook_info
 short_description: Read the Hyperstack price list (dollars per hour of each resource)
 version_added: 1.1.0
 description:
-  - Reads the organization's price list from C(GET /pricebook) of the Hyperstack Infrahub API: the
+  - Reads the organization's price list from C(GET /pricebook) of the Hyperstack Infrahub API, the
     hourly price of each GPU model (named as a flavor's C(gpu)), of a vCPU and a GB of RAM of
     CPU-only flavors, of a GB of Cloud-SSD volume and of a public IP.
   - Prices given by the API as strings of digits are returned as numbers; anything else in their
@@ -46,7 +46,7 @@ hyperstack_pricebook_info:
   elements: dict
   contains:
     name:
-      description: The resource, for example a GPU model, C(vCPU (cpu-only-flavors)), C(Cloud-SSD) (per GB) or C(PublicIP).
+      description: The resource, for example a GPU model, "vCPU (cpu-only-flavors)", C(Cloud-SSD) (per GB) or C(PublicIP).
       type: str
       sample: A100-80G-PCIe
     value:

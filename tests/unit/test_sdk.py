@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""A real client nobody here wrote: the official ``hyperstack`` Python SDK (its pydantic models follow
+the published spec) pointed at the emulator parses the five endpoints the collection reads, and raises
+its own exception for a wrong key. If the emulator drifted from the API, this would fail."""
+
+from __future__ import annotations
+
+import hyperstack
+import pytest
+
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
+
+
+@pytest.fixture
+def sdk(emu):
+    configuration = hyperstack.Configuration(host=emu.api_url, api_key={"apiKey": KEY})
+    with hyperstack.ApiClient(configuration) as client:
+        yield client
+
+
+def test_sdk_parses_the_credit_and_the_last_day_cost(sdk):
+    assert hyperstack.CreditApi(sdk).get_user_credit().data.credit == 1500.0
+    assert hyperstack.BillingApi(sdk).get_last_day_cost().data.total_cost == 56.4
+
+
+def test_sdk_parses_the_pricebook_flavors_and_usage(sdk):
+    prices = hyperstack.PricebookApi(sdk).get_pricebook()
+    assert {p.name: p.value for p in prices}["A100-80G-PCIe"] == 1.35
+    groups = hyperstack.FlavorApi(sdk).list_flavors(region="US-1").data
+    assert [(f.name, f.stock_available) for g in groups for f in g.flavors] == [("n3-H100x8", False), ("n1-cpu-small", True)]
+    usage = hyperstack.BillingApi(sdk).get_usage().data
+    assert [u.name for u in usage if u.active and not u.exclude_billing] == ["train-01", "datasets"]
+    assert usage[2].bill_per_minute is None
+
+
+@pytest.mark.parametrize("call", ["pricebook", "flavors", "usage", "credit", "last_day_cost"])
+def test_sdk_raises_its_own_401_for_a_wrong_key(emu, call):
+    configuration = hyperstack.Configuration(host=emu.api_url, api_key={"apiKey": "hs-wrong-key"})
+    with hyperstack.ApiClient(configuration) as client:
+        read = {
+            "pricebook": hyperstack.PricebookApi(client).get_pricebook,
+            "flavors": hyperstack.FlavorApi(client).list_flavors,
+            "usage": hyperstack.BillingApi(client).get_usage,
+            "credit": hyperstack.CreditApi(client).get_user_credit,
+            "last_day_cost": hyperstack.BillingApi(client).get_last_day_cost,
+        }[call]
+        with pytest.raises(hyperstack.exceptions.UnauthorizedException) as caught:
+            read()
+    assert caught.value.status == 401
