@@ -234,7 +234,7 @@ def estimate(credit, current_per_hour, items, hours, margin_percent):
         "runway_hours": None if runway is None else float(runway),
         "out_of_stock": out_of_stock,
         "summary": summary,
-        "items": [dict(item, unit_price_per_hour=float(item["unit_price_per_hour"]), cost_per_hour=float(item["cost_per_hour"])) for item in items],
+        "breakdown": [dict(item, unit_price_per_hour=float(item["unit_price_per_hour"]), cost_per_hour=float(item["cost_per_hour"])) for item in items],
     }
 
 

@@ -190,10 +190,10 @@ hyperstack_deployment_cost_info:
       description: The verdict in one line.
       type: str
       sample: "the plan costs $12.40/h on top of $3.10/h already running: $409.20 for 24 h with a 10% margin, more than the headroom $250.00"
-    items:
+    breakdown:
       description:
         - One entry per plan item, then one per Terraform resource, priced.
-        - In Jinja read it as C(result.hyperstack_deployment_cost_info['items']); C(.items) is the dictionary's method.
+        - Named so, not C(items), so that Jinja's dot notation reaches it (C(.items) is a dictionary's method).
       type: list
       elements: dict
       contains:
