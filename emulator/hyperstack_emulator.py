@@ -21,8 +21,8 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   ``action``: ``hang``, ``reset``, ``close``, ``echo_key``, ``oversized`` (``size``,
   ``declare_length``), ``truncated``, ``drip`` (``delay`` per byte). ``times: -1``
   repeats a fault for ever.
-- ``GET /_emulator/requests``: what the API endpoints received, newest last,
-  without the key itself (``api_key_sent`` and ``api_key_valid`` say what came).
+- ``GET /_emulator/requests``: what the API endpoints received (path and
+  query string), newest last, without the key itself (``api_key_sent`` and ``api_key_valid`` say what came).
 - ``POST /_emulator/reset``: back to the start-up state.
 
 Run ``python3 emulator/hyperstack_emulator.py --help`` for the command line.
