@@ -8,25 +8,34 @@ its own exception for a wrong key. If the emulator drifted from the API, this wo
 
 from __future__ import annotations
 
-import hyperstack
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
 
 
+@pytest.fixture(scope="module")
+def hyperstack():
+    # Imported when these tests run, not when pytest collects them: the SDK loads the models of the
+    # whole API (about 70 MB), which every later subprocess would inherit as its peak RSS through
+    # fork (test_bodies.py bounds a child's peak memory).
+    import hyperstack as sdk_module
+
+    return sdk_module
+
+
 @pytest.fixture
-def sdk(emu):
+def sdk(emu, hyperstack):
     configuration = hyperstack.Configuration(host=emu.api_url, api_key={"apiKey": KEY})
     with hyperstack.ApiClient(configuration) as client:
         yield client
 
 
-def test_sdk_parses_the_credit_and_the_last_day_cost(sdk):
+def test_sdk_parses_the_credit_and_the_last_day_cost(sdk, hyperstack):
     assert hyperstack.CreditApi(sdk).get_user_credit().data.credit == 1500.0
     assert hyperstack.BillingApi(sdk).get_last_day_cost().data.total_cost == 56.4
 
 
-def test_sdk_parses_the_pricebook_flavors_and_usage(sdk):
+def test_sdk_parses_the_pricebook_flavors_and_usage(sdk, hyperstack):
     prices = hyperstack.PricebookApi(sdk).get_pricebook()
     assert {p.name: p.value for p in prices}["A100-80G-PCIe"] == 1.35
     groups = hyperstack.FlavorApi(sdk).list_flavors(region="US-1").data
@@ -37,7 +46,7 @@ def test_sdk_parses_the_pricebook_flavors_and_usage(sdk):
 
 
 @pytest.mark.parametrize("call", ["pricebook", "flavors", "usage", "credit", "last_day_cost"])
-def test_sdk_raises_its_own_401_for_a_wrong_key(emu, call):
+def test_sdk_raises_its_own_401_for_a_wrong_key(emu, hyperstack, call):
     configuration = hyperstack.Configuration(host=emu.api_url, api_key={"apiKey": "hs-wrong-key"})
     with hyperstack.ApiClient(configuration) as client:
         read = {
