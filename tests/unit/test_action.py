@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import quote
 
 import pytest
 from ansible.module_utils.common.parameters import PASS_VARS
@@ -125,7 +126,9 @@ def test_an_option_wins_over_the_environment(emu, collection_tree):
 
 
 def _broken(client, params):
-    raise RuntimeError("could not use %s at %s\nsecond line" % (params["api_key"], params["api_url"]))
+    # The key raw, URL-quoted and JSON-escaped, as a careless library might word it.
+    key = params["api_key"]
+    raise RuntimeError("could not use %s (%s, %s) at %s" % (key, quote(key, safe=""), json.dumps(key), params["api_url"]))
 
 
 @pytest.mark.parametrize("key", [KEY, SPECIAL_KEY])
