@@ -115,8 +115,13 @@ class Core:
         for name, (task_list, requests) in plays(emulator.api_url, tasks).items():
             self.plays[name] = (self._write(name, "bench", task_list), requests)
         vars_ = {"hyperstack_api_key": KEY, "hyperstack_api_url": emulator.api_url}
+        # The run is valid only if the gate's verdict reached every host.
+        passed = "groups.fleet | map('extract', hostvars, ['hyperstack_credit_gate', 'passed']) | select | list | length"
+        every_host_gated = {"name": "every host gated", "run_once": True, "ansible.builtin.assert": {"that": ["%s == groups.fleet | length" % passed]}}
         self.fleet = {
-            "role": self._write("fleet_role", "fleet", None, roles=[{"role": "nexgencloud.hyperstack.credit_gate", "vars": vars_}]),
+            "role": self._write(
+                "fleet_role", "fleet", None, roles=[{"role": "nexgencloud.hyperstack.credit_gate", "vars": vars_}], post_tasks=[every_host_gated]
+            ),
             "module": self._write("fleet_module", "fleet", [{MODULE: {"api_key": KEY, "api_url": emulator.api_url}, "name": "every host"}]),
         }
 
