@@ -190,6 +190,8 @@ def summarize(runs, tasks):
             "P1": statistics.median(m / u for m, u in zip(marginal["module"], marginal["uri"])),
             "P0": statistics.median(m / d for m, d in zip(marginal["module"], marginal["debug"])),
             "P3": statistics.median(walls["module_1"][r] / walls["empty"][r] for r in rounds),
+            # The floor of P3: a play of one task that runs nothing / an empty play.
+            "P3_floor": statistics.median(walls["debug_1"][r] / walls["empty"][r] for r in rounds),
         }
     return table
 
@@ -254,6 +256,10 @@ def report(args, table, fleet_results, command, elapsed):
             "| %s | %.4f | %.4f | %.4f | %.3f | %.3f | **%.3f** | **%.2f** | **%.2f** |"
             % (core, row["module"], row["uri"], row["debug"], row["empty"], row["module_1"], row["P1"], row["P0"], row["P3"])
         )
+    lines += [
+        "",
+        "The floor of P3, a play of one `debug` task / an empty play: %s." % ", ".join("%s %.2f" % (core, row["P3_floor"]) for core, row in table.items()),
+    ]
     if fleet_results:
         lines += [
             "",
