@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+The action plugin every module of the collection has. On the controller (connection
+local, not async, no become) it runs the module's InfoModule declaration in the
+controller process, without shipping the module and starting a new Python per task;
+anywhere else it runs the module on the target exactly as a task without an action
+plugin does.
+
+Importing this file imports the HTTP client, requests and jsonschema: the linear and
+free strategies load an action plugin's class before they fork their workers, so
+those imports are paid once per run, not once per task.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from ansible import constants as C
+from ansible.errors import AnsibleUndefinedConfigEntry
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import AnsibleFallbackNotFound, UnsupportedError
+from ansible.plugins.action.normal import ActionModule as NormalAction
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackError, missing_libraries, redact
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
+
+
+def plain(value):
+    """value with ansible-core's tagged str/int/float (2.19+) turned into the built-in types."""
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    if isinstance(value, Mapping):
+        return {plain(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def _spec_with_environment(spec, environ):
+    # env_fallback reads os.environ; a module on the host also sees the task's environment:
+    # keyword there, so these fallbacks read environ, the two merged.
+    def fallback(*names):
+        for name in names:
+            if name in environ:
+                return environ[name]
+        raise AnsibleFallbackNotFound
+
+    spec = {name: dict(option) for name, option in spec.items()}
+    for option in spec.values():
+        if option.get("fallback", (None,))[0] is env_fallback:
+            option["fallback"] = (fallback, option["fallback"][1])
+    return spec
+
+
+def run_info(info, args, environ, module_name, invocation=True):
+    """The result the module info would give for the task args, run in this process.
+
+    environ: the environment the module would see on the host (the controller's and the
+    task's environment: keyword). module_name: the task's action, as the module names
+    itself in its messages. invocation: whether the module would add its arguments to the
+    result. Never raises: any failure is one worded line without the key.
+    """
+    spec = _spec_with_environment(info.argument_spec(), environ)
+    params, no_log = dict(args), []
+    try:
+        validation = ArgumentSpecValidator(spec).validate(plain(params))
+        params = plain(validation.validated_parameters)
+        # The values AnsibleModule hides in its result: those of the no_log options.
+        no_log = [str(params[name]) for name, option in spec.items() if option.get("no_log") and params.get(name) not in (None, "")]
+        if validation.error_messages:
+            result = {"failed": True, "msg": validation.errors.msg}
+            if isinstance(validation.errors[0], UnsupportedError):
+                result["msg"] = "Unsupported parameters for (%s) module: %s" % (module_name, result["msg"])
+        else:
+            try:
+                result = info.run(params)
+            except HyperstackError as exc:
+                result = dict(exc.result(), failed=True)
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        # A bug must still end as one line, not a traceback.
+        result = {"failed": True, "msg": "%s: unexpected %s: %s" % (module_name, type(exc).__name__, exc)}
+    if invocation:
+        result["invocation"] = {"module_args": params}
+    if "msg" in result:
+        # Every key in sight, in every form the client knows, even before validation found one.
+        for key in no_log + [args.get("api_key")] + [environ.get(name) for name in API_OPTIONS["api_key"][2]]:
+            result["msg"] = redact(result["msg"], key)
+    return remove_values(result, no_log)
+
+
+def _inject_invocation(task_vars):
+    # What _execute_module tells a module: ansible-core 2.21 made the invocation optional.
+    try:
+        return C.config.get_config_value("INJECT_INVOCATION", variables=task_vars)
+    except AnsibleUndefinedConfigEntry:
+        return True  # before 2.21 a module always adds it
+
+
+class InfoAction(NormalAction):
+    """The action plugin of one module: a subclass names it in MODULE."""
+
+    MODULE = None
+
+    def run(self, tmp=None, task_vars=None):
+        if not self._in_controller():
+            return super().run(tmp, task_vars)
+        result = super(NormalAction, self).run(tmp, task_vars)  # ActionBase's checks (check mode, async support)
+        environ = {}
+        self._compute_environment_string(environ)
+        environ = dict(os.environ, **{str(k): str(v) for k, v in environ.items()}) if environ else os.environ
+        result.update(run_info(MODULES[self.MODULE], self._task.args, environ, self._task.action, _inject_invocation(task_vars)))
+        return result
+
+    def _in_controller(self):
+        # Async, become and a real remote host need the module on the target; and when the
+        # controller lacks a library the module on the host may have it and says so itself.
+        return self._connection.transport == "local" and not self._task.async_val and not self._play_context.become and not missing_libraries()

@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Class L: the action plugins, which run a module's declaration in the controller process.
+
+Each result of run_info is compared whole with what the module itself returns, run as
+Ansible runs it (a child Python), for the same arguments against the same server.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from urllib.parse import quote
+
+import pytest
+from ansible.module_utils.common.parameters import PASS_VARS
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES as INFO_MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import InfoModule
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, run_info
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret
+from ansible_collections.nexgencloud.hyperstack.tests.unit.test_module_utils import _run_module
+
+MODULE_FILES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
+ACTION_FILES = sorted(p.stem for p in (ROOT / "plugins" / "action").glob("*.py") if not p.name.startswith("_"))
+# The module gets its invocation only when asked, from ansible-core 2.21 on.
+INJECT = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}
+FQCN = "nexgencloud.hyperstack.%s"
+
+
+# -- every module has its action plugin and its declaration --------------------------------
+
+
+@pytest.mark.parametrize("name", MODULE_FILES)
+def test_every_module_has_an_action_plugin_and_a_declaration(name):
+    assert name in INFO_MODULES, "%s has no MODULES entry in _info_modules.py" % name
+    assert name in ACTION_FILES, "plugins/action/%s.py is missing: the module would run through AnsiballZ" % name
+    plugin = importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.action.%s" % name)
+    assert issubclass(plugin.ActionModule, InfoAction) and plugin.ActionModule.MODULE == name
+
+
+def test_no_action_plugin_without_its_module():
+    assert ACTION_FILES == MODULE_FILES
+
+
+def test_the_action_plugin_imports_the_client_when_it_loads():
+    # What makes the controller path cheap: the strategy loads the class before it forks.
+    code = "import sys, ansible_collections.nexgencloud.hyperstack.plugins.action.%s; print(sorted({'requests', 'jsonschema'} & set(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code % MODULE_FILES[0]], capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    )
+    assert out.stdout.split() == ["['jsonschema',", "'requests']"]
+
+
+# -- the same result as the module ----------------------------------------------------------
+
+
+def _both(tree, name, args, environ=None):
+    """(result in this process, result of the module in a child Python) for the same arguments."""
+    environ = environ or {}
+    here = run_info(INFO_MODULES[name], args, environ, FQCN % name)
+    # As _execute_module sends it: the module names itself after the task's action.
+    rc, module = _run_module(tree, name, dict(args, _ansible_module_name=FQCN % name, **INJECT), environ)
+    assert rc == (1 if here.get("failed") else 0), (here, module)
+    return here, module
+
+
+def _cases(api_url):
+    return {
+        "success": {"api_key": KEY, "api_url": api_url},
+        "strings for numbers": {"api_key": KEY, "api_url": api_url, "api_timeout": "7.5", "api_retries": "1", "validate_certs": "yes"},
+        "unknown option": {"api_key": KEY, "api_url": api_url, "bogus": 1},
+        "no key": {"api_url": api_url},
+        "empty key": {"api_key": "", "api_url": api_url},
+        "bad type": {"api_key": KEY, "api_url": api_url, "api_timeout": "soon"},
+        "bad url": {"api_key": KEY, "api_url": "ftp://%s@example.com/v1" % KEY},
+        "negative retries": {"api_key": KEY, "api_url": api_url, "api_retries": -1},
+        "wrong key": {"api_key": "wrong-" + KEY, "api_url": api_url, "api_retries": 0},
+    }
+
+
+@pytest.mark.parametrize("case", list(_cases("")))
+@pytest.mark.parametrize("name", sorted(INFO_MODULES))
+def test_same_result_as_the_module(emu, collection_tree, name, case):
+    here, module = _both(collection_tree, name, _cases(emu.api_url)[case])
+    assert here == module
+    assert find_secret(json.dumps(here)) is None
+
+
+def test_same_result_when_the_server_echoes_the_key(emu, collection_tree):
+    emu.state.add_faults([{"action": "echo_key", "times": -1}])
+    here, module = _both(collection_tree, "hyperstack_credit_info", {"api_key": SPECIAL_KEY, "api_url": emu.api_url, "api_retries": 0})
+    assert here == module and here["status_code"] == 401
+    assert find_secret(json.dumps(here), SPECIAL_KEY) is None
+
+
+def test_no_log_masks_the_key_in_the_invocation(emu):
+    here = run_info(INFO_MODULES["hyperstack_credit_info"], {"api_key": KEY, "api_url": emu.api_url}, {}, "m")
+    assert here["invocation"]["module_args"]["api_key"] == "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+    assert "invocation" not in run_info(INFO_MODULES["hyperstack_credit_info"], {"api_key": KEY, "api_url": emu.api_url}, {}, "m", invocation=False)
+
+
+# -- the environment the module would see ----------------------------------------------------
+
+
+def test_environment_fallbacks_read_the_given_environment(emu, collection_tree):
+    # The task's environment: keyword, merged by the action plugin; not this process's os.environ.
+    assert "HYPERSTACK_API_KEY" not in os.environ
+    environ = {"HYPERSTACK_API_KEY": KEY, "HYPERSTACK_API_ADDRESS": "http://127.0.0.1:9/v1", "HYPERSTACK_API_URL": emu.api_url}
+    here, module = _both(collection_tree, "hyperstack_credit_info", {}, environ)
+    assert here == module and here["hyperstack_credit_info"]["credit"] == 1500.0
+
+
+def test_an_option_wins_over_the_environment(emu, collection_tree):
+    environ = {"HYPERSTACK_API_KEY": KEY, "HYPERSTACK_API_URL": "http://127.0.0.1:9/v1"}
+    here, module = _both(collection_tree, "hyperstack_credit_info", {"api_url": emu.api_url}, environ)
+    assert here == module and here["hyperstack_credit_info"]["credit"] == 1500.0
+
+
+# -- a bug is still one line ------------------------------------------------------------------
+
+
+def _broken(client, params):
+    # The key raw, URL-quoted and JSON-escaped, as a careless library might word it.
+    key = params["api_key"]
+    raise RuntimeError("could not use %s (%s, %s) at %s" % (key, quote(key, safe=""), json.dumps(key), params["api_url"]))
+
+
+@pytest.mark.parametrize("key", [KEY, SPECIAL_KEY])
+def test_an_unexpected_exception_is_one_line_without_the_key(key):
+    result = run_info(InfoModule("hyperstack_broken_info", _broken), {"api_key": key, "api_url": "http://127.0.0.1:9/v1"}, {}, "ns.c.hyperstack_broken_info")
+    assert result["failed"] is True
+    assert result["msg"].startswith("ns.c.hyperstack_broken_info: unexpected RuntimeError: could not use ")
+    assert find_secret(json.dumps(result), key) is None
+    assert "Traceback" not in json.dumps(result)
+
+
+def test_an_unexpected_exception_hides_a_key_from_the_environment():
+    result = run_info(InfoModule("hyperstack_broken_info", _broken), {"api_url": "http://127.0.0.1:9/v1"}, {"HYPERSTACK_API_KEY": KEY}, "m")
+    assert result["msg"].startswith("m: unexpected RuntimeError") and find_secret(json.dumps(result)) is None

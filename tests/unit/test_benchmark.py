@@ -1,0 +1,23 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Class M: scripts/benchmark.py still runs (its smoke mode: this core, one round, a fleet of 5)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import ROOT
+
+
+def test_benchmark_smoke():
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark.py"), "--smoke"], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # A row of figures for this core (one round of a smoke run is noise: any sign), and the fleet:
+    # the role read once and saw no 429.
+    assert re.search(r"^\| 2\.\d+ (\| \**-?[\d.]+\** ){8}\|$", done.stdout, re.M), done.stdout
+    assert re.search(r"^\| 2\.\d+ \| `credit_gate` role \(reads once, `run_once`\) \| 1 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
+    assert re.search(r"^\| 2\.\d+ \| every host runs `hyperstack_credit_info` \| 5 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
