@@ -5,10 +5,12 @@
 #   scripts/test.sh                 all stages
 #   scripts/test.sh units sanity    only those stages, in that order
 #
-# Stages: sanity (ansible-test sanity, newest core), units (pytest against loopback
-# servers: the emulator, a raw-socket server, a trustme CA), integration (ansible-test
-# integration against the emulator, on every supported core), release (changelog,
-# ansible-lint, execution environment, galaxy build).
+# Stages: sanity (antsibull-nox lint, docs-check and extra-checks; ansible-test sanity on
+# the newest core), units (pytest against loopback servers: the emulator, a raw-socket
+# server, a trustme CA), integration (ansible-test integration against the emulator, on
+# every supported core), release (antsibull-nox build-import-check, ansible-lint and
+# docs-site; changelog and tarball checks), ee (the AWX guide's execution environment,
+# built with podman, running the gate).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -59,9 +61,19 @@ ensure_debs() {
     done
 }
 
+# nox SESSION...: the community's checks (noxfile.py, antsibull-nox.toml), each in a venv of
+# its own under $BUILD/nox, reused between runs. CI=true makes the formatters check, not fix.
+nox() {
+    local venv
+    venv=$(newest_venv)
+    say "antsibull-nox: $*"
+    (cd "$ROOT" && CI=true "$venv/bin/nox" --no-color --reuse-existing-virtualenvs --envdir "$BUILD/nox" -e "$@")
+}
+
 stage_sanity() {
     local venv tree
     venv=$(newest_venv)
+    nox lint docs-check extra-checks
     # ansible-test's shellcheck test is skipped, with only a warning, when the program is missing.
     ensure_debs shellcheck -- shellcheck || [ -z "${CI:-}" ] || exit 1
     "$venv/bin/python" "$ROOT/scripts/seed_ansible_test_pip.py"
@@ -118,6 +130,7 @@ EOF
 stage_release() {
     local venv tree
     venv=$(newest_venv)
+    nox build-import-check ansible-lint docs-site
     tree=$(collection_tree)
     PATH="$venv/bin:$PATH" bash "$ROOT/scripts/release_checks.sh" "$tree"
 }
