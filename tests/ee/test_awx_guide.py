@@ -30,7 +30,15 @@ def test_every_yaml_block_parses_and_the_checked_ones_are_there():
     bodies = re.findall(r"```yaml\n(.*?)```", text, re.S)
     for body in bodies:
         yaml.safe_load(body)
-    assert set(_blocks()) == {"ee-galaxy", "ee-tarball", "credential-inputs", "credential-injectors", "job-extra-vars", "host-vars"}
+    assert set(_blocks()) == {
+        "ee-galaxy",
+        "ee-tarball",
+        "ee-local-options",
+        "credential-inputs",
+        "credential-injectors",
+        "job-extra-vars",
+        "host-vars",
+    }
     assert len(bodies) == len(_blocks()), "a yaml block of docs/awx.md has no <!-- check: name --> marker"
 
 

@@ -38,9 +38,6 @@ CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 # What the base image is made of; its hash (with the CA bundle's) names the cached image.
 BASE_RECIPE = ["--variant=minbase", "--include=python3,python3-pip,python3-venv,ca-certificates", "bookworm"]
 EE_IMAGE = "localhost/nexgencloud-hyperstack-ee:test"
-# What the local base image needs beyond the guide's definition: Debian's Python has no
-# ensurepip (so no pip bootstrap) and the image has no dnf/microdnf (no system packages).
-BASE_IMAGE_OPTIONS = {"skip_pip_install": True, "package_manager_path": "/bin/true"}
 # plugins/ directories that hold no plugin ansible-doc lists; an action plugin is documented
 # by the module of its name.
 NOT_PLUGINS = {"module_utils", "doc_fragments", "plugin_utils"}
@@ -107,11 +104,11 @@ def _tarball(dest):
     return next(Path(dest).glob("nexgencloud-hyperstack-*.tar.gz"))
 
 
-def ee_definition(guide_block, base_image):
-    """The guide's ee-tarball definition, with the local base image and what it needs."""
-    definition = copy.deepcopy(guide_block)
+def ee_definition(blocks, base_image):
+    """The guide's ee-tarball definition, with the local base image and the options the guide gives for it."""
+    definition = copy.deepcopy(blocks["ee-tarball"])
     definition["images"]["base_image"]["name"] = base_image
-    definition.setdefault("options", {}).update(BASE_IMAGE_OPTIONS)
+    definition.setdefault("options", {}).update(blocks["ee-local-options"]["options"])
     return definition
 
 
@@ -120,7 +117,7 @@ def ee_image(podman, blocks, tmp_path_factory):
     """Builds the EE from the collection's tarball; gives the plugins that tarball ships."""
     context = tmp_path_factory.mktemp("ee")
     tarball = _tarball(context)
-    definition = ee_definition(blocks["ee-tarball"], _base_image())
+    definition = ee_definition(blocks, _base_image())
     assert definition["additional_build_files"][0]["src"] == tarball.name, "docs/awx.md installs another tarball than this version builds"
     (context / "execution-environment.yml").write_text(yaml.safe_dump(definition))
     _must(TOOLS / "ansible-builder", "build", "--tag", EE_IMAGE, "--container-runtime", "podman", "--context", context / "context", cwd=context)
