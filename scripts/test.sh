@@ -62,12 +62,13 @@ ensure_debs() {
 }
 
 # nox SESSION...: the community's checks (noxfile.py, antsibull-nox.toml), each in a venv of
-# its own under $BUILD/nox, reused between runs. CI=true makes the formatters check, not fix.
+# its own under $BUILD/nox, made once and reused as it is (delete $BUILD/nox to refresh the tools).
+# CI=true makes the formatters check, not fix.
 nox() {
     local venv
     venv=$(newest_venv)
     say "antsibull-nox: $*"
-    (cd "$ROOT" && CI=true "$venv/bin/nox" --no-color --reuse-existing-virtualenvs --envdir "$BUILD/nox" -e "$@")
+    (cd "$ROOT" && CI=true "$venv/bin/nox" --no-color --reuse-existing-virtualenvs --no-install --envdir "$BUILD/nox" -e "$@")
 }
 
 stage_sanity() {
