@@ -155,7 +155,11 @@ stages=("$@")
 start=$(date +%s)
 for stage in "${stages[@]}"; do
     case "$stage" in
-        sanity | units | integration | release | ee) "stage_$stage" ;;
+        sanity | units | integration | release | ee)
+            t=$(date +%s)
+            "stage_$stage"
+            say "stage $stage passed in $(($(date +%s) - t)) s"
+            ;;
         *) echo "unknown stage: $stage (sanity, units, integration, release, ee)" >&2; exit 2 ;;
     esac
 done
