@@ -5,10 +5,12 @@
 #   scripts/test.sh                 all stages
 #   scripts/test.sh units sanity    only those stages, in that order
 #
-# Stages: sanity (ansible-test sanity, newest core), units (pytest against loopback
-# servers: the emulator, a raw-socket server, a trustme CA), integration (ansible-test
-# integration against the emulator, on every supported core), release (changelog,
-# ansible-lint, execution environment, galaxy build).
+# Stages: sanity (antsibull-nox lint, docs-check and extra-checks; ansible-test sanity on
+# the newest core), units (pytest against loopback servers: the emulator, a raw-socket
+# server, a trustme CA), integration (ansible-test integration against the emulator, on
+# every supported core), release (antsibull-nox build-import-check, ansible-lint and
+# docs-site; changelog and tarball checks), ee (the AWX guide's execution environment,
+# built with podman, running the gate).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -42,24 +44,39 @@ newest_venv() {
     return 1
 }
 
-# ansible-test's shellcheck test is skipped, with only a warning, when the program is missing.
-ensure_shellcheck() {
-    command -v shellcheck >/dev/null && return 0
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        say "Installing shellcheck (Debian package) for ansible-test sanity"
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck; } >&2 && return 0
-    fi
-    if [ -n "${CI:-}" ]; then
-        echo "shellcheck is needed for the sanity stage: apt-get install shellcheck" >&2
-        exit 1
-    fi
-    echo "WARNING: shellcheck not found (apt-get install shellcheck): its sanity test will be skipped" >&2
+# ensure_debs PROGRAM... -- PACKAGE...: installs Debian packages when a program is missing and
+# this is root (CI and a fresh machine); otherwise says what to install and returns 1.
+ensure_debs() {
+    local programs=() p
+    while [ "$1" != -- ]; do programs+=("$1"); shift; done
+    shift
+    for p in "${programs[@]}"; do
+        command -v "$p" >/dev/null && continue
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            say "Installing $* (Debian packages)"
+            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >&2 && return 0
+        fi
+        echo "WARNING: $p not found (apt-get install $*)" >&2
+        return 1
+    done
+}
+
+# nox SESSION...: the community's checks (noxfile.py, antsibull-nox.toml), each in a venv of
+# its own under $BUILD/nox, made once and reused as it is (delete $BUILD/nox to refresh the tools).
+# CI=true makes the formatters check, not fix.
+nox() {
+    local venv
+    venv=$(newest_venv)
+    say "antsibull-nox: $*"
+    (cd "$ROOT" && CI=true "$venv/bin/nox" --no-color --reuse-existing-virtualenvs --no-install --envdir "$BUILD/nox" -e "$@")
 }
 
 stage_sanity() {
     local venv tree
     venv=$(newest_venv)
-    ensure_shellcheck
+    nox lint docs-check extra-checks
+    # ansible-test's shellcheck test is skipped, with only a warning, when the program is missing.
+    ensure_debs shellcheck -- shellcheck || [ -z "${CI:-}" ] || exit 1
     "$venv/bin/python" "$ROOT/scripts/seed_ansible_test_pip.py"
     tree=$(collection_tree)
     say "ansible-test sanity ($("$venv/bin/ansible" --version | sed -n 1p))"
@@ -114,20 +131,36 @@ EOF
 stage_release() {
     local venv tree
     venv=$(newest_venv)
+    nox build-import-check ansible-lint docs-site
     tree=$(collection_tree)
     PATH="$venv/bin:$PATH" bash "$ROOT/scripts/release_checks.sh" "$tree"
+}
+
+# The AWX guide's execution environment, built with podman and running the gate
+# (tests/ee/test_ee_image.py); it skips, saying why, where podman cannot run, except in CI.
+stage_ee() {
+    local venv tree
+    venv=$(newest_venv)
+    ensure_debs podman runc debootstrap -- podman runc debootstrap || true
+    tree=$(collection_tree)
+    say "execution environment: build with podman, run the gate with ansible-runner and ansible-navigator"
+    (cd "$tree" && PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -p no:cacheprovider -rs tests/ee/test_ee_image.py "${PYTEST_ARGS[@]}")
 }
 
 # PYTEST_K selects unit tests by name; PYTEST_OPTS adds pytest options (e.g. -s to see the soak's figures).
 read -ra PYTEST_ARGS <<<"${PYTEST_OPTS:-}"
 [ -n "${PYTEST_K:-}" ] && PYTEST_ARGS+=(-k "$PYTEST_K")
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(sanity units integration release)
+[ ${#stages[@]} -gt 0 ] || stages=(sanity units integration release ee)
 start=$(date +%s)
 for stage in "${stages[@]}"; do
     case "$stage" in
-        sanity | units | integration | release) "stage_$stage" ;;
-        *) echo "unknown stage: $stage (sanity, units, integration, release)" >&2; exit 2 ;;
+        sanity | units | integration | release | ee)
+            t=$(date +%s)
+            "stage_$stage"
+            say "stage $stage passed in $(($(date +%s) - t)) s"
+            ;;
+        *) echo "unknown stage: $stage (sanity, units, integration, release, ee)" >&2; exit 2 ;;
     esac
 done
 say "all stages passed (${stages[*]}) in $(($(date +%s) - start)) s"

@@ -15,9 +15,9 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (
     API_OPTIONS,
-    HyperstackClient,
     JSONSCHEMA_IMPORT_ERROR,
     REQUESTS_IMPORT_ERROR,
+    HyperstackClient,
     HyperstackError,
     missing_libraries,
 )

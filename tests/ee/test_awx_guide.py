@@ -12,7 +12,6 @@ the guide's job variables and host variables. Run by scripts/release_checks.sh.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -22,51 +21,8 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
+from guide import GUIDE, KEY, ROOT, _awx_render, _blocks, _default_api_url, _emulator_class
 from jinja2 import sandbox
-
-# The collection root (…/ansible_collections/nexgencloud/hyperstack).
-ROOT = Path(__file__).resolve().parents[2]
-GUIDE = ROOT / "docs" / "awx.md"
-KEY = "hs-AWX-SECRET-58d2e1"
-BLOCK = re.compile(r"<!-- check: (?P<name>[\w-]+) -->\s*```yaml\n(?P<body>.*?)```", re.S)
-
-
-def _blocks():
-    text = GUIDE.read_text()
-    return {m.group("name"): yaml.safe_load(m.group("body")) for m in BLOCK.finditer(text)}
-
-
-def _default_api_url():
-    source = (ROOT / "plugins" / "module_utils" / "_client.py").read_text()
-    return re.search(r'^DEFAULT_API_URL = "([^"]+)"$', source, re.M).group(1)
-
-
-def _emulator_class():
-    spec = importlib.util.spec_from_file_location("hs_emulator_for_awx_guide", ROOT / "emulator" / "hyperstack_emulator.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.Emulator
-
-
-def _awx_render(credential_type, inputs):
-    """The environment AWX injects for a credential with these inputs.
-
-    As awx.main.models.credential.CredentialType.inject_credential does it: only inputs
-    with a value are in the namespace, and templates render in an immutable sandbox.
-    """
-    namespace = {name: value for name, value in inputs.items() if value not in ("", None)}
-    env = sandbox.ImmutableSandboxedEnvironment()
-    return {name: env.from_string(template).render(**namespace) for name, template in credential_type["injectors"]["env"].items()}
-
-
-@pytest.fixture(scope="module")
-def blocks():
-    return _blocks()
-
-
-@pytest.fixture(scope="module")
-def credential_type(blocks):
-    return {"inputs": blocks["credential-inputs"], "injectors": blocks["credential-injectors"]}
 
 
 def test_every_yaml_block_parses_and_the_checked_ones_are_there():
@@ -74,7 +30,15 @@ def test_every_yaml_block_parses_and_the_checked_ones_are_there():
     bodies = re.findall(r"```yaml\n(.*?)```", text, re.S)
     for body in bodies:
         yaml.safe_load(body)
-    assert set(_blocks()) == {"ee-galaxy", "ee-tarball", "credential-inputs", "credential-injectors", "job-extra-vars", "host-vars"}
+    assert set(_blocks()) == {
+        "ee-galaxy",
+        "ee-tarball",
+        "ee-local-options",
+        "credential-inputs",
+        "credential-injectors",
+        "job-extra-vars",
+        "host-vars",
+    }
     assert len(bodies) == len(_blocks()), "a yaml block of docs/awx.md has no <!-- check: name --> marker"
 
 
