@@ -118,6 +118,20 @@ def _finite_number(checker, value):
         return False
 
 
+if requests is not None:
+
+    class _Session(requests.Session):
+        """A session that never looks at a redirect's Location.
+
+        Even with allow_redirects=False, requests works out the next request from Location
+        and decodes it as UTF-8, which crashes on a Latin-1 byte; redirects are never
+        followed here, so there is no target to work out.
+        """
+
+        def get_redirect_target(self, resp):
+            return None
+
+
 class HyperstackClient:
     """Talks to the Hyperstack Infrahub API; raises HyperstackError on any failure."""
 
@@ -141,7 +155,7 @@ class HyperstackClient:
         self.retries = int(api_retries)
         self.retry_max_delay = float(api_retry_max_delay)
         self._sleep = sleep
-        self._session = requests.Session()
+        self._session = _Session()
         self._session.headers.update({"api_key": api_key.strip(), "Accept": "application/json", "User-Agent": USER_AGENT})
         # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's
         # verify, which would silently drop ca_path and validate_certs=false.
@@ -222,8 +236,21 @@ class HyperstackClient:
         return url
 
     def get(self, path, schema, what):
-        """GET api_url + path, validate the JSON body against schema and return it."""
+        """GET api_url + path, validate the JSON body against schema and return it.
+
+        The one place that guarantees every caller (module, lookup, action plugin) gets a
+        HyperstackError: whatever requests, urllib3, json, ssl or jsonschema raise that no
+        handler below words is still one redacted line, never a traceback.
+        """
         url = self.api_url + path
+        try:
+            return self._get(url, schema, what)
+        except HyperstackError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            raise self._error("%s: the request to %s failed unexpectedly: %s" % (what, url, self._exc_reason(exc))) from None
+
+    def _get(self, url, schema, what):
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             status, retry_after = None, None

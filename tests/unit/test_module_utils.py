@@ -23,7 +23,8 @@ from ansible_collections.nexgencloud.hyperstack.plugins.doc_fragments.api import
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackClient, HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import api_argument_spec
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, secret_forms
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, respond, secret_forms
 
 DOC = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
 MODULES = sorted(p for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
@@ -223,6 +224,17 @@ def test_module_reads_the_environment(emu, collection_tree):
     rc, result = _run_module(collection_tree, "hyperstack_last_day_cost_info", {}, env={"HYPERSTACK_API_KEY": KEY, "HYPERSTACK_API_ADDRESS": emu.api_url})
     assert rc == 0, result
     assert list(result["hyperstack_last_day_cost_info"].values()) == [1, 2, 0, 3]
+
+
+def test_module_failure_from_below_is_one_line(scripted, collection_tree):
+    # The crash issue 10 found: a Latin-1 byte in a redirect's Location ended the module with
+    # "Module failed: 'utf-8' codec can't decode byte 0xe9" and an exception in the result.
+    scripted.always(respond(301, b"", headers={"Location": "https://api.example/caf\u00e9?k=%s" % KEY}))
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": scripted.url(), "api_retries": 1})
+    assert rc == 1 and result["failed"] is True and result["status_code"] == 301
+    assert "Traceback" not in result.get("exception", ""), result["exception"]
+    assert result["msg"].startswith(CREDIT.what + ": the API answered HTTP 301 with a redirect to https://api.example/caf\u00e9?k=********"), result["msg"]
+    assert find_secret(json.dumps(result)) is None
 
 
 def test_module_without_a_key(collection_tree):

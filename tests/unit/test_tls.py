@@ -61,6 +61,49 @@ def wrong_name_server(ca):
     server.close()
 
 
+@pytest.fixture(scope="module")
+def named_server(ca):
+    """A TLS server reached by this machine's host name: not loopback by name, so requests reads
+    the environment (REQUESTS_CA_BUNDLE, proxies) as it does for the real API. The name resolves
+    to an address of this machine, so the traffic stays on it."""
+    name = socket.gethostname()
+    try:
+        address = socket.getaddrinfo(name, None, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(name).configure_cert(context)
+        server = ScriptedServer(ssl_context=context, address=address)
+    except OSError as exc:
+        pytest.skip("this machine's host name %r does not resolve to an address of its own: %s" % (name, exc))
+    server.always(respond(200, credit_body(credit=42.0, threshold=2.0)))
+    yield "https://%s:%d/v1" % (name, server.port)
+    server.close()
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_requests_ca_bundle_is_read_on_a_host_name(named_server, ca_file, clean_env):
+    # The path the tests below take is the one where requests reads the environment:
+    # the private CA trusted through REQUESTS_CA_BUNDLE alone is enough.
+    clean_env.setenv("REQUESTS_CA_BUNDLE", ca_file)
+    assert CREDIT.fetch(make_client(named_server))["credit"] == 42.0
+
+
+@pytest.mark.parametrize("option", ["ca_path", "validate_certs"])
+def test_options_win_over_requests_ca_bundle_on_a_host_name(named_server, ca_file, clean_env, option):
+    # requests lets REQUESTS_CA_BUNDLE replace a session's verify (ca_path, or false): the client
+    # gives verify with each request instead. On 127.0.0.1 requests never reads the variable.
+    clean_env.setenv("REQUESTS_CA_BUNDLE", ssl.get_default_verify_paths().openssl_cafile)
+    options = {"ca_path": ca_file} if option == "ca_path" else {"validate_certs": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning for validate_certs=false
+        assert CREDIT.fetch(make_client(named_server, **options))["credit"] == 42.0
+
+
 @pytest.fixture(params=["system-bundle", "no-env-bundle"])
 def ca_bundle_env(request, monkeypatch):
     """Run each test with and without REQUESTS_CA_BUNDLE set, as on machines behind a proxy."""
