@@ -27,6 +27,9 @@ if ! cmp -s "$REQUIREMENTS" "$VENV/.requirements"; then
     cp "$REQUIREMENTS" "$VENV/.requirements"
 fi
 export PATH="$VENV/bin:$PATH"
+# A mutant of the same size written within the same second as the code before it would be
+# hidden by the cached bytecode of that code (.pyc files record whole seconds): write none.
+export PYTHONDONTWRITEBYTECODE=1
 
 score() {
     # Counts by outcome, from mutmut's cache, for the files of plugins/module_utils/.
@@ -63,6 +66,7 @@ fi
 mkdir -p "$WORK"
 find "$WORK" -mindepth 1 -maxdepth 1 ! -name .mutmut-cache -exec rm -rf {} +
 (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done | tar --null -T - -cf -) | tar -xf - -C "$WORK"
+find "$WORK" -name __pycache__ -prune -exec rm -rf {} +
 
 paths=$(IFS=,; echo "${*:-plugins/module_utils/}")
 cd "$WORK"

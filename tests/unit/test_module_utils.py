@@ -182,7 +182,17 @@ def test_missing_libraries_names_none_here():
 # -- the module itself, run as Ansible runs it (a child Python reading its arguments) ----
 
 
-def _run_module(collection_tree, module, args, env=None):
+# Runs a module as python -m would, in a Python where the named libraries cannot be imported
+# (sys.modules[name] = None makes "import name" fail, as when it is not installed).
+_WITHOUT = """
+import runpy, sys
+for name in sys.argv.pop(1).split(","):
+    sys.modules[name] = None
+runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
+"""
+
+
+def _run_module(collection_tree, module, args, env=None, without=None):
     args_file = collection_tree / ".." / ("args-%d.json" % os.getpid())
     args_file = args_file.resolve()
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
@@ -191,8 +201,9 @@ def _run_module(collection_tree, module, args, env=None):
         for name in ("HYPERSTACK_API_KEY", "HYPERSTACK_API_URL", "HYPERSTACK_API_ADDRESS"):
             if name not in (env or {}):
                 environment.pop(name, None)
+        name = "ansible_collections.nexgencloud.hyperstack.plugins.modules.%s" % module
         done = subprocess.run(
-            [sys.executable, "-m", "ansible_collections.nexgencloud.hyperstack.plugins.modules.%s" % module, str(args_file)],
+            [sys.executable, "-c", _WITHOUT, ",".join(without), name, str(args_file)] if without else [sys.executable, "-m", name, str(args_file)],
             env=environment,
             capture_output=True,
             text=True,
@@ -201,7 +212,8 @@ def _run_module(collection_tree, module, args, env=None):
         )
     finally:
         args_file.unlink()
-    assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
+    if not without:
+        assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
     return done.returncode, json.loads(done.stdout)
 
 
@@ -235,6 +247,24 @@ def test_module_failure_from_below_is_one_line(scripted, collection_tree):
     assert "Traceback" not in result.get("exception", ""), result["exception"]
     assert result["msg"].startswith(CREDIT.what + ": the API answered HTTP 301 with a redirect to https://api.example/caf\u00e9?k=********"), result["msg"]
     assert find_secret(json.dumps(result)) is None
+
+
+@pytest.mark.parametrize("missing", [["requests"], ["jsonschema"], ["requests", "jsonschema"]], ids="+".join)
+def test_module_names_the_missing_library(scripted, collection_tree, missing):
+    args = {"api_key": KEY, "api_url": scripted.url(), "_ansible_tracebacks_for": ["error"]}
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", args, without=missing)
+    assert rc == 1 and result["failed"] is True
+    assert "Failed to import the required Python library (%s)" % " and ".join(missing) in result["msg"], result["msg"]
+    # The import's own traceback, for -vvv: the first library that failed.
+    assert "import of %s halted" % missing[0] in result["exception"], result["exception"]
+    assert scripted.requests == []
+
+
+def test_client_names_the_missing_library(collection_tree):
+    code = "import sys; sys.modules['jsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client\n"
+    code += "try:\n    _client.HyperstackClient(api_key='k', api_url='http://127.0.0.1:1/v1')\nexcept _client.HyperstackError as exc:\n    print(exc.msg)"
+    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(collection_tree)), capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "the Python libraries jsonschema are required on the host that runs this"
 
 
 def test_module_without_a_key(collection_tree):
