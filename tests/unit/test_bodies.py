@@ -244,7 +244,7 @@ def gzip_bomb():
 def bloated_pytest():
     """A pytest process whose own peak is far above what the client needs, as after a big test."""
     ballast = bytearray(150 * 1024 * 1024)
-    ballast[:: 4096] = b"x" * len(ballast[:: 4096])  # touch every page, so it counts as resident
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page, so it counts as resident
     yield
     del ballast
 

@@ -263,7 +263,9 @@ def test_module_names_the_missing_library(scripted, collection_tree, missing):
 def test_client_names_the_missing_library(collection_tree):
     code = "import sys; sys.modules['jsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client\n"
     code += "try:\n    _client.HyperstackClient(api_key='k', api_url='http://127.0.0.1:1/v1')\nexcept _client.HyperstackError as exc:\n    print(exc.msg)"
-    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(collection_tree)), capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(collection_tree)), capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "the Python libraries jsonschema are required on the host that runs this"
 
 
