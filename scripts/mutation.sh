@@ -4,7 +4,10 @@
 #
 #   scripts/mutation.sh                                  every file of plugins/module_utils/
 #   scripts/mutation.sh plugins/module_utils/_client.py  the files named
+#   scripts/mutation.sh --score                          the counts so far, also during a run
 #   scripts/mutation.sh --results                        the survivors of the last run, with their diffs
+#                                                        (not during a run: mutmut's commands re-read the
+#                                                        file being mutated and spoil its cache)
 #
 # mutmut changes the code one operator at a time and runs the tests named in setup.cfg [mutmut]
 # (the runner) against each change: a mutant the tests let live is a behaviour no test pins.
@@ -51,6 +54,10 @@ PY
     )
 }
 
+if [ "${1:-}" = "--score" ]; then
+    score  # from the cache alone: safe while a run goes on
+    exit 0
+fi
 if [ "${1:-}" = "--results" ]; then
     cd "$WORK"
     mutmut results

@@ -16,7 +16,8 @@ import zlib
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, credit_body, fetch_failure, make_client, respond
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import MAX_BODY_BYTES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, HyperstackError, credit_body, fetch_failure, make_client, respond
 
 
 def _envelope(data, **top):
@@ -274,6 +275,28 @@ def test_oversized_body_is_refused_with_bounded_memory(emu, scripted, collection
     # Reading the body whole would add 200 MB (400 with the join); the cap allows about 2.
     assert growth < 40, (baseline, outcome)
     assert outcome["peak_mb"] < BIG / 1024 / 1024 / 2, outcome
+
+
+@pytest.mark.parametrize("declare_length", [True, False], ids=["content-length", "no-content-length"])
+@pytest.mark.parametrize("extra, accepted", [(0, True), (1, False)], ids=["exactly-the-cap", "one-byte-more"])
+def test_the_cap_is_exactly_one_mib(scripted, declare_length, extra, accepted):
+    head = json.dumps(credit_body(credit=3.0))[:-1] + ', "padding": "'
+    body = (head + "x" * (MAX_BODY_BYTES + extra - len(head) - 2) + '"}').encode()
+    assert len(body) == MAX_BODY_BYTES + extra
+    scripted.always(respond(200, body, length=declare_length))
+    client = make_client(scripted.url())
+    if accepted:
+        assert CREDIT.fetch(client)["credit"] == 3.0
+    else:
+        assert "larger than the 1048576 byte cap" in fetch_failure(CREDIT, client).msg
+
+
+def test_a_schema_with_a_choice_of_types_names_them_all(scripted):
+    scripted.always(respond(200, {"note": 1}))
+    schema = {"type": "object", "properties": {"note": {"type": ["string", "null"]}}}
+    with pytest.raises(HyperstackError) as caught:
+        make_client(scripted.url()).get("/anything", schema, "reading a note")
+    assert caught.value.msg.endswith("does not match the expected schema at $.note: expected string or null, got 1")
 
 
 @pytest.mark.parametrize("declare_length", [True, False])

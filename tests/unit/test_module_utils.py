@@ -10,6 +10,7 @@ import ast
 import email.utils
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -166,6 +167,34 @@ def test_delay_is_capped_and_jittered():
     assert all(0 < w <= 2 for w in waits)
     assert len({round(w, 6) for w in waits}) > 20, "jitter spreads the waits"
     assert client._delay(1, "30") == 2 and client._delay(1, "1") == 1 and client._delay(1, "junk") <= 0.5
+
+
+def test_backoff_is_equal_jitter_between_half_and_the_whole_ceiling():
+    client = HyperstackClient(api_key=KEY, api_url="http://127.0.0.1:1/v1", api_retry_max_delay=3)
+    state = random.getstate()
+    random.seed(10)  # the same draws every run; 300 of them reach both ends of each range
+    try:
+        for attempt in range(1, 6):
+            ceiling = min(3, 0.5 * 2 ** (attempt - 1))
+            waits = [client._delay(attempt, None) for dummy in range(300)]
+            assert ceiling / 2 <= min(waits) <= ceiling * 0.52, (attempt, min(waits))
+            assert ceiling * 0.98 <= max(waits) <= ceiling, (attempt, max(waits))
+    finally:
+        random.setstate(state)
+    # Retry-After replaces the backoff (longer or shorter), capped by api_retry_max_delay.
+    assert client._delay(4, "1") == 1.0 and client._delay(1, "2") == 2.0 and client._delay(1, "0") == 0.0 and client._delay(1, "9") == 3.0
+
+
+def test_shorten_keeps_200_characters_on_one_line():
+    assert _client._shorten("a\n\tb  c\r\n") == "a b c"
+    assert _client._shorten("x" * 200) == "x" * 200
+    assert _client._shorten("x" * 201) == "x" * 197 + "..."
+    assert _client._shorten("y" * 81, 80) == "y" * 77 + "..."
+
+
+def test_json_path():
+    assert _client._json_path([]) == "$"
+    assert _client._json_path(["data", 0, "credit"]) == "$.data[0].credit"
 
 
 def test_finite_number_checker():
