@@ -79,7 +79,10 @@ paths=$(IFS=,; echo "${*:-plugins/module_utils/}")
 cd "$WORK"
 # The mutation profile runs fewer hypothesis examples per mutant (conftest.py).
 status=0
-HYPOTHESIS_PROFILE=mutation mutmut run --paths-to-mutate "$paths" --no-progress || status=$?
+# MUTMUT_OPTS passes more options, e.g. "--enable-mutation-types string,fstring" (with its own
+# HS_BUILD, a second run can take another share of the mutants at the same time).
+read -ra more <<<"${MUTMUT_OPTS:-}"
+HYPOTHESIS_PROFILE=mutation mutmut run --paths-to-mutate "$paths" --no-progress "${more[@]}" || status=$?
 score
 # mutmut's exit status is a bit field; 1 is a fatal error (a failing baseline), the rest are outcomes.
 [ $((status & 1)) -eq 0 ]
