@@ -23,6 +23,13 @@ PATH = re.escape(CREDIT.path)
 CASES = [
     # (id, answers, client options, status_code, the whole message as a regular expression; {url} is the API URL)
     (
+        "http-400",
+        [respond(400, {"status": False, "message": "Bad Request", "error_reason": "organization id missing"})],
+        {},
+        400,
+        r"HTTP 400 Bad Request from {url}: Bad Request \(error_reason: organization id missing\)",
+    ),
+    (
         "http-401",
         [respond(401, {"status": False, "message": "No valid API key provided", "error_reason": "Unauthorized"})],
         {},
