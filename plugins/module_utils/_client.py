@@ -272,9 +272,7 @@ class HyperstackClient:
                 failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
             except requests.exceptions.ContentDecodingError as exc:
                 raise self._error("%s: the response body from %s could not be decoded: %s" % (what, url, self._exc_reason(exc)))
-            except requests.exceptions.RequestException as exc:
-                # Anything else requests refuses (a header it cannot parse, ...) is not worth a retry.
-                raise self._error("%s: the request to %s failed: %s" % (what, url, self._exc_reason(exc)))
+            # Anything else (from requests or below) is worded once, in get, and not retried.
             else:
                 if status not in RETRY_STATUSES:
                     break
