@@ -258,8 +258,8 @@ class HyperstackClient:
                 status, reason, headers, body = self._request(url, what)
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
-                if "match" in reason or "not valid for" in reason:
-                    # A name mismatch is not fixed by trusting another CA.
+                if "match" in reason:
+                    # A name mismatch ("Hostname mismatch", "doesn't match") is not fixed by trusting another CA.
                     failure = "TLS verification failed for %s (%s); use the host name the certificate is issued for in api_url"
                 elif "verify failed" in reason.lower():
                     failure = "TLS verification failed for %s (%s); trust a private CA with ca_path"
