@@ -11,6 +11,7 @@ The other tests check that a message holds the right facts; these pin the wordin
 from __future__ import annotations
 
 import re
+import socket
 
 import pytest
 
@@ -80,6 +81,13 @@ CASES = [
         {},
         200,
         r"the response from {url} is not valid JSON \(text/html, 18 bytes\): Expecting value: line 1 column 1 \(char 0\)",
+    ),
+    (
+        "not-json-untyped",
+        [respond(200, b"hello", content_type=None)],
+        {},
+        200,
+        r"the response from {url} is not valid JSON \(unknown type, 5 bytes\): Expecting value: line 1 column 1 \(char 0\)",
     ),
     ("too-deep", [respond(200, b"[" * 100000 + b"]" * 100000)], {}, 200, r"the response from {url} is nested too deeply to be the API's JSON"),
     (
@@ -152,3 +160,19 @@ def test_the_whole_message(scripted, name, answers, options, status, expected):
     pattern = WHAT + ": " + expected.format(url=url, api=re.escape(scripted.url()))
     assert re.fullmatch(pattern, exc.msg), exc.msg
     assert exc.status_code == status
+
+
+def test_the_whole_message_when_nothing_listens():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    url = "http://127.0.0.1:%d/v1" % sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    exc = fetch_failure(CREDIT, make_client(url, api_retries=0))
+    assert re.fullmatch(WHAT + ": could not reach " + re.escape(url) + PATH + r": ConnectionRefusedError: \[Errno \d+\] Connection refused", exc.msg), exc.msg
+
+
+def test_the_whole_message_when_the_name_does_not_resolve():
+    # .invalid never resolves (RFC 6761).
+    exc = fetch_failure(CREDIT, make_client("https://hyperstack-api.invalid/v1", api_retries=0))
+    expected = WHAT + ": could not reach https://hyperstack-api\\.invalid/v1" + PATH + r": could not resolve the host name hyperstack-api\.invalid \(.+\)"
+    assert re.fullmatch(expected, exc.msg), exc.msg
