@@ -14,6 +14,7 @@ import re
 import socket
 
 import pytest
+import requests
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import credit_body, fetch_failure, hang, make_client, respond
@@ -174,5 +175,16 @@ def test_the_whole_message_when_nothing_listens():
 def test_the_whole_message_when_the_name_does_not_resolve():
     # .invalid never resolves (RFC 6761).
     exc = fetch_failure(CREDIT, make_client("https://hyperstack-api.invalid/v1", api_retries=0))
-    expected = WHAT + ": could not reach https://hyperstack-api\\.invalid/v1" + PATH + r": could not resolve the host name hyperstack-api\.invalid \(.+\)"
+    expected = (
+        WHAT
+        + ": could not reach https://hyperstack-api\\.invalid/v1"
+        + PATH
+        + r": could not resolve the host name hyperstack-api\.invalid \(\[Errno -?\d+\] [^()<>]+\)"
+    )
     assert re.fullmatch(expected, exc.msg), exc.msg
+
+
+def test_an_error_without_words_says_so():
+    # The innermost error of the chain names itself even when it has no message of its own.
+    client = make_client("http://127.0.0.1:1/v1")
+    assert client._exc_reason(requests.exceptions.ConnectionError(OSError())) == "OSError: no detail"
