@@ -40,7 +40,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 API_PREFIX = "/v1"
 CONTROL_PREFIX = "/_emulator"
@@ -327,11 +327,12 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
         elif action == "echo_key":
-            # A careless server that repeats the credential it was sent.
+            # A careless server that repeats the credential it was sent: raw, URL-quoted and
+            # JSON-escaped (forms that Ansible's own no_log masking does not recognise).
             echoed = sent_key or ""
             self._send_json(
                 int(fault.get("status", 401)),
-                _error_body("Invalid API key %s" % echoed, "key %s is not valid" % echoed),
+                _error_body("Invalid API key %s" % echoed, "key %s (%s) is not valid" % (quote(echoed, safe=""), json.dumps(echoed)[1:-1])),
                 {"X-Echo-Api-Key": echoed},
             )
         elif action == "oversized":

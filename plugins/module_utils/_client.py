@@ -118,6 +118,20 @@ def _finite_number(checker, value):
         return False
 
 
+if requests is not None:
+
+    class _Session(requests.Session):
+        """A session that never looks at a redirect's Location.
+
+        Even with allow_redirects=False, requests works out the next request from Location
+        and decodes it as UTF-8, which crashes on a Latin-1 byte; redirects are never
+        followed here, so there is no target to work out.
+        """
+
+        def get_redirect_target(self, resp):
+            return None
+
+
 class HyperstackClient:
     """Talks to the Hyperstack Infrahub API; raises HyperstackError on any failure."""
 
@@ -141,7 +155,7 @@ class HyperstackClient:
         self.retries = int(api_retries)
         self.retry_max_delay = float(api_retry_max_delay)
         self._sleep = sleep
-        self._session = requests.Session()
+        self._session = _Session()
         self._session.headers.update({"api_key": api_key.strip(), "Accept": "application/json", "User-Agent": USER_AGENT})
         # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's
         # verify, which would silently drop ca_path and validate_certs=false.
@@ -222,8 +236,21 @@ class HyperstackClient:
         return url
 
     def get(self, path, schema, what, params=None):
-        """GET api_url + path (with the query params, a dict), validate the JSON body against schema and return it."""
+        """GET api_url + path (with the query params, a dict), validate the JSON body against schema and return it.
+
+        The one place that guarantees every caller (module, lookup, action plugin) gets a
+        HyperstackError: whatever requests, urllib3, json, ssl or jsonschema raise that no
+        handler below words is still one redacted line, never a traceback.
+        """
         url = self.api_url + path
+        try:
+            return self._get(url, schema, what, params)
+        except HyperstackError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            raise self._error("%s: the request to %s failed unexpectedly: %s" % (what, url, self._exc_reason(exc))) from None
+
+    def _get(self, url, schema, what, params):
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             status, retry_after = None, None
@@ -231,8 +258,8 @@ class HyperstackClient:
                 status, reason, headers, body = self._request(url, what, params)
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
-                if "match" in reason or "not valid for" in reason:
-                    # A name mismatch is not fixed by trusting another CA.
+                if "match" in reason:
+                    # A name mismatch ("Hostname mismatch", "doesn't match") is not fixed by trusting another CA.
                     failure = "TLS verification failed for %s (%s); use the host name the certificate is issued for in api_url"
                 elif "verify failed" in reason.lower():
                     failure = "TLS verification failed for %s (%s); trust a private CA with ca_path"
@@ -245,9 +272,7 @@ class HyperstackClient:
                 failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
             except requests.exceptions.ContentDecodingError as exc:
                 raise self._error("%s: the response body from %s could not be decoded: %s" % (what, url, self._exc_reason(exc)))
-            except requests.exceptions.RequestException as exc:
-                # Anything else requests refuses (a header it cannot parse, ...) is not worth a retry.
-                raise self._error("%s: the request to %s failed: %s" % (what, url, self._exc_reason(exc)))
+            # Anything else (from requests or below) is worded once, in get, and not retried.
             else:
                 if status not in RETRY_STATUSES:
                     break

@@ -198,9 +198,9 @@ class ScriptedServer:
     code, a lying Content-Length, bytes that are not UTF-8, a reset, a hang, a drip.
     """
 
-    def __init__(self, ssl_context=None):
+    def __init__(self, ssl_context=None, address="127.0.0.1"):
         self.ssl_context = ssl_context
-        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock = socket.create_server((address, 0))
         self.port = self.sock.getsockname()[1]
         self.lock = threading.Lock()
         self.wake = threading.Event()

@@ -16,7 +16,8 @@ import zlib
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, credit_body, fetch_failure, make_client, respond
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import MAX_BODY_BYTES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, HyperstackError, credit_body, fetch_failure, make_client, respond
 
 
 def _envelope(data, **top):
@@ -26,12 +27,13 @@ def _envelope(data, **top):
 NOT_JSON = "is not valid JSON"
 
 BAD_BODIES = [
-    # (id, body, content type, what the message must say)
-    ("html", b"<!DOCTYPE html><html><body>Welcome to nginx</body></html>", "text/html", [NOT_JSON, "text/html"]),
-    ("empty", b"", "application/json", [NOT_JSON, "0 bytes"]),
-    ("whitespace", b"  \n ", "application/json", [NOT_JSON]),
-    ("truncated-json", b'{"status": true, "message": "Success", "data": {"credit": 12', "application/json", [NOT_JSON]),
-    ("not-utf8", b'{"status": true, "data": {"credit": 1, "threshold": "\xff\xfe"}}', "application/json", [NOT_JSON]),
+    # (id, body, content type, what the message must say: what is wrong and where, as a JSON path
+    # (at $...), the parser's position, or the status false the API itself sent)
+    ("html", b"<!DOCTYPE html><html><body>Welcome to nginx</body></html>", "text/html", [NOT_JSON, "text/html", "line 1 column 1 (char 0)"]),
+    ("empty", b"", "application/json", [NOT_JSON, "0 bytes", "line 1 column 1 (char 0)"]),
+    ("whitespace", b"  \n ", "application/json", [NOT_JSON, "line 2 column 2 (char 4)"]),
+    ("truncated-json", b'{"status": true, "message": "Success", "data": {"credit": 12', "application/json", [NOT_JSON, "line 1 column 61 (char 60)"]),
+    ("not-utf8", b'{"status": true, "data": {"credit": 1, "threshold": "\xff\xfe"}}', "application/json", [NOT_JSON, "byte 0xff in position 53"]),
     ("top-level-array", b'[{"status": true}]', "application/json", ["at $:", "expected object"]),
     ("top-level-string", b'"Success"', "application/json", ["at $:", "expected object"]),
     ("top-level-null", b"null", "application/json", ["at $:", "expected object"]),
@@ -40,7 +42,7 @@ BAD_BODIES = [
         "missing-status",
         _envelope({"credit": 1, "threshold": 0})[:-1].replace(b'"status": true, ', b"") + b"}",
         "application/json",
-        ["'status' is a required property"],
+        ["at $:", "'status' is a required property"],
     ),
     ("null-data", _envelope(None), "application/json", ["at $.data:", "expected object, got null"]),
     ("data-is-list", _envelope([1, 0]), "application/json", ["at $.data:", "expected object"]),
@@ -56,7 +58,7 @@ BAD_BODIES = [
     ("minus-infinity", b'{"status": true, "data": {"credit": -Infinity, "threshold": 0}}', "application/json", ["at $.data.credit:", "finite number"]),
     ("1e400", b'{"status": true, "data": {"credit": 1e400, "threshold": 0}}', "application/json", ["at $.data.credit:", "finite number"]),
     ("huge-int", b'{"status": true, "data": {"credit": 1' + b"0" * 400 + b', "threshold": 0}}', "application/json", ["at $.data.credit:"]),
-    ("absurd-int", b'{"status": true, "data": {"credit": 1' + b"0" * 5000 + b', "threshold": 0}}', "application/json", [NOT_JSON]),
+    ("absurd-int", b'{"status": true, "data": {"credit": 1' + b"0" * 5000 + b', "threshold": 0}}', "application/json", [NOT_JSON, "value has 5001 digits"]),
     ("above-max", _envelope({"credit": 1e16, "threshold": 0}), "application/json", ["at $.data.credit:", "maximum"]),
     ("below-min", _envelope({"credit": 0, "threshold": -(10**16)}), "application/json", ["at $.data.threshold:", "minimum"]),
     (
@@ -203,8 +205,11 @@ def test_message_is_optional(scripted):
 
 # -- oversized bodies: refused, with memory bounded ----------------------------------
 
+# The child reports its own peak: VmHWM belongs to the memory it has had since it started
+# its program. ru_maxrss would not do: it keeps the peak of the pytest process it was forked
+# from, so the baseline and the result would both be pytest's figure.
 _CHILD = r"""
-import json, resource, sys
+import json, sys
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient, HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 client = HyperstackClient(api_key=sys.argv[2], api_url=sys.argv[1], api_timeout=20, api_retries=0)
@@ -212,7 +217,8 @@ try:
     outcome = {"facts": CREDIT.fetch(client)}
 except HyperstackError as exc:
     outcome = {"msg": exc.msg}
-outcome["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+with open("/proc/self/status") as status:
+    outcome["peak_mb"] = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024.0
 print(json.dumps(outcome))
 """
 
@@ -235,6 +241,22 @@ def gzip_bomb():
     return b"".join(parts) + packer.flush()
 
 
+@pytest.fixture
+def bloated_pytest():
+    """A pytest process whose own peak is far above what the client needs, as after a big test."""
+    ballast = bytearray(150 * 1024 * 1024)
+    ballast[::4096] = b"x" * len(ballast[::4096])  # touch every page, so it counts as resident
+    yield
+    del ballast
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the peak from /proc (Linux)")
+def test_memory_is_measured_in_a_fresh_process(emu, collection_tree, bloated_pytest):
+    # With the test process at 150 MB more, the child still reports its own few tens of MB.
+    assert _fetch_in_child(collection_tree, emu.api_url)["peak_mb"] < 100
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the peak from /proc (Linux)")
 @pytest.mark.parametrize("how", ["content-length", "no-content-length", "gzip-bomb"])
 def test_oversized_body_is_refused_with_bounded_memory(emu, scripted, collection_tree, gzip_bomb, how):
     baseline = _fetch_in_child(collection_tree, emu.api_url)
@@ -249,10 +271,32 @@ def test_oversized_body_is_refused_with_bounded_memory(emu, scripted, collection
     assert "larger than the 1048576 byte cap" in outcome.get("msg", ""), outcome
     if how == "content-length":
         assert "of %d bytes" % BIG in outcome["msg"]
-    growth = outcome["maxrss_mb"] - baseline["maxrss_mb"]
+    growth = outcome["peak_mb"] - baseline["peak_mb"]
     # Reading the body whole would add 200 MB (400 with the join); the cap allows about 2.
-    assert growth < 40, outcome
-    assert outcome["maxrss_mb"] < BIG / 1024 / 1024 / 2, outcome
+    assert growth < 40, (baseline, outcome)
+    assert outcome["peak_mb"] < BIG / 1024 / 1024 / 2, outcome
+
+
+@pytest.mark.parametrize("declare_length", [True, False], ids=["content-length", "no-content-length"])
+@pytest.mark.parametrize("extra, accepted", [(0, True), (1, False)], ids=["exactly-the-cap", "one-byte-more"])
+def test_the_cap_is_exactly_one_mib(scripted, declare_length, extra, accepted):
+    head = json.dumps(credit_body(credit=3.0))[:-1] + ', "padding": "'
+    body = (head + "x" * (MAX_BODY_BYTES + extra - len(head) - 2) + '"}').encode()
+    assert len(body) == MAX_BODY_BYTES + extra
+    scripted.always(respond(200, body, length=declare_length))
+    client = make_client(scripted.url())
+    if accepted:
+        assert CREDIT.fetch(client)["credit"] == 3.0
+    else:
+        assert "larger than the 1048576 byte cap" in fetch_failure(CREDIT, client).msg
+
+
+def test_a_schema_with_a_choice_of_types_names_them_all(scripted):
+    scripted.always(respond(200, {"note": 1}))
+    schema = {"type": "object", "properties": {"note": {"type": ["string", "null"]}}}
+    with pytest.raises(HyperstackError) as caught:
+        make_client(scripted.url()).get("/anything", schema, "reading a note")
+    assert caught.value.msg.endswith("does not match the expected schema at $.note: expected string or null, got 1")
 
 
 @pytest.mark.parametrize("declare_length", [True, False])

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -165,3 +166,24 @@ def test_hang_before_the_head(scripted):
     start = time.monotonic()
     fetch_failure(CREDIT, make_client(scripted.url(), api_timeout=0.4, api_retries=0))
     assert time.monotonic() - start < 1.5
+
+
+def test_a_read_never_waits_past_the_deadline(scripted):
+    # Head and a first byte of the body at once, the next byte late in the timeout, then silence:
+    # the read after it may wait only what is left of the timeout, not a whole timeout more.
+    timeout = 1.0
+
+    def late_then_silent(conn, request, server):
+        body = json.dumps(credit_body()).encode()
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body[:1])
+        if not server.wake.wait(0.7):
+            conn.sendall(body[1:2])
+            server.wake.wait(5)
+
+    scripted.always(late_then_silent)
+    start = time.monotonic()
+    exc = fetch_failure(CREDIT, make_client(scripted.url(), api_timeout=timeout, api_retries=0))
+    elapsed = time.monotonic() - start
+    assert "did not arrive within 1.0 seconds" in exc.msg or "timed out" in exc.msg, exc.msg
+    # At the deadline (1 s), not 0.7 s + a whole second of timeout (1.7 s).
+    assert elapsed < 1.45, elapsed

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fetch_failure, make_client, respond
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, credit_body, fetch_failure, make_client, respond
 
 
 def _api_requests(emu):
@@ -99,3 +100,14 @@ def test_last_day_cost_errors_use_the_same_model(emu):
     emu.state.add_faults([{"status": 403, "body": {"status": False, "message": "Forbidden", "error_reason": "no billing role"}}])
     exc = fetch_failure(LAST_DAY_COST, make_client(emu.api_url))
     assert exc.status_code == 403 and "no billing role" in exc.msg and LAST_DAY_COST.path in exc.msg
+
+
+def test_every_request_says_who_sends_it(scripted):
+    # The User-Agent names the collection and the version galaxy.yml gives it.
+    version = yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"]
+    scripted.always(respond(200, credit_body()))
+    CREDIT.fetch(make_client(scripted.url()))
+    request = scripted.requests[0]
+    assert (request.method, request.target) == ("GET", "/v1/billing/user-credit/credit")
+    assert request.header("user-agent") == "nexgencloud.hyperstack/%s (Ansible collection)" % version
+    assert request.header("api_key") == KEY and request.header("accept") == "application/json"

@@ -10,6 +10,7 @@ import ast
 import email.utils
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -24,7 +25,8 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cli
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackClient, HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import api_argument_spec
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, secret_forms
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, respond, secret_forms
 
 DOC = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
 MODULES = sorted(p for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
@@ -126,7 +128,9 @@ def test_error_result():
     assert HyperstackError("boom", 503).result() == {"msg": "boom", "status_code": 503}
 
 
-@pytest.mark.parametrize("key", [KEY, SPECIAL_KEY, "  %s  " % KEY])
+# A key that ends in a character its other forms escape is a prefix of those forms: the longest
+# form must go first, or "key\\" would come out as "********\\".
+@pytest.mark.parametrize("key", [KEY, SPECIAL_KEY, "  %s  " % KEY, KEY + "\\", KEY + "%"], ids=["key", "special", "padded", "backslash", "percent"])
 def test_redact_every_form(key):
     client = HyperstackClient(api_key=key, api_url="http://127.0.0.1:1/v1")
     for form in secret_forms(key.strip()) | {"api_key=%s" % key.strip()}:
@@ -170,6 +174,34 @@ def test_delay_is_capped_and_jittered():
     assert client._delay(1, "30") == 2 and client._delay(1, "1") == 1 and client._delay(1, "junk") <= 0.5
 
 
+def test_backoff_is_equal_jitter_between_half_and_the_whole_ceiling():
+    client = HyperstackClient(api_key=KEY, api_url="http://127.0.0.1:1/v1", api_retry_max_delay=3)
+    state = random.getstate()
+    random.seed(10)  # the same draws every run; 300 of them reach both ends of each range
+    try:
+        for attempt in range(1, 6):
+            ceiling = min(3, 0.5 * 2 ** (attempt - 1))
+            waits = [client._delay(attempt, None) for dummy in range(300)]
+            assert ceiling / 2 <= min(waits) <= ceiling * 0.52, (attempt, min(waits))
+            assert ceiling * 0.98 <= max(waits) <= ceiling, (attempt, max(waits))
+    finally:
+        random.setstate(state)
+    # Retry-After replaces the backoff (longer or shorter), capped by api_retry_max_delay.
+    assert client._delay(4, "1") == 1.0 and client._delay(1, "2") == 2.0 and client._delay(1, "0") == 0.0 and client._delay(1, "9") == 3.0
+
+
+def test_shorten_keeps_200_characters_on_one_line():
+    assert _client._shorten("a\n\tb  c\r\n") == "a b c"
+    assert _client._shorten("x" * 200) == "x" * 200
+    assert _client._shorten("x" * 201) == "x" * 197 + "..."
+    assert _client._shorten("y" * 81, 80) == "y" * 77 + "..."
+
+
+def test_json_path():
+    assert _client._json_path([]) == "$"
+    assert _client._json_path(["data", 0, "credit"]) == "$.data[0].credit"
+
+
 def test_finite_number_checker():
     for good in (0, -1, 2.5, 10**20):
         assert _client._finite_number(None, good) is True
@@ -184,7 +216,17 @@ def test_missing_libraries_names_none_here():
 # -- the module itself, run as Ansible runs it (a child Python reading its arguments) ----
 
 
-def _run_module(collection_tree, module, args, env=None):
+# Runs a module as python -m would, in a Python where the named libraries cannot be imported
+# (sys.modules[name] = None makes "import name" fail, as when it is not installed).
+_WITHOUT = """
+import runpy, sys
+for name in sys.argv.pop(1).split(","):
+    sys.modules[name] = None
+runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
+"""
+
+
+def _run_module(collection_tree, module, args, env=None, without=None):
     args_file = collection_tree / ".." / ("args-%d.json" % os.getpid())
     args_file = args_file.resolve()
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
@@ -193,8 +235,9 @@ def _run_module(collection_tree, module, args, env=None):
         for name in ("HYPERSTACK_API_KEY", "HYPERSTACK_API_URL", "HYPERSTACK_API_ADDRESS"):
             if name not in (env or {}):
                 environment.pop(name, None)
+        name = "ansible_collections.nexgencloud.hyperstack.plugins.modules.%s" % module
         done = subprocess.run(
-            [sys.executable, "-m", "ansible_collections.nexgencloud.hyperstack.plugins.modules.%s" % module, str(args_file)],
+            [sys.executable, "-c", _WITHOUT, ",".join(without), name, str(args_file)] if without else [sys.executable, "-m", name, str(args_file)],
             env=environment,
             capture_output=True,
             text=True,
@@ -203,7 +246,8 @@ def _run_module(collection_tree, module, args, env=None):
         )
     finally:
         args_file.unlink()
-    assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
+    if not without:
+        assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
     return done.returncode, json.loads(done.stdout)
 
 
@@ -226,6 +270,37 @@ def test_module_reads_the_environment(emu, collection_tree):
     rc, result = _run_module(collection_tree, "hyperstack_last_day_cost_info", {}, env={"HYPERSTACK_API_KEY": KEY, "HYPERSTACK_API_ADDRESS": emu.api_url})
     assert rc == 0, result
     assert list(result["hyperstack_last_day_cost_info"].values()) == [1, 2, 0, 3]
+
+
+def test_module_failure_from_below_is_one_line(scripted, collection_tree):
+    # The crash issue 10 found: a Latin-1 byte in a redirect's Location ended the module with
+    # "Module failed: 'utf-8' codec can't decode byte 0xe9" and an exception in the result.
+    scripted.always(respond(301, b"", headers={"Location": "https://api.example/caf\u00e9?k=%s" % KEY}))
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": scripted.url(), "api_retries": 1})
+    assert rc == 1 and result["failed"] is True and result["status_code"] == 301
+    assert "Traceback" not in result.get("exception", ""), result["exception"]
+    assert result["msg"].startswith(CREDIT.what + ": the API answered HTTP 301 with a redirect to https://api.example/caf\u00e9?k=********"), result["msg"]
+    assert find_secret(json.dumps(result)) is None
+
+
+@pytest.mark.parametrize("missing", [["requests"], ["jsonschema"], ["requests", "jsonschema"]], ids="+".join)
+def test_module_names_the_missing_library(scripted, collection_tree, missing):
+    args = {"api_key": KEY, "api_url": scripted.url(), "_ansible_tracebacks_for": ["error"]}
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", args, without=missing)
+    assert rc == 1 and result["failed"] is True
+    assert "Failed to import the required Python library (%s)" % " and ".join(missing) in result["msg"], result["msg"]
+    # The import's own traceback, for -vvv: the first library that failed.
+    assert "import of %s halted" % missing[0] in result["exception"], result["exception"]
+    assert scripted.requests == []
+
+
+def test_client_names_the_missing_library(collection_tree):
+    code = "import sys; sys.modules['jsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client\n"
+    code += "try:\n    _client.HyperstackClient(api_key='k', api_url='http://127.0.0.1:1/v1')\nexcept _client.HyperstackError as exc:\n    print(exc.msg)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(collection_tree)), capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "the Python libraries jsonschema are required on the host that runs this"
 
 
 def test_module_without_a_key(collection_tree):

@@ -22,6 +22,7 @@ from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, R
 
 LOOKUP = ROOT / "plugins" / "lookup" / "credit.py"
 MODULE = "nexgencloud.hyperstack.hyperstack_credit_info"
+CREDIT_WHAT = "reading the credit balance (GET /billing/user-credit/credit): "
 
 # name: (faults queued on its own emulator, extra module args, whether the key comes from the task)
 MODULE_CASES = {
@@ -35,6 +36,8 @@ MODULE_CASES = {
     "status_false": ([{"status": 200, "body": {"status": False, "message": "key %s is suspended" % KEY, "error_reason": "suspended"}, "times": -1}], {}, True),
     "timeout": ([{"action": "hang", "seconds": 5, "times": -1}], {"api_timeout": 0.5}, False),
     "redirect": ([{"status": 302, "body": {}, "headers": {"Location": "https://elsewhere.example/v1?api_key=" + KEY}, "times": -1}], {}, True),
+    # A Latin-1 byte in Location once crashed the client inside requests (issue 10).
+    "redirect_latin1": ([{"status": 302, "body": {}, "headers": {"Location": "https://elsewhere.example/caf\u00e9?k=" + KEY}, "times": -1}], {}, True),
 }
 
 
@@ -71,12 +74,15 @@ def playbook_run(collection_tree, tmp_path_factory):
             ok = Emulator(api_key=KEY).start()
             echo = Emulator(api_key=KEY).start()
             echo.state.add_faults([{"action": "echo_key", "times": -1}])
-            servers += [ok, echo]
+            latin1 = Emulator(api_key=KEY).start()
+            latin1.state.add_faults(MODULE_CASES["redirect_latin1"][0])
+            servers += [ok, echo, latin1]
             lookup_cases = {
                 "lookup_success_env": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % ok.api_url,
                 "lookup_echo_arg": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_key=%r, api_retries=0)" % (echo.api_url, KEY),
                 "lookup_echo_env": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % echo.api_url,
                 "lookup_echo_special": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_key=%r, api_retries=0)" % (scripted.url(), SPECIAL_KEY),
+                "lookup_redirect_latin1": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % latin1.api_url,
             }
             for name, expression in lookup_cases.items():
                 tasks.append({"name": name, "ansible.builtin.debug": {"msg": "{{ %s }}" % expression}, "register": name, "ignore_errors": True})
@@ -163,6 +169,7 @@ def test_results_are_what_each_case_should_give(playbook_run):
         "status_false": (200, "status false"),
         "timeout": (None, "timed out"),
         "redirect": (302, "set api_url to the final address"),
+        "redirect_latin1": (302, "HTTP 302 with a redirect to https://elsewhere.example/caf\u00e9?k=********, which is not followed"),
         "echo_special_key": (401, "Invalid API key"),
     }
     for name, (status, words) in expected.items():
@@ -171,6 +178,8 @@ def test_results_are_what_each_case_should_give(playbook_run):
         assert words in result["msg"], (name, result["msg"])
         assert result.get("status_code") == status, (name, result)
         assert "\n" not in result["msg"] and "Traceback" not in result["msg"]
+        # ansible-core 2.19+ puts "(traceback unavailable)" in every failure; a crash puts its traceback.
+        assert "Traceback" not in result.get("exception", "") and result["msg"].startswith(CREDIT_WHAT), (name, result)
 
 
 def test_lookup_results(playbook_run):
@@ -180,3 +189,6 @@ def test_lookup_results(playbook_run):
         assert results[name].get("failed") is True, results[name]
         assert "HTTP 401" in results[name]["msg"] and "Invalid API key" in results[name]["msg"], results[name]["msg"]
         assert "Traceback" not in results[name]["msg"]
+    latin1 = results["lookup_redirect_latin1"]
+    assert latin1.get("failed") is True and "Traceback" not in latin1.get("exception", ""), latin1
+    assert "HTTP 302 with a redirect to https://elsewhere.example/caf\u00e9?k=********, which is not followed" in latin1["msg"], latin1["msg"]

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 import threading
@@ -61,6 +62,49 @@ def wrong_name_server(ca):
     server.close()
 
 
+@pytest.fixture(scope="module")
+def named_server(ca):
+    """A TLS server reached by this machine's host name: not loopback by name, so requests reads
+    the environment (REQUESTS_CA_BUNDLE, proxies) as it does for the real API. The name resolves
+    to an address of this machine, so the traffic stays on it."""
+    name = socket.gethostname()
+    try:
+        address = socket.getaddrinfo(name, None, socket.AF_INET, socket.SOCK_STREAM)[0][4][0]
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(name).configure_cert(context)
+        server = ScriptedServer(ssl_context=context, address=address)
+    except OSError as exc:
+        pytest.skip("this machine's host name %r does not resolve to an address of its own: %s" % (name, exc))
+    server.always(respond(200, credit_body(credit=42.0, threshold=2.0)))
+    yield "https://%s:%d/v1" % (name, server.port)
+    server.close()
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_requests_ca_bundle_is_read_on_a_host_name(named_server, ca_file, clean_env):
+    # The path the tests below take is the one where requests reads the environment:
+    # the private CA trusted through REQUESTS_CA_BUNDLE alone is enough.
+    clean_env.setenv("REQUESTS_CA_BUNDLE", ca_file)
+    assert CREDIT.fetch(make_client(named_server))["credit"] == 42.0
+
+
+@pytest.mark.parametrize("option", ["ca_path", "validate_certs"])
+def test_options_win_over_requests_ca_bundle_on_a_host_name(named_server, ca_file, clean_env, option):
+    # requests lets REQUESTS_CA_BUNDLE replace a session's verify (ca_path, or false): the client
+    # gives verify with each request instead. On 127.0.0.1 requests never reads the variable.
+    clean_env.setenv("REQUESTS_CA_BUNDLE", ssl.get_default_verify_paths().openssl_cafile)
+    options = {"ca_path": ca_file} if option == "ca_path" else {"validate_certs": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning for validate_certs=false
+        assert CREDIT.fetch(make_client(named_server, **options))["credit"] == 42.0
+
+
 @pytest.fixture(params=["system-bundle", "no-env-bundle"])
 def ca_bundle_env(request, monkeypatch):
     """Run each test with and without REQUESTS_CA_BUNDLE set, as on machines behind a proxy."""
@@ -75,7 +119,11 @@ def test_private_ca_is_refused_by_default(good_server, ca_bundle_env):
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(good_server.url(), api_retries=3))
     assert time.monotonic() - start < 2, "a TLS failure is not retried"
-    assert "TLS" in exc.msg and "ca_path" in exc.msg and "certificate verify failed" in exc.msg
+    assert re.fullmatch(
+        re.escape("%s: TLS verification failed for %s/billing/user-credit/credit (" % (CREDIT.what, good_server.url()))
+        + r"SSLCertVerificationError: .*certificate verify failed.*\); trust a private CA with ca_path",
+        exc.msg,
+    ), exc.msg
     assert exc.status_code is None
     assert good_server.requests == [], "no request crossed an untrusted connection"
 
@@ -107,7 +155,11 @@ def test_ca_path_is_ignored_when_validate_certs_is_false(good_server, tmp_path):
 
 def test_hostname_mismatch_is_refused(wrong_name_server, ca_file, ca_bundle_env):
     exc = fetch_failure(CREDIT, make_client(wrong_name_server.url(), ca_path=ca_file, api_retries=2))
-    assert "TLS" in exc.msg and "host name the certificate is issued for" in exc.msg
+    assert re.fullmatch(
+        re.escape("%s: TLS verification failed for %s/billing/user-credit/credit (" % (CREDIT.what, wrong_name_server.url()))
+        + r".+\); use the host name the certificate is issued for in api_url",
+        exc.msg,
+    ), exc.msg
     assert "127.0.0.1" in exc.msg and ("mismatch" in exc.msg.lower() or "doesn't match" in exc.msg or "not valid for" in exc.msg.lower())
     assert wrong_name_server.requests == []
 
@@ -125,7 +177,11 @@ def test_garbage_ca_file_is_a_clear_failure(good_server, tmp_path):
     garbage = tmp_path / "garbage.pem"
     garbage.write_text("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n")
     exc = fetch_failure(CREDIT, make_client(good_server.url(), ca_path=str(garbage), api_retries=2))
-    assert "TLS" in exc.msg and "ca_path" in exc.msg
+    assert re.fullmatch(
+        re.escape("%s: TLS failed for %s/billing/user-credit/credit (" % (CREDIT.what, good_server.url()))
+        + r".+\); check that ca_path is a PEM file of CA certificates",
+        exc.msg,
+    ), exc.msg
 
 
 @pytest.fixture
@@ -150,4 +206,4 @@ def plain_http_server():
 def test_plain_http_server_on_an_https_url(plain_http_server):
     # Speaking TLS to a plain HTTP server: one clear line, not a traceback.
     exc = fetch_failure(CREDIT, make_client(plain_http_server, api_retries=1, api_retry_max_delay=0.05))
-    assert "TLS" in exc.msg
+    assert re.fullmatch(re.escape("%s: TLS failed for %s/billing/user-credit/credit (" % (CREDIT.what, plain_http_server)) + r".+\)", exc.msg), exc.msg
