@@ -41,7 +41,7 @@ except ImportError:  # pragma: no cover
 
 # galaxy.yml's version, repeated because only .py files travel with a module;
 # scripts/release_checks.sh fails when the two differ.
-COLLECTION_VERSION = "1.0.0"
+COLLECTION_VERSION = "1.1.0"
 USER_AGENT = "nexgencloud.hyperstack/%s (Ansible collection)" % COLLECTION_VERSION
 
 DEFAULT_API_URL = "https://infrahub-api.nexgencloud.com/v1"
