@@ -9,7 +9,7 @@
 # the newest core), units (pytest against loopback servers: the emulator, a raw-socket
 # server, a trustme CA), integration (ansible-test integration against the emulator, on
 # every supported core), release (antsibull-nox build-import-check, ansible-lint and
-# docs-site; changelog and tarball checks), ee (the AWX guide's execution environment,
+# docs-site; tests/release: versions, changelog, tarball), ee (the AWX guide's execution environment,
 # built with podman, running the gate).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -133,7 +133,8 @@ stage_release() {
     venv=$(newest_venv)
     nox build-import-check ansible-lint docs-site
     tree=$(collection_tree)
-    PATH="$venv/bin:$PATH" bash "$ROOT/scripts/release_checks.sh" "$tree"
+    say "release checks no tool makes (tests/release) and the AWX guide as written (tests/ee/test_awx_guide.py)"
+    (cd "$tree" && PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -p no:cacheprovider tests/release tests/ee/test_awx_guide.py "${PYTEST_ARGS[@]}")
 }
 
 # The AWX guide's execution environment, built with podman and running the gate
