@@ -31,7 +31,7 @@ def run(*args, cwd, tmp_path):
     env = dict(os.environ, ANSIBLE_HOME=str(tmp_path / "ansible-home"), ANSIBLE_NOCOLOR="1", NO_COLOR="1")
     env["ANSIBLE_COLLECTIONS_PATH"] = str(Path(cwd).parents[2])
     result = subprocess.run(args, cwd=cwd, env=env, check=False, capture_output=True, text=True)
-    assert result.returncode == 0, f"{' '.join(args)} failed: {result.stderr}"
+    assert result.returncode == 0, f"{' '.join(args)} failed: {result.stdout}{result.stderr}"
 
 
 def test_galaxy_version_is_the_user_agent_version():
