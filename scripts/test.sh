@@ -1,16 +1,8 @@
 #!/usr/bin/env bash
-# The test command, from nothing: every stage sets up what it needs (virtualenvs per
-# ansible-core release under .venv/, the collection laid out under .build/tree/).
-#
-#   scripts/test.sh                 all stages
-#   scripts/test.sh units sanity    only those stages, in that order
-#
-# Stages: sanity (antsibull-nox lint, docs-check and extra-checks; ansible-test sanity on
-# the newest core), units (pytest against loopback servers: the emulator, a raw-socket
-# server, a trustme CA), integration (ansible-test integration against the emulator, on
-# every supported core), release (antsibull-nox build-import-check, ansible-lint and
-# docs-site; changelog and tarball checks), ee (the AWX guide's execution environment,
-# built with podman, running the gate).
+# The test command, from nothing: `scripts/test.sh [STAGE...]` (default: all, in order) makes
+# what it needs (a venv per ansible-core under .venv/, the collection under .build/tree/).
+# The community's checks run through antsibull-nox (noxfile.py, antsibull-nox.toml); what they
+# cannot run here (ansible-test needs --local, the emulator-backed suites, the EE) runs below.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -44,21 +36,19 @@ newest_venv() {
     return 1
 }
 
-# ensure_debs PROGRAM... -- PACKAGE...: installs Debian packages when a program is missing and
-# this is root (CI and a fresh machine); otherwise says what to install and returns 1.
+# ensure_debs PROGRAM... -- PACKAGE...: installs the Debian packages when a program is missing
+# and this is root (CI, a fresh machine); otherwise says what to install and returns 1.
 ensure_debs() {
-    local programs=() p
-    while [ "$1" != -- ]; do programs+=("$1"); shift; done
+    local missing=
+    while [ "$1" != -- ]; do command -v "$1" >/dev/null || missing+=" $1"; shift; done
     shift
-    for p in "${programs[@]}"; do
-        command -v "$p" >/dev/null && continue
-        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-            say "Installing $* (Debian packages)"
-            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >&2 && return 0
-        fi
-        echo "WARNING: $p not found (apt-get install $*)" >&2
-        return 1
-    done
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        say "Installing $* (Debian packages)"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; } >&2 && return 0
+    fi
+    echo "WARNING:$missing not found (apt-get install $*)" >&2
+    return 1
 }
 
 # nox SESSION...: the community's checks (noxfile.py, antsibull-nox.toml), each in a venv of
@@ -133,7 +123,8 @@ stage_release() {
     venv=$(newest_venv)
     nox build-import-check ansible-lint docs-site
     tree=$(collection_tree)
-    PATH="$venv/bin:$PATH" bash "$ROOT/scripts/release_checks.sh" "$tree"
+    say "release checks no tool makes (tests/release) and the AWX guide as written (tests/ee/test_awx_guide.py)"
+    (cd "$tree" && PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -p no:cacheprovider tests/release tests/ee/test_awx_guide.py "${PYTEST_ARGS[@]}")
 }
 
 # The AWX guide's execution environment, built with podman and running the gate

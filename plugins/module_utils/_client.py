@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover
     JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
 
 # galaxy.yml's version, repeated because only .py files travel with a module;
-# scripts/release_checks.sh fails when the two differ.
+# tests/release fails when the two differ.
 COLLECTION_VERSION = "1.1.0"
 USER_AGENT = "nexgencloud.hyperstack/%s (Ansible collection)" % COLLECTION_VERSION
 

@@ -7,7 +7,7 @@
 Its YAML blocks parse; its execution environment definitions pass ansible-builder's own
 schema; its credential type is what AWX accepts, and, rendered the way AWX renders
 injectors, its environment drives examples/credit_gate.yml against the API emulator with
-the guide's job variables and host variables. Run by scripts/release_checks.sh.
+the guide's job variables and host variables. Run by `scripts/test.sh release`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What a release needs that no community tool checks; run by `scripts/test.sh release`.
+
+The rest is elsewhere: fragments by ansible-test sanity's changelog test, the build by
+antsibull-nox build-import-check, docs by docs-check and docs-site.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+TREE = Path(__file__).resolve().parents[2]
+VERSION = yaml.safe_load((TREE / "galaxy.yml").read_text())["version"]
+
+
+def run(*args, cwd, tmp_path):
+    # ansible sees only the tree under test, not ~/.ansible.
+    env = dict(os.environ, ANSIBLE_HOME=str(tmp_path / "ansible-home"), ANSIBLE_NOCOLOR="1", NO_COLOR="1")
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(Path(cwd).parents[2])
+    result = subprocess.run(args, cwd=cwd, env=env, check=False, capture_output=True, text=True)
+    assert result.returncode == 0, f"{' '.join(args)} failed: {result.stdout}{result.stderr}"
+
+
+def test_galaxy_version_is_the_user_agent_version():
+    # Only .py files travel with a module, so the User-Agent's copy lives in module_utils.
+    assert re.fullmatch(r"\d+\.\d+\.\d+", VERSION)
+    client = (TREE / "plugins/module_utils/_client.py").read_text()
+    assert re.findall(r'^COLLECTION_VERSION = "(.*)"$', client, re.M) == [VERSION]
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """The collection copied and released again by antsibull-changelog, without the pending
+    fragments (they belong to the next release). Yields the copy."""
+    tmp_path = tmp_path_factory.mktemp("changelog")
+    copy = tmp_path / "ansible_collections/nexgencloud/hyperstack"
+    shutil.copytree(TREE, copy, ignore=shutil.ignore_patterns(".git"))
+    run("antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml", cwd=copy, tmp_path=tmp_path)
+    for fragment in (copy / "changelogs/fragments").iterdir():
+        fragment.unlink()
+    run("antsibull-changelog", "release", "--version", VERSION, "--reload-plugins", cwd=copy, tmp_path=tmp_path)
+    return copy
+
+
+def test_changelog_is_what_antsibull_changelog_writes(released):
+    fix = f"run 'antsibull-changelog release --version {VERSION} --reload-plugins'"
+    for name in ("changelogs/changelog.yaml", "CHANGELOG.md"):
+        assert (released / name).read_text() == (TREE / name).read_text(), f"{name} is stale: {fix}"
+
+
+def test_version_added_is_released_or_next(released):
+    # antsibull-changelog lists a plugin or role as new only in the release its version_added
+    # names: one missing, or naming no release, would never appear in the changelog. Its own
+    # plugin cache has every documented plugin and role (action plugins document nothing).
+    cache = yaml.safe_load((released / "changelogs/.plugin-cache.yaml").read_text())
+    found = {
+        f"{kind} {name}": str(doc.get("version_added"))
+        for kinds in (cache["plugins"], cache["objects"])
+        for kind, docs in kinds.items()
+        for name, doc in docs.items()
+    }
+    major, minor, patch = map(int, VERSION.split("."))
+    allowed = set(yaml.safe_load((TREE / "changelogs/changelog.yaml").read_text())["releases"])
+    allowed |= {f"{major}.{minor}.{patch + 1}", f"{major}.{minor + 1}.0", f"{major + 1}.0.0"}
+    assert {what: added for what, added in found.items() if added not in allowed} == {}, f"allowed: {sorted(allowed)}"
+    assert "role credit_gate" in found and "module hyperstack_credit_info" in found
+
+
+def test_tarball_ships_the_collection_and_nothing_else(tmp_path):
+    run("ansible-galaxy", "collection", "build", "--output-path", str(tmp_path), cwd=TREE, tmp_path=tmp_path)
+    with tarfile.open(tmp_path / f"nexgencloud-hyperstack-{VERSION}.tar.gz") as tar:
+        names = {n.rstrip("/") for n in tar.getnames()}
+        info = json.load(tar.extractfile("MANIFEST.json"))["collection_info"]
+    shipped = {"MANIFEST.json", "FILES.json", "README.md", "CHANGELOG.md", "LICENSE", "requirements.txt"}
+    shipped |= {"meta/runtime.yml", "meta/execution-environment.yml", "changelogs/changelog.yaml"}
+    shipped |= {str(p.relative_to(TREE)) for sub in ("plugins", "roles") for p in (TREE / sub).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert not shipped - names
+    top = {"MANIFEST.json", "FILES.json", "README.md", "CHANGELOG.md", "LICENSE", "requirements.txt", "bindep.txt"}
+    top |= {"meta", "plugins", "roles", "docs", "examples", "changelogs"}
+    assert {n for n in names if "/" not in n} <= top
+    junk = ["*__pycache__*", "*.pyc", "*.orig", "*.rej", "*~", "*.swp", "*/.*", ".*", "*.tar.gz", "changelogs/fragments/*", "*integration_config.yml"]
+    assert not [n for n in names if any(fnmatch.fnmatch(n, p) for p in junk)]
+    assert info["version"] == VERSION
+    assert all(info[key] for key in ("repository", "documentation", "issues", "license", "tags", "description", "readme"))
