@@ -18,8 +18,11 @@ def docs_site(session: nox.Session) -> None:
     session.install("ansible-core", "antsibull-docs")
     tmp = os.path.abspath(session.create_tmp())
     collections = f"{tmp}/collections"
-    session.run("ansible-galaxy", "collection", "build", "--force", "--output-path", tmp, ".")
-    session.run("sh", "-c", f"ansible-galaxy collection install --force -p {collections} {tmp}/nexgencloud-hyperstack-*.tar.gz", external=True)
+    # A fresh folder each time: the glob below must find this version's tarball only.
+    dist = f"{tmp}/dist"
+    session.run("rm", "-rf", dist, external=True)
+    session.run("ansible-galaxy", "collection", "build", "--output-path", dist, ".")
+    session.run("sh", "-c", f"ansible-galaxy collection install --force -p {collections} {dist}/nexgencloud-hyperstack-*.tar.gz", external=True)
     env = {"ANSIBLE_COLLECTIONS_PATH": collections}
     site = f"{tmp}/docsite"
     session.run("rm", "-rf", site, external=True)
