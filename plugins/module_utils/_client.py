@@ -451,11 +451,19 @@ class HyperstackClient:
     def _describe(self, error):
         if error.validator == "type":
             expected = error.validator_value
-            expected = " or ".join(expected) if isinstance(expected, list) else expected
-            if expected == "number":
-                expected = "a finite number"
-            return "expected %s, got %s" % (expected, self._short(json.dumps(error.instance, default=str), 60))
-        return self._short(error.message, 160)
+            expected = " or ".join(expected) if isinstance(expected, list) else _expected({"type": expected})
+        elif error.validator in ("anyOf", "oneOf"):
+            # jsonschema's own words ("is not valid under any of the given schemas") name no choice.
+            expected = " or ".join(_expected(choice) for choice in error.validator_value)
+        else:
+            return self._short(error.message, 160)
+        return "expected %s, got %s" % (expected, self._short(json.dumps(error.instance, default=str), 60))
+
+
+def _expected(schema):
+    # A schema's own description says best what it wants; else its type.
+    kind = schema.get("type")
+    return schema.get("description") or ("a finite number" if kind == "number" else str(kind))
 
 
 def _replace_all(text, secrets):

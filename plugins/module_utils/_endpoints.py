@@ -91,7 +91,7 @@ def _number(value):
     return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
-_PRICE = {"anyOf": [_MONEY, {"type": "string", "pattern": r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"}]}
+_PRICE = {"anyOf": [_MONEY, {"type": "string", "pattern": r"^\s*-?[0-9]+(\.[0-9]+)?\s*$", "description": "a decimal number in a string"}]}
 _PRICEBOOK_FIELDS = ("name", "value", "original_value", "discount_applied", "start_time", "end_time")
 
 PRICEBOOK = Endpoint(

@@ -204,7 +204,7 @@ def test_pricebook_strings_become_numbers_and_others_fail_the_schema(emu):
     emu.state.update({"pricebook": [{"name": "a", "value": "1.5e3"}]})
     with pytest.raises(HyperstackError) as caught:
         PRICEBOOK.fetch(make_client(emu.api_url))
-    assert "does not match the expected schema at $[0].value" in caught.value.msg
+    assert 'does not match the expected schema at $[0].value: expected a finite number or a decimal number in a string, got "1.5e3"' in caught.value.msg
 
 
 def test_usage_sums_active_billed_minutes_exactly(emu):
@@ -218,6 +218,13 @@ def test_usage_sums_active_billed_minutes_exactly(emu):
     emu.state.update({"usage": rows})
     facts = USAGE.fetch(make_client(emu.api_url))
     assert repr(facts["cost_per_hour"]) == "18.0" and facts["resources"] == rows
+
+
+def test_a_choice_of_schemas_names_each_choice(emu):
+    emu.state.update({"usage": [{"bill_per_minute": "0.1", "active": True}]})
+    with pytest.raises(HyperstackError) as caught:
+        USAGE.fetch(make_client(emu.api_url))
+    assert caught.value.msg.endswith('does not match the expected schema at $.data[0].bill_per_minute: expected a finite number or null, got "0.1"')
 
 
 def test_flavor_module_sends_the_region_as_a_query_parameter_and_flattens(emu):
