@@ -22,7 +22,7 @@ have_python() {
     return 1
 }
 
-# The newest supported core this machine can run: sanity, units and release use it.
+# The newest supported core this machine can run: sanity, release and ee use it.
 newest_venv() {
     local core pyver i
     for ((i = ${#MATRIX[@]} - 1; i >= 0; i--)); do
@@ -79,13 +79,28 @@ stage_sanity() {
     fi
 }
 
+# core_venv CORE PYTHON: the venv of that core, with what the unit suites need too.
+core_venv() {
+    if [ "$1" = "${MATRIX[-1]%% *}" ]; then
+        newest_venv
+    else
+        ensure_venv "$1" "$2" "$ROOT/requirements.txt" "$ROOT/tests/requirements.txt"
+    fi
+}
+
+# The unit suites (the secrets scan among them) run on every core, as integration does.
 stage_units() {
-    local venv tree
-    venv=$(newest_venv)
-    tree=$(collection_tree)
-    say "unit, fault-injection and fuzz tests (pytest, $("$venv/bin/ansible" --version | sed -n 1p))"
-    (cd "$tree" && PATH="$venv/bin:$PATH" PYTHONPATH="$BUILD/tree" \
-        "$venv/bin/python" -m pytest -p no:cacheprovider tests/unit "${PYTEST_ARGS[@]}")
+    local pair core pyver venv tree
+    for pair in "${MATRIX[@]}"; do
+        read -r core pyver <<<"$pair"
+        if [ -n "${CORES:-}" ] && [[ " $CORES " != *" $core "* ]]; then continue; fi
+        have_python "$pyver" || continue
+        venv=$(core_venv "$core" "$pyver")
+        tree=$(collection_tree)
+        say "unit, fault-injection and fuzz tests (pytest, $("$venv/bin/ansible" --version | sed -n 1p))"
+        (cd "$tree" && PATH="$venv/bin:$PATH" PYTHONPATH="$BUILD/tree" \
+            "$venv/bin/python" -m pytest -p no:cacheprovider tests/unit "${PYTEST_ARGS[@]}")
+    done
 }
 
 stage_integration() {
@@ -95,11 +110,7 @@ stage_integration() {
         read -r core pyver <<<"$pair"
         if [ -n "${CORES:-}" ] && [[ " $CORES " != *" $core "* ]]; then continue; fi
         have_python "$pyver" || continue
-        if [ "$core" = "${MATRIX[-1]%% *}" ]; then
-            venv=$(newest_venv)
-        else
-            venv=$(ensure_venv "$core" "$pyver" "$ROOT/requirements.txt")
-        fi
+        venv=$(core_venv "$core" "$pyver")
         tree=$(collection_tree)
         log="$BUILD/emulator-integration-$core.log"
         start_emulator "$venv" "$log" --api-key integration-key
