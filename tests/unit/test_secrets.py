@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, Emulator, ScriptedServer, echo_key, find_secret
 
 LOOKUP = ROOT / "plugins" / "lookup" / "credit.py"
@@ -39,6 +40,11 @@ MODULE_CASES = {
     # A Latin-1 byte in Location once crashed the client inside requests (issue 10).
     "redirect_latin1": ([{"status": 302, "body": {}, "headers": {"Location": "https://elsewhere.example/caf\u00e9?k=" + KEY}, "times": -1}], {}, True),
 }
+
+# Every other module, against the server that echoes the special key: the arguments each needs.
+OTHER_MODULES = {name: {} for name in MODULES if name != MODULE.rsplit(".", 1)[1]}
+OTHER_MODULES["hyperstack_deployment_cost_info"] = {"plan": [{"flavor": "n3-A100x1"}]}
+OTHER_CASES = ["echo_special_key_%s" % name for name in OTHER_MODULES]
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +74,10 @@ def playbook_run(collection_tree, tmp_path_factory):
                 "ignore_errors": True,
             }
         )
+        for name, extra in OTHER_MODULES.items():
+            args = dict({"api_url": scripted.url(), "api_key": SPECIAL_KEY, "api_retries": 0}, **extra)
+            case = "echo_special_key_%s" % name
+            tasks.append({"name": case, "nexgencloud.hyperstack." + name: args, "register": case, "ignore_errors": True})
 
         lookup_cases = []
         if LOOKUP.exists():
@@ -142,7 +152,19 @@ def playbook_run(collection_tree, tmp_path_factory):
 def test_playbook_ran_every_case(playbook_run):
     assert playbook_run["rc"] == 0, playbook_run["output"][-3000:]
     assert playbook_run["results"] is not None
-    assert set(MODULE_CASES) | {"echo_special_key"} | set(playbook_run["lookups"]) == set(playbook_run["results"])
+    assert set(MODULE_CASES) | {"echo_special_key"} | set(OTHER_CASES) | set(playbook_run["lookups"]) == set(playbook_run["results"])
+
+
+def test_every_module_is_scanned():
+    assert set(OTHER_MODULES) | {MODULE.rsplit(".", 1)[1]} == set(MODULES)
+
+
+def test_every_other_module_fails_cleanly_on_the_echo(playbook_run):
+    for name in OTHER_CASES:
+        result = playbook_run["results"][name]
+        assert result.get("failed") is True and result.get("status_code") == 401, (name, result)
+        assert "HTTP 401" in result["msg"] and "Invalid API key ********" in result["msg"], (name, result["msg"])
+        assert "\n" not in result["msg"] and "Traceback" not in result.get("exception", ""), (name, result)
 
 
 @pytest.mark.parametrize("key", [KEY, SPECIAL_KEY], ids=["key", "special-key"])
