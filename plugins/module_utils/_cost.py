@@ -17,16 +17,11 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, PRICEBOOK, USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, PRICEBOOK, USAGE, decimal
 
 # Price list names (matched without regard to case) for what is not a GPU.
 VCPU, RAM, CLOUD_SSD, PUBLIC_IP = "vCPU (cpu-only-flavors)", "RAM (cpu-only-flavors)", "Cloud-SSD", "PublicIP"
 ITEM_KEYS = ("flavor", "volume_gb", "count", "hourly_price", "public_ip")
-
-
-def decimal(value):
-    """The number as it was written: Decimal(repr) of a float, so 0.1 stays 0.1."""
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 def _number(value, what, minimum=None, above=None, integer=False):

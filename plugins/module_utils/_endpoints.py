@@ -30,11 +30,16 @@ def _list_of(item):
     return {"type": "array", "items": item}
 
 
+def decimal(value):
+    """The number as it was written: Decimal(repr) of a float, so 0.1 stays 0.1."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
 def _difference(a, b):
     # Decimal of the numbers as the API wrote them: 0.3 - 0.1 is 0.2, not 0.19999999999999998.
     if isinstance(a, int) and isinstance(b, int):
         return a - b
-    return float(Decimal(repr(a)) - Decimal(repr(b)))
+    return float(decimal(a) - decimal(b))
 
 
 class Endpoint:
@@ -135,7 +140,7 @@ FLAVORS = Endpoint(
 def _usage_facts(rows):
     # Billed now: active rows not excluded from billing; a null bill_per_minute (terminated) is 0.
     per_minute = sum(
-        (Decimal(repr(row.get("bill_per_minute") or 0)) for row in rows if row.get("active") is not False and not row.get("exclude_billing")),
+        (decimal(row.get("bill_per_minute") or 0) for row in rows if row.get("active") is not False and not row.get("exclude_billing")),
         Decimal(0),
     )
     return {"resources": rows, "cost_per_hour": float(per_minute * 60)}
