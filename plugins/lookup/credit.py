@@ -79,14 +79,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client imp
     redact,
 )
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
-
-_PLAIN = {"str": str, "path": str, "int": int, "float": float, "bool": bool}
-
-
-def _plain(kind, value):
-    # ansible-core 2.19+ hands options over as tagged subclasses of str, int and float;
-    # the client and requests get the plain built-in types.
-    return None if value is None else _PLAIN[kind](value)
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import plain
 
 
 class LookupModule(LookupBase):
@@ -117,4 +110,5 @@ class LookupModule(LookupBase):
             # Refused here, because Ansible's own type error would quote the value.
             raise HyperstackError("api_key must be a string, not a %s" % ("list" if isinstance(kwargs["api_key"], (list, tuple)) else "non-string value"))
         self.set_options(direct=kwargs)
-        return {name: _plain(spec[0], self.get_option(name)) for name, spec in API_OPTIONS.items()}
+        # ansible-core 2.19+ hands options over as tagged str, int and float; the client gets built-in types.
+        return {name: plain(self.get_option(name)) for name in API_OPTIONS}
