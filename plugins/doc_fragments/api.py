@@ -60,8 +60,8 @@ notes:
   - Responses are validated against a JSON schema before any value is returned, and a body larger
     than 1 MiB is refused. Redirects are not followed, so the key is never sent to another host.
 requirements:
-  - requests
-  - jsonschema
+  - urllib3 >= 2.2
+  - fastjsonschema >= 2.15
 """
 
     # For plugins (the credit lookup), listed before nexgencloud.hyperstack.api: only what differs

@@ -7,6 +7,11 @@
 The one HTTP client that every module and plugin of the collection uses. It owns
 the API options, authentication, retries, TLS, the response size cap, JSON schema
 validation and the wording of every error, so that modules stay declarations.
+
+It is built on urllib3 and fastjsonschema, not requests and jsonschema: a check run
+in the controller process pays for its imports in every ansible-playbook run, and
+those two (with the attrs classes and meta-schemas jsonschema builds on import) made
+a one-check play cost a third more than an empty one. See README, "Performance".
 """
 
 from __future__ import annotations
@@ -20,24 +25,23 @@ import random
 import socket
 import time
 import traceback
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus, unquote, urlencode, urlsplit
 
 try:
-    import requests
-    import urllib3  # requests' own transport
+    import urllib3
 
-    REQUESTS_IMPORT_ERROR = None
+    URLLIB3_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
-    requests = None
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    urllib3 = None
+    URLLIB3_IMPORT_ERROR = traceback.format_exc()
 
 try:
-    import jsonschema
+    import fastjsonschema
 
-    JSONSCHEMA_IMPORT_ERROR = None
+    FASTJSONSCHEMA_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover
-    jsonschema = None
-    JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
+    fastjsonschema = None
+    FASTJSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
 
 # galaxy.yml's version, repeated because only .py files travel with a module;
 # tests/release fails when the two differ.
@@ -86,7 +90,7 @@ class HyperstackError(Exception):
 
 def missing_libraries():
     """Names of the required Python libraries that cannot be imported."""
-    return [name for name, lib in (("requests", requests), ("jsonschema", jsonschema)) if lib is None]
+    return [name for name, lib in (("urllib3", urllib3), ("fastjsonschema", fastjsonschema)) if lib is None]
 
 
 def _is_loopback(host):
@@ -103,33 +107,28 @@ def _shorten(text, limit=200):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _json_path(path):
-    return "$" + "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in path)
+def _json_path(error):
+    # fastjsonschema names the document "data" and writes the rest as JSONPath does.
+    return "$" + (error.name or "data")[len("data") :]
 
 
-def _finite_number(checker, value):
-    # JSON Schema's "number" admits NaN and Infinity from Python's json module,
-    # and integers too large for a float; neither is a balance a playbook can use.
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
+def _finite_float(text):
+    # A number too large for a float (1e400) stays the text it was, so the schema's
+    # "number" refuses it, as it refuses NaN and Infinity (parse_constant).
+    number = float(text)
+    return number if math.isfinite(number) else text
 
 
-if requests is not None:
+def _proxy_for(url):
+    """The proxy the environment names for url (HTTPS_PROXY, ALL_PROXY, NO_PROXY), or None."""
+    import urllib.request  # only for a host that is not loopback: a proxy never serves those
 
-    class _Session(requests.Session):
-        """A session that never looks at a redirect's Location.
-
-        Even with allow_redirects=False, requests works out the next request from Location
-        and decodes it as UTF-8, which crashes on a Latin-1 byte; redirects are never
-        followed here, so there is no target to work out.
-        """
-
-        def get_redirect_target(self, resp):
-            return None
+    proxies = urllib.request.getproxies()
+    parts = urlsplit(url)
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(parts.netloc):
+        return None
+    return proxy if "://" in proxy else "http://" + proxy
 
 
 class HyperstackClient:
@@ -155,16 +154,25 @@ class HyperstackClient:
         self.retries = int(api_retries)
         self.retry_max_delay = float(api_retry_max_delay)
         self._sleep = sleep
-        self._session = _Session()
-        self._session.headers.update({"api_key": api_key.strip(), "Accept": "application/json", "User-Agent": USER_AGENT})
-        # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's
-        # verify, which would silently drop ca_path and validate_certs=false.
-        self._verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
-        if self._verify is ca_path and not os.path.exists(ca_path):
+        self._headers = {
+            "api_key": api_key.strip(),
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+            "User-Agent": USER_AGENT,
+        }
+        self._ca_path = ca_path if (ca_path and validate_certs) else None
+        if self._ca_path and not os.path.exists(ca_path):
             raise self._error("ca_path %s does not exist: give the path of a PEM file of CA certificates" % ca_path)
-        if _is_loopback(urlsplit(self.api_url).hostname):
-            # No proxy can reach this host's loopback; one from HTTP_PROXY would get the key in clear text.
-            self._session.trust_env = False
+        # Without ca_path, the system's CA certificates (and SSL_CERT_FILE) are trusted.
+        tls = {"cert_reqs": "CERT_REQUIRED" if validate_certs else "CERT_NONE", "ca_certs": self._ca_path}
+        # No proxy can reach this host's loopback; one from HTTP_PROXY would get the key in clear text.
+        proxy = None if _is_loopback(urlsplit(self.api_url).hostname) else _proxy_for(self.api_url)
+        if proxy:
+            auth = urllib3.util.parse_url(proxy).auth
+            proxy_headers = urllib3.util.make_headers(proxy_basic_auth=unquote(auth)) if auth else None
+            self._pool = urllib3.ProxyManager(proxy, num_pools=1, proxy_headers=proxy_headers, **tls)
+        else:
+            self._pool = urllib3.PoolManager(num_pools=1, **tls)
 
     @classmethod
     def from_params(cls, params):
@@ -239,7 +247,7 @@ class HyperstackClient:
         """GET api_url + path (with the query params, a dict), validate the JSON body against schema and return it.
 
         The one place that guarantees every caller (module, lookup, action plugin) gets a
-        HyperstackError: whatever requests, urllib3, json, ssl or jsonschema raise that no
+        HyperstackError: whatever urllib3, json, ssl or fastjsonschema raise that no
         handler below words is still one redacted line, never a traceback.
         """
         url = self.api_url + path
@@ -256,23 +264,23 @@ class HyperstackClient:
             status, retry_after = None, None
             try:
                 status, reason, headers, body = self._request(url, what, params)
-            except requests.exceptions.SSLError as exc:
+            except urllib3.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
                 if "match" in reason:
                     # A name mismatch ("Hostname mismatch", "doesn't match") is not fixed by trusting another CA.
                     failure = "TLS verification failed for %s (%s); use the host name the certificate is issued for in api_url"
                 elif "verify failed" in reason.lower():
                     failure = "TLS verification failed for %s (%s); trust a private CA with ca_path"
-                elif isinstance(self._verify, str):
+                elif self._ca_path:
                     failure = "TLS failed for %s (%s); check that ca_path is a PEM file of CA certificates"
                 else:
                     failure = "TLS failed for %s (%s)"
                 raise self._error("%s: %s" % (what, failure % (url, reason)))
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
-            except requests.exceptions.ContentDecodingError as exc:
+            except urllib3.exceptions.DecodeError as exc:
                 raise self._error("%s: the response body from %s could not be decoded: %s" % (what, url, self._exc_reason(exc)))
-            # Anything else (from requests or below) is worded once, in get, and not retried.
+            except _UNREACHABLE as exc:
+                failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
+            # Anything else (from urllib3 or below) is worded once, in get, and not retried.
             else:
                 if status not in RETRY_STATUSES:
                     break
@@ -295,7 +303,15 @@ class HyperstackClient:
         # Connecting and each read of the headers wait at most the timeout; the body must
         # then be complete within the timeout of the request's start, not just each read.
         deadline = time.monotonic() + self.timeout
-        response = self._session.get(url, params=params, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
+        response = self._pool.request(
+            "GET",
+            url + ("?" + urlencode(params) if params else ""),
+            headers=self._headers,
+            timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
+            redirect=False,
+            retries=False,  # retried here, where each attempt is worded and waited for
+            preload_content=False,
+        )
         try:
             declared = response.headers.get("Content-Length", "")
             # isascii: "²".isdigit() is true, and headers arrive decoded as Latin-1.
@@ -307,47 +323,30 @@ class HyperstackClient:
                 if size > MAX_BODY_BYTES:
                     raise self._error("%s: the response body from %s is larger than the %d byte cap" % (what, url, MAX_BODY_BYTES))
                 chunks.append(chunk)
-            return response.status_code, response.reason or "", response.headers, b"".join(chunks)
+            return response.status, response.reason or "", response.headers, b"".join(chunks)
         finally:
             response.close()
 
     def _chunks(self, response, deadline):
-        # iter_content waits for a whole chunk, so a server sending a byte per read timeout
-        # could hold it for ever; read1 returns what one read brings, and no read may wait
-        # past the deadline.
-        late = requests.exceptions.ReadTimeout("the body did not arrive within %s seconds" % self.timeout)
-        raw = response.raw
-        if not hasattr(raw, "read1"):
-            # Older urllib3: byte by byte, so the deadline is checked between bytes (bodies are small).
-            for chunk in response.iter_content(chunk_size=1):
-                if time.monotonic() > deadline:
-                    raise late
-                yield chunk
-            return
-        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        # read() waits for a whole chunk, so a server sending a byte per read timeout could
+        # hold it for ever; read1 returns what one read brings, and no read may wait past
+        # the deadline.
+        late = urllib3.exceptions.ReadTimeoutError(None, response.geturl(), "the body did not arrive within %s seconds" % self.timeout)
+        sock = getattr(response.connection, "sock", None)
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise late
             if sock is not None:
                 sock.settimeout(remaining)
-            try:
-                chunk = raw.read1(16384, decode_content=True)
-            except urllib3.exceptions.ReadTimeoutError:
-                raise late
-            except urllib3.exceptions.DecodeError as exc:
-                raise requests.exceptions.ContentDecodingError(exc)
-            except urllib3.exceptions.SSLError as exc:
-                raise requests.exceptions.SSLError(exc)
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
-                raise requests.exceptions.ChunkedEncodingError(exc)
+            chunk = response.read1(16384, decode_content=True)
             if not chunk:
                 return
             yield chunk
 
     def _exc_reason(self, exc):
-        # requests nests urllib3 errors in reasons, args and causes; their own text is
-        # noise ("Max retries exceeded" when none were made). Say what happened instead.
+        # urllib3 nests the socket's errors in reasons, args and causes; its own text is
+        # noise ("Failed to establish a new connection"). Say what happened instead.
         chain = [exc]
         while len(chain) < 20:
             current = chain[-1]
@@ -358,7 +357,7 @@ class HyperstackClient:
             if inner is None or any(inner is seen for seen in chain):
                 break
             chain.append(inner)
-        if isinstance(exc, requests.exceptions.Timeout):
+        if isinstance(exc, urllib3.exceptions.TimeoutError) and not isinstance(exc, urllib3.exceptions.NewConnectionError):
             return "timed out: no complete answer within the api_timeout of %s seconds" % self.timeout
         unresolved = [e for e in chain if isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError"]
         if unresolved:
@@ -424,7 +423,7 @@ class HyperstackClient:
 
     def _decode(self, what, url, status, headers, body, schema):
         try:
-            document = json.loads(body)
+            document = json.loads(body, parse_float=_finite_float, parse_constant=str)
         except RecursionError:
             raise self._error("%s: the response from %s is nested too deeply to be the API's JSON" % (what, url), status)
         except ValueError as exc:
@@ -437,27 +436,31 @@ class HyperstackClient:
                 % (what, status, api_message or "no message", " (error_reason: %s)" % error_reason if error_reason else ""),
                 status,
             )
-        errors = sorted(_VALIDATOR_CLASS(schema).iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
-        if errors:
-            first = errors[0]
-            more = " (and %d more problems)" % (len(errors) - 1) if len(errors) > 1 else ""
+        validate = _validator(schema)
+        try:
+            validate(document)
+        except fastjsonschema.JsonSchemaValueException as exc:
             raise self._error(
-                "%s: the response from %s does not match the expected schema at %s: %s%s"
-                % (what, url, _json_path(first.absolute_path), self._describe(first), more),
+                "%s: the response from %s does not match the expected schema at %s: %s" % (what, url, _json_path(exc), self._describe(exc)),
                 status,
             )
         return document
 
     def _describe(self, error):
-        if error.validator == "type":
-            expected = error.validator_value
-            expected = " or ".join(expected) if isinstance(expected, list) else _expected({"type": expected})
-        elif error.validator in ("anyOf", "oneOf"):
-            # jsonschema's own words ("is not valid under any of the given schemas") name no choice.
-            expected = " or ".join(_expected(choice) for choice in error.validator_value)
+        if error.rule == "type":
+            kind = error.rule_definition
+            expected = " or ".join(kind) if isinstance(kind, list) else _expected({"type": kind})
+        elif error.rule in ("anyOf", "oneOf"):
+            expected = " or ".join(_expected(choice) for choice in error.rule_definition)
+        elif error.rule in ("minimum", "maximum"):
+            # The words of 1.1.0, which used jsonschema: "1e+16 is greater than the maximum of 1e15".
+            return "%r is %s the %s of %r" % (error.value, "less than" if error.rule == "minimum" else "greater than", error.rule, error.rule_definition)
+        elif error.rule == "required":
+            return "; ".join("%r is a required property" % name for name in error.rule_definition if name not in error.value)
         else:
-            return self._short(error.message, 160)
-        return "expected %s, got %s" % (expected, self._short(json.dumps(error.instance, default=str), 60))
+            # fastjsonschema's own words, less the path it starts with ("data.x must ...").
+            return self._short(error.message[len(error.name or "") :].strip(), 160)
+        return "expected %s, got %s" % (expected, self._short(json.dumps(error.value, default=str), 60))
 
 
 def _expected(schema):
@@ -478,8 +481,24 @@ def redact(text, api_key):
     return _replace_all(text, HyperstackClient._secret_forms(api_key))
 
 
-if jsonschema is not None:
-    _VALIDATOR_CLASS = jsonschema.validators.extend(
-        jsonschema.Draft7Validator,
-        type_checker=jsonschema.Draft7Validator.TYPE_CHECKER.redefine("number", _finite_number),
+if urllib3 is not None:
+    # Worth another attempt: the network, a proxy or a busy server may answer next time.
+    _UNREACHABLE = (
+        urllib3.exceptions.TimeoutError,
+        urllib3.exceptions.NewConnectionError,
+        urllib3.exceptions.ProtocolError,
+        urllib3.exceptions.ProxyError,
+        OSError,
     )
+
+_VALIDATORS = {}
+
+
+def _validator(schema):
+    """fastjsonschema's validator of schema, compiled once per process (the schema kept, so its id stays its own).
+
+    It raises at the first problem it meets, in the schema's order of properties.
+    """
+    if id(schema) not in _VALIDATORS:
+        _VALIDATORS[id(schema)] = (schema, fastjsonschema.compile(schema, use_default=False, use_formats=False))
+    return _VALIDATORS[id(schema)][1]

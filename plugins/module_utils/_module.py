@@ -15,8 +15,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (
     API_OPTIONS,
-    JSONSCHEMA_IMPORT_ERROR,
-    REQUESTS_IMPORT_ERROR,
+    FASTJSONSCHEMA_IMPORT_ERROR,
+    URLLIB3_IMPORT_ERROR,
     HyperstackClient,
     HyperstackError,
     missing_libraries,
@@ -70,7 +70,7 @@ def run_module(info):
     module = AnsibleModule(argument_spec=info.argument_spec(), supports_check_mode=True)
     missing = missing_libraries()
     if missing:
-        module.fail_json(msg=missing_required_lib(" and ".join(missing)), exception=REQUESTS_IMPORT_ERROR or JSONSCHEMA_IMPORT_ERROR)
+        module.fail_json(msg=missing_required_lib(" and ".join(missing)), exception=URLLIB3_IMPORT_ERROR or FASTJSONSCHEMA_IMPORT_ERROR)
     try:
         result = info.run(module.params)
     except HyperstackError as exc:

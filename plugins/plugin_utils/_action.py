@@ -10,7 +10,7 @@ controller process, without shipping the module and starting a new Python per ta
 anywhere else it runs the module on the target exactly as a task without an action
 plugin does.
 
-Importing this file imports the HTTP client, requests and jsonschema: the linear and
+Importing this file imports the HTTP client, urllib3 and fastjsonschema: the linear and
 free strategies load an action plugin's class before they fork their workers, so
 those imports are paid once per run, not once per task.
 """

@@ -18,6 +18,6 @@ def test_benchmark_smoke():
     assert done.returncode == 0, done.stdout + done.stderr
     # A row of figures for this core (one round of a smoke run is noise: any sign), and the fleet:
     # the role read once and saw no 429.
-    assert re.search(r"^\| 2\.\d+ (\| \**-?[\d.]+\** ){8}\|$", done.stdout, re.M), done.stdout
+    assert re.search(r"^\| 2\.\d+ (\| \**-?[\d.]+\** ){9}\|$", done.stdout, re.M), done.stdout
     assert re.search(r"^\| 2\.\d+ \| `credit_gate` role \(reads once, `run_once`\) \| 1 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
     assert re.search(r"^\| 2\.\d+ \| every host runs `hyperstack_credit_info` \| 5 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 
+import fastjsonschema
 import pytest
 import yaml
 from ansible.module_utils.basic import env_fallback
@@ -198,15 +199,15 @@ def test_shorten_keeps_200_characters_on_one_line():
 
 
 def test_json_path():
-    assert _client._json_path([]) == "$"
-    assert _client._json_path(["data", 0, "credit"]) == "$.data[0].credit"
+    # fastjsonschema names the document "data"; the message names it "$", as JSONPath does.
+    assert _client._json_path(fastjsonschema.JsonSchemaValueException("", name="data")) == "$"
+    assert _client._json_path(fastjsonschema.JsonSchemaValueException("", name="data.data[0].credit")) == "$.data[0].credit"
 
 
-def test_finite_number_checker():
-    for good in (0, -1, 2.5, 10**20):
-        assert _client._finite_number(None, good) is True
-    for bad in (True, False, None, "1", float("nan"), float("inf"), -float("inf"), 10**400, [1]):
-        assert _client._finite_number(None, bad) is False
+def test_a_float_too_large_stays_text():
+    assert _client._finite_float("2.5") == 2.5 and _client._finite_float("-1e300") == -1e300
+    for bad in ("1e400", "-1e400"):
+        assert _client._finite_float(bad) == bad
 
 
 def test_missing_libraries_names_none_here():
@@ -283,7 +284,7 @@ def test_module_failure_from_below_is_one_line(scripted, collection_tree):
     assert find_secret(json.dumps(result)) is None
 
 
-@pytest.mark.parametrize("missing", [["requests"], ["jsonschema"], ["requests", "jsonschema"]], ids="+".join)
+@pytest.mark.parametrize("missing", [["urllib3"], ["fastjsonschema"], ["urllib3", "fastjsonschema"]], ids="+".join)
 def test_module_names_the_missing_library(scripted, collection_tree, missing):
     args = {"api_key": KEY, "api_url": scripted.url(), "_ansible_tracebacks_for": ["error"]}
     rc, result = _run_module(collection_tree, "hyperstack_credit_info", args, without=missing)
@@ -295,12 +296,12 @@ def test_module_names_the_missing_library(scripted, collection_tree, missing):
 
 
 def test_client_names_the_missing_library(collection_tree):
-    code = "import sys; sys.modules['jsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client\n"
+    code = "import sys; sys.modules['fastjsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client\n"
     code += "try:\n    _client.HyperstackClient(api_key='k', api_url='http://127.0.0.1:1/v1')\nexcept _client.HyperstackError as exc:\n    print(exc.msg)"
     done = subprocess.run(
         [sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(collection_tree)), capture_output=True, text=True, timeout=60, check=True
     )
-    assert done.stdout.strip() == "the Python libraries jsonschema are required on the host that runs this"
+    assert done.stdout.strip() == "the Python libraries fastjsonschema are required on the host that runs this"
 
 
 def test_module_without_a_key(collection_tree):

@@ -64,8 +64,8 @@ def wrong_name_server(ca):
 
 @pytest.fixture(scope="module")
 def named_server(ca):
-    """A TLS server reached by this machine's host name: not loopback by name, so requests reads
-    the environment (REQUESTS_CA_BUNDLE, proxies) as it does for the real API. The name resolves
+    """A TLS server reached by this machine's host name: not loopback by name, so the client reads
+    the environment (SSL_CERT_FILE, proxies) as it does for the real API. The name resolves
     to an address of this machine, so the traffic stays on it."""
     name = socket.gethostname()
     try:
@@ -82,36 +82,106 @@ def named_server(ca):
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
 
-def test_requests_ca_bundle_is_read_on_a_host_name(named_server, ca_file, clean_env):
-    # The path the tests below take is the one where requests reads the environment:
-    # the private CA trusted through REQUESTS_CA_BUNDLE alone is enough.
-    clean_env.setenv("REQUESTS_CA_BUNDLE", ca_file)
+def test_ssl_cert_file_is_read_on_a_host_name(named_server, ca_file, clean_env):
+    # Without ca_path the client trusts the system's CAs, as Python's ssl finds them: the
+    # private CA trusted through SSL_CERT_FILE alone is enough.
+    clean_env.setenv("SSL_CERT_FILE", ca_file)
     assert CREDIT.fetch(make_client(named_server))["credit"] == 42.0
 
 
 @pytest.mark.parametrize("option", ["ca_path", "validate_certs"])
-def test_options_win_over_requests_ca_bundle_on_a_host_name(named_server, ca_file, clean_env, option):
-    # requests lets REQUESTS_CA_BUNDLE replace a session's verify (ca_path, or false): the client
-    # gives verify with each request instead. On 127.0.0.1 requests never reads the variable.
-    clean_env.setenv("REQUESTS_CA_BUNDLE", ssl.get_default_verify_paths().openssl_cafile)
+def test_options_win_over_ssl_cert_file_on_a_host_name(named_server, ca_file, clean_env, option):
+    # SSL_CERT_FILE names the system's CAs; ca_path, or validate_certs=false, still decides.
+    clean_env.setenv("SSL_CERT_FILE", ssl.get_default_verify_paths().openssl_cafile)
     options = {"ca_path": ca_file} if option == "ca_path" else {"validate_certs": False}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning for validate_certs=false
         assert CREDIT.fetch(make_client(named_server, **options))["credit"] == 42.0
 
 
+class ConnectProxy:
+    """An HTTP proxy on loopback that tunnels CONNECT to its target and records each request's head."""
+
+    def __init__(self):
+        self.heads = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                client = self._listener.accept()[0]
+            except OSError:
+                return
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client):
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += client.recv(4096)
+        self.heads.append(head.decode("latin-1"))
+        host, port = head.split()[1].decode().rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        for source, sink in ((client, upstream), (upstream, client)):
+            threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            sink.close()
+
+    def close(self):
+        self._listener.close()
+
+
+@pytest.fixture
+def proxy():
+    server = ConnectProxy()
+    yield server
+    server.close()
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+def test_https_goes_through_the_proxy_the_environment_names(named_server, ca_file, clean_env, proxy, variable):
+    # The key stays inside TLS to the API: the proxy sees a CONNECT to the host, nothing else.
+    clean_env.setenv(variable, "http://proxy-user:p%%40ss@127.0.0.1:%d" % proxy.port)
+    assert CREDIT.fetch(make_client(named_server, ca_path=ca_file))["credit"] == 42.0
+    host = named_server.split("/")[2]
+    assert len(proxy.heads) == 1 and proxy.heads[0].startswith("CONNECT %s HTTP/1.1\r\n" % host), proxy.heads
+    # Proxy credentials from the URL, decoded: proxy-user:p@ss.
+    assert "proxy-authorization: basic cHJveHktdXNlcjpwQHNz\r\n".lower() in proxy.heads[0].lower(), proxy.heads
+    assert "hs-SECRET" not in proxy.heads[0]
+
+
+def test_no_proxy_keeps_a_host_off_the_proxy(named_server, ca_file, clean_env, proxy):
+    clean_env.setenv("HTTPS_PROXY", "http://127.0.0.1:%d" % proxy.port)
+    clean_env.setenv("NO_PROXY", named_server.split("/")[2].split(":")[0])
+    assert CREDIT.fetch(make_client(named_server, ca_path=ca_file))["credit"] == 42.0
+    assert proxy.heads == []
+
+
 @pytest.fixture(params=["system-bundle", "no-env-bundle"])
 def ca_bundle_env(request, monkeypatch):
-    """Run each test with and without REQUESTS_CA_BUNDLE set, as on machines behind a proxy."""
-    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+    """Run each test with and without SSL_CERT_FILE set, as on machines behind a proxy."""
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
         monkeypatch.delenv(name, raising=False)
     if request.param == "system-bundle":
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", ssl.get_default_verify_paths().openssl_cafile)
+        monkeypatch.setenv("SSL_CERT_FILE", ssl.get_default_verify_paths().openssl_cafile)
     return request.param
 
 
