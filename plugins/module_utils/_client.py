@@ -436,7 +436,7 @@ class HyperstackClient:
                 % (what, status, api_message or "no message", " (error_reason: %s)" % error_reason if error_reason else ""),
                 status,
             )
-        validate = _validator(schema)
+        validate = validator(schema)
         try:
             validate(document)
         except fastjsonschema.JsonSchemaValueException as exc:
@@ -494,7 +494,7 @@ if urllib3 is not None:
 _VALIDATORS = {}
 
 
-def _validator(schema):
+def validator(schema):
     """fastjsonschema's validator of schema, compiled once per process (the schema kept, so its id stays its own).
 
     It raises at the first problem it meets, in the schema's order of properties.

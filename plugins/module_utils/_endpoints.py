@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import validator
+
 # Far above any real balance (a quadrillion dollars): a number past it is not a balance.
 _MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}
 
@@ -54,6 +56,10 @@ class Endpoint:
         self.schema = schema
         self._facts = facts
         self._envelope = envelope
+
+    def prepare(self):
+        """Compile the schema's validator now, in this process, rather than at the first fetch."""
+        validator(self.schema)
 
     def fetch(self, client, params=None):
         """Read the endpoint through client, with the query params (a dict); raise HyperstackError on any failure."""

@@ -29,7 +29,7 @@ MODULES = {
         InfoModule.of_endpoint("hyperstack_last_day_cost_info", LAST_DAY_COST),
         InfoModule.of_endpoint("hyperstack_pricebook_info", PRICEBOOK),
         InfoModule.of_endpoint("hyperstack_usage_info", USAGE),
-        InfoModule("hyperstack_flavor_info", _read_flavors, {"region": {"type": "str"}, "name": {"type": "str"}}),
+        InfoModule("hyperstack_flavor_info", _read_flavors, {"region": {"type": "str"}, "name": {"type": "str"}}, endpoints=[FLAVORS]),
         InfoModule(
             "hyperstack_deployment_cost_info",
             read_deployment_cost,
@@ -52,6 +52,7 @@ MODULES = {
                 "hours": {"type": "float", "default": 24.0},
                 "margin_percent": {"type": "float", "default": 0.0},
             },
+            endpoints=[CREDIT, USAGE, FLAVORS, PRICEBOOK],
         ),
     )
 }

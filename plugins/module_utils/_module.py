@@ -38,17 +38,18 @@ def api_argument_spec():
 
 
 class InfoModule:
-    """One read-only module, declared: its name (also the key of its result), the options it
-    has beside the API options, and read(client, params) -> facts.
+    """One read-only module, declared: its name (also the key of its result), read(client,
+    params) -> facts, the options it has beside the API options, and the endpoints read reads.
 
     Whatever runs the module (the AnsibleModule below, an action plugin on the controller)
     validates the arguments against argument_spec() and calls run() with them.
     """
 
-    def __init__(self, name, read, options=None):
+    def __init__(self, name, read, options=None, endpoints=()):
         self.name = name
         self._read = read
         self._options = options or {}
+        self.endpoints = tuple(endpoints)
 
     def argument_spec(self):
         spec = api_argument_spec()
@@ -59,10 +60,15 @@ class InfoModule:
         """The task's result for validated params; raises HyperstackError on any failure."""
         return {"changed": False, self.name: self._read(HyperstackClient.from_params(params), params)}
 
+    def prepare(self):
+        """Compile the validators of its endpoints, so that processes forked afterwards inherit them."""
+        for endpoint in self.endpoints:
+            endpoint.prepare()
+
     @classmethod
     def of_endpoint(cls, name, endpoint):
         """A module that reads one endpoint with no options of its own."""
-        return cls(name, lambda client, params: endpoint.fetch(client))
+        return cls(name, lambda client, params: endpoint.fetch(client), endpoints=[endpoint])
 
 
 def run_module(info):

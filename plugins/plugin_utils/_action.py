@@ -10,9 +10,10 @@ controller process, without shipping the module and starting a new Python per ta
 anywhere else it runs the module on the target exactly as a task without an action
 plugin does.
 
-Importing this file imports the HTTP client, urllib3 and fastjsonschema: the linear and
-free strategies load an action plugin's class before they fork their workers, so
-those imports are paid once per run, not once per task.
+Importing this file imports the HTTP client, urllib3 and fastjsonschema, and a plugin's
+class compiles its module's schema validators: the linear and free strategies load an
+action plugin's class before they fork their workers, so that work is done once per
+run, not once per task.
 """
 
 from __future__ import annotations
@@ -108,6 +109,11 @@ class InfoAction(NormalAction):
     """The action plugin of one module: a subclass names it in MODULE."""
 
     MODULE = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not missing_libraries():
+            MODULES[cls.MODULE].prepare()
 
     def run(self, tmp=None, task_vars=None):
         if not self._in_controller():

@@ -48,13 +48,34 @@ def test_no_action_plugin_without_its_module():
     assert ACTION_FILES == MODULE_FILES
 
 
-def test_the_action_plugin_imports_the_client_when_it_loads():
-    # What makes the controller path cheap: the strategy loads the class before it forks.
-    code = "import sys, ansible_collections.nexgencloud.hyperstack.plugins.action.%s; print(sorted({'urllib3', 'fastjsonschema'} & set(sys.modules)))"
+_LOADED = """
+import sys, ansible_collections.nexgencloud.hyperstack.plugins.action.{0}
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _info_modules
+print(sorted({{'urllib3', 'fastjsonschema'}} & set(sys.modules)))
+print(all(id(endpoint.schema) in _client._VALIDATORS for endpoint in _info_modules.MODULES['{0}'].endpoints))
+"""
+
+
+@pytest.mark.parametrize("name", MODULE_FILES)
+def test_the_action_plugin_imports_the_client_and_compiles_its_validators_when_it_loads(name):
+    # What makes the controller path cheap: the strategy loads the class before it forks,
+    # and every task's worker inherits what the load did.
     out = subprocess.run(
-        [sys.executable, "-c", code % MODULE_FILES[0]], capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+        [sys.executable, "-c", _LOADED.format(name)], capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     )
-    assert out.stdout.split() == ["['fastjsonschema',", "'urllib3']"]
+    assert out.stdout.split("\n")[:2] == ["['fastjsonschema', 'urllib3']", "True"], out.stdout
+
+
+# What makes each module read every endpoint it can.
+_EVERY_READ = {"hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1"}}
+
+
+@pytest.mark.parametrize("name", sorted(INFO_MODULES))
+def test_a_module_declares_the_endpoints_it_reads(emu, name):
+    # A module that read an undeclared endpoint would compile its validator in every task's worker.
+    info = INFO_MODULES[name]
+    info.run(dict(api_key=KEY, api_url=emu.api_url, **_EVERY_READ.get(name, {})))
+    assert sorted({request["path"] for request in emu.state.requests}) == sorted(endpoint.path for endpoint in info.endpoints)
 
 
 # -- the same result as the module ----------------------------------------------------------
