@@ -45,7 +45,7 @@ except ImportError:  # pragma: no cover
 
 # galaxy.yml's version, repeated because only .py files travel with a module;
 # tests/release fails when the two differ.
-COLLECTION_VERSION = "1.1.0"
+COLLECTION_VERSION = "1.2.0"
 USER_AGENT = "nexgencloud.hyperstack/%s (Ansible collection)" % COLLECTION_VERSION
 
 DEFAULT_API_URL = "https://infrahub-api.nexgencloud.com/v1"
