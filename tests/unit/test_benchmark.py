@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -21,3 +22,13 @@ def test_benchmark_smoke():
     assert re.search(r"^\| 2\.\d+ (\| \**-?[\d.]+\** ){9}\|$", done.stdout, re.M), done.stdout
     assert re.search(r"^\| 2\.\d+ \| `credit_gate` role \(reads once, `run_once`\) \| 1 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
     assert re.search(r"^\| 2\.\d+ \| every host runs `hyperstack_credit_info` \| 5 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
+
+
+def test_a_figure_is_bold_only_when_its_goal_is_met():
+    spec = importlib.util.spec_from_file_location("hs_benchmark", ROOT / "scripts" / "benchmark.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    assert benchmark._against_goal({"P3": 1.25}, "P3", "%.2f") == "**1.25**"
+    assert benchmark._against_goal({"P3": 1.26}, "P3", "%.2f") == "1.26"
+    assert benchmark._against_goal({"P0": 1.64}, "P0", "%.2f") == "1.64"
+    assert benchmark._against_goal({"P1": 0.063}, "P1", "%.3f") == "**0.063**"
