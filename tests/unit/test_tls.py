@@ -162,7 +162,8 @@ def test_https_goes_through_the_proxy_the_environment_names(named_server, ca_fil
     clean_env.setenv(variable, "http://proxy-user:p%%40ss@127.0.0.1:%d" % proxy.port)
     assert CREDIT.fetch(make_client(named_server, ca_path=ca_file))["credit"] == 42.0
     host = named_server.split("/")[2]
-    assert len(proxy.heads) == 1 and proxy.heads[0].startswith("CONNECT %s HTTP/1.1\r\n" % host), proxy.heads
+    # HTTP/1.0 from Python 3.11's http.client, 1.1 from 3.12 on.
+    assert len(proxy.heads) == 1 and re.match(r"CONNECT %s HTTP/1\.[01]\r\n" % re.escape(host), proxy.heads[0]), proxy.heads
     # Proxy credentials from the URL, decoded: proxy-user:p@ss.
     assert "proxy-authorization: basic cHJveHktdXNlcjpwQHNz\r\n".lower() in proxy.heads[0].lower(), proxy.heads
     assert "hs-SECRET" not in proxy.heads[0]
