@@ -107,9 +107,8 @@ def test_emulator_last_day_cost_matches_the_spec(emu):
     assert body["data"]["total_cost"] == 6.5
 
 
-@pytest.mark.parametrize("path", [CREDIT.path, LAST_DAY_COST.path])
-@pytest.mark.parametrize("status", [400, 401, 403, 404])
-def test_emulator_errors_match_the_error_model(emu, path, status):
+def _failed_get(emu, path, status):
+    """(status, body) of a GET of path that fails with status: a wrong key (401), a wrong path (404), or an injected fault."""
     if status == 401:
         got, dummy, body = _get(emu.api_url + path, key="hs-wrong-key")
     elif status == 404:
@@ -117,6 +116,13 @@ def test_emulator_errors_match_the_error_model(emu, path, status):
     else:
         emu.state.add_faults([{"status": status}])
         got, dummy, body = _get(emu.api_url + path)
+    return got, body
+
+
+@pytest.mark.parametrize("path", [CREDIT.path, LAST_DAY_COST.path])
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+def test_emulator_errors_match_the_error_model(emu, path, status):
+    got, body = _failed_get(emu, path, status)
     assert got == status
     _validate(body, _strict(response_schema(path, status)))
     assert body["status"] is False and body["message"]

@@ -14,7 +14,7 @@ import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import FLAVORS, PRICEBOOK, USAGE
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, make_client, respond
-from ansible_collections.nexgencloud.hyperstack.tests.unit.test_contract import _get, _strict, _validate
+from ansible_collections.nexgencloud.hyperstack.tests.unit.test_contract import _failed_get, _get, _strict, _validate
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-pricing-excerpt.yaml").read_text())
 # Fields the reference docs show as null (the spec marks nothing nullable).
@@ -63,13 +63,7 @@ def test_emulator_flavors_are_grouped_and_filtered_as_the_api_does(emu):
 @pytest.mark.parametrize("path", [PRICEBOOK.path, USAGE.path, FLAVORS.path])
 @pytest.mark.parametrize("status", [400, 401, 404])
 def test_emulator_pricing_errors_match_the_error_model(emu, path, status):
-    if status == 401:
-        got, dummy, body = _get(emu.api_url + path, key="hs-wrong-key")
-    elif status == 404:
-        got, dummy, body = _get(emu.api_url + path + "/nope")
-    else:
-        emu.state.add_faults([{"status": status}])
-        got, dummy, body = _get(emu.api_url + path)
+    got, body = _failed_get(emu, path, status)
     assert got == status
     _validate(body, _strict(response_schema(path, 401)))
 
