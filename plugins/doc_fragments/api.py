@@ -13,10 +13,11 @@ options:
     description:
       - The Hyperstack API key, sent in the C(api_key) header.
       - Create one in the Hyperstack console under API Keys.
-      - If not set, the value of the E(HYPERSTACK_API_KEY) environment variable is used.
+      - A key is required. If not set, the value of the E(HYPERSTACK_API_KEY) environment variable is
+        used; for every module of a play at once, set it in C(module_defaults) for
+        C(group/nexgencloud.hyperstack.all).
       - Never shown in output, even when the server echoes it back.
     type: str
-    required: true
   api_url:
     description:
       - Base URL of the Hyperstack Infrahub API, ending in C(/v1).
@@ -27,8 +28,8 @@ options:
     default: https://infrahub-api.nexgencloud.com/v1
   api_timeout:
     description:
-      - Seconds to wait for the connection and for each read of the response headers; the whole
-        response must have arrived within this many seconds of the request's start.
+      - Seconds one attempt may take in all, from the connection and the TLS handshake to the last
+        byte of the body. No server can hold an attempt longer, however slowly it sends.
       - If not set, the value of E(HYPERSTACK_API_TIMEOUT) is used.
     type: float
     default: 30
@@ -53,15 +54,19 @@ options:
     default: true
   ca_path:
     description:
-      - Path to a PEM bundle of the certificate authorities to trust instead of the system's,
-        for an API behind a proxy with a private CA.
+      - Path to a PEM bundle of the certificate authorities to trust, for an API behind a proxy with
+        a private CA.
+      - If not set, the bundle named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is trusted, else
+        the C(certifi) bundle that requests uses. O(ca_path) and O(validate_certs=false) win over both.
     type: path
 notes:
   - Responses are validated against a JSON schema before any value is returned, and a body larger
     than 1 MiB is refused. Redirects are not followed, so the key is never sent to another host.
+  - Proxies come from E(HTTPS_PROXY), E(ALL_PROXY) and E(NO_PROXY), as requests reads them; a loopback
+    O(api_url) never goes through a proxy.
 requirements:
-  - urllib3 >= 2.2
-  - fastjsonschema >= 2.15
+  - requests >= 2.28
+  - jsonschema >= 4.0
 """
 
     # For plugins (the credit lookup), listed before nexgencloud.hyperstack.api: only what differs

@@ -111,4 +111,10 @@ class LookupModule(LookupBase):
             raise HyperstackError("api_key must be a string, not a %s" % ("list" if isinstance(kwargs["api_key"], (list, tuple)) else "non-string value"))
         self.set_options(direct=kwargs)
         # ansible-core 2.19+ hands options over as tagged str, int and float; the client gets built-in types.
-        return {name: plain(self.get_option(name)) for name in API_OPTIONS}
+        options = {name: plain(self.get_option(name)) for name in API_OPTIONS}
+        if not isinstance(options["api_key"], str) or not options["api_key"].strip():
+            raise HyperstackError(
+                "api_key is missing or empty: pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable"
+                " (a lookup does not read module_defaults)"
+            )
+        return options

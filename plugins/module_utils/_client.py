@@ -5,13 +5,13 @@
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
 The one HTTP client that every module and plugin of the collection uses. It owns
-the API options, authentication, retries, TLS, the response size cap, JSON schema
-validation and the wording of every error, so that modules stay declarations.
+the API options, authentication, retries, the total deadline of a request, the
+response size cap, JSON schema validation and the wording of every error, so that
+modules stay declarations.
 
-It is built on urllib3 and fastjsonschema, not requests and jsonschema: a check run
-in the controller process pays for its imports in every ansible-playbook run, and
-those two (with the attrs classes and meta-schemas jsonschema builds on import) made
-a one-check play cost a third more than an empty one. See README, "Performance".
+It is built on requests (proxies, CA bundles and connection reuse are its) and
+jsonschema. What they do not do and the collection promises is added here: no
+redirect is followed, no server can hold a request past api_timeout, bodies are capped.
 """
 
 from __future__ import annotations
@@ -23,29 +23,31 @@ import math
 import os
 import random
 import socket
+import threading
 import time
 import traceback
-from urllib.parse import quote, quote_plus, unquote, urlencode, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 try:
-    import urllib3
+    import requests
+    import urllib3  # requests' own transport: its connections are where the deadline ends a request
 
-    URLLIB3_IMPORT_ERROR = None
+    REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
-    urllib3 = None
-    URLLIB3_IMPORT_ERROR = traceback.format_exc()
+    requests = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 try:
-    import fastjsonschema
+    import jsonschema
 
-    FASTJSONSCHEMA_IMPORT_ERROR = None
+    JSONSCHEMA_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover
-    fastjsonschema = None
-    FASTJSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
+    jsonschema = None
+    JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
 
 # galaxy.yml's version, repeated because only .py files travel with a module;
 # tests/release fails when the two differ.
-COLLECTION_VERSION = "1.2.0"
+COLLECTION_VERSION = "1.3.0"
 USER_AGENT = "nexgencloud.hyperstack/%s (Ansible collection)" % COLLECTION_VERSION
 
 DEFAULT_API_URL = "https://infrahub-api.nexgencloud.com/v1"
@@ -58,6 +60,11 @@ BACKOFF_BASE = 0.5
 MAX_BODY_BYTES = 1024 * 1024
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 REDACTED = "********"
+
+MISSING_KEY = (
+    "api_key is missing or empty: set the api_key option, the HYPERSTACK_API_KEY environment variable,"
+    " or api_key in module_defaults for group/nexgencloud.hyperstack.all"
+)
 
 # name: (type, default, environment variables in order of precedence).
 # The modules' argument spec, the lookup plugin and the doc fragment all follow it.
@@ -88,9 +95,13 @@ class HyperstackError(Exception):
         return result
 
 
+# What to do about a missing library, said wherever one is missing.
+INSTALL_HINT = "pip install -r requirements.txt (the collection's) on the host that runs the check"
+
+
 def missing_libraries():
     """Names of the required Python libraries that cannot be imported."""
-    return [name for name, lib in (("urllib3", urllib3), ("fastjsonschema", fastjsonschema)) if lib is None]
+    return [name for name, lib in (("requests", requests), ("jsonschema", jsonschema)) if lib is None]
 
 
 def _is_loopback(host):
@@ -107,9 +118,8 @@ def _shorten(text, limit=200):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _json_path(error):
-    # fastjsonschema names the document "data" and writes the rest as JSONPath does.
-    return "$" + (error.name or "data")[len("data") :]
+def _json_path(path):
+    return "$" + "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in path)
 
 
 def _finite_float(text):
@@ -119,16 +129,120 @@ def _finite_float(text):
     return number if math.isfinite(number) else text
 
 
-def _proxy_for(url):
-    """The proxy the environment names for url (HTTPS_PROXY, ALL_PROXY, NO_PROXY), or None."""
-    import urllib.request  # only for a host that is not loopback: a proxy never serves those
+class _Deadline:
+    """Ends one attempt at api_timeout, whatever it waits for: the connection, the TLS
+    handshake, the status line, the headers or the body.
 
-    proxies = urllib.request.getproxies()
-    parts = urlsplit(url)
-    proxy = proxies.get(parts.scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass(parts.netloc):
-        return None
-    return proxy if "://" in proxy else "http://" + proxy
+    requests' timeouts bound each read, so a server sending a byte a second holds them for
+    ever. A timer shuts the socket down at the deadline instead, which wakes the read that
+    waits on it; the attempt then fails as timed out.
+    """
+
+    # Where the connections below say which socket this thread's request is using.
+    current = threading.local()
+
+    def __init__(self, seconds):
+        self.expired = False
+        self._connection = None
+        self._sock = None
+        self._done = False
+        self._lock = threading.Lock()
+        self._timer = self._arm(seconds)
+
+    def _arm(self, seconds):
+        timer = threading.Timer(seconds, self._expire)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    def __enter__(self):
+        _Deadline.current.deadline = self
+        return self
+
+    def __exit__(self, *exc_info):
+        with self._lock:
+            self._done = True
+            self._timer.cancel()
+        _Deadline.current.deadline = None
+
+    @classmethod
+    def watch(cls, connection, sock=None):
+        deadline = getattr(cls.current, "deadline", None)
+        if deadline is not None:
+            deadline._connection, deadline._sock = connection, sock
+
+    def _expire(self):
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            sock = self._sock or getattr(self._connection, "sock", None)
+            if sock is None:
+                # Still connecting (bounded by the connect timeout): look again shortly.
+                self._timer = self._arm(0.05)
+                return
+        try:
+            # socket's own shutdown, not SSLSocket's, which would drop the TLS state under a read.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+if requests is not None:
+
+    class _Session(requests.Session):
+        """A session that never looks at a redirect's Location.
+
+        Even with allow_redirects=False, requests works out the next request from Location
+        and decodes it as UTF-8, which crashes on a Latin-1 byte; redirects are never
+        followed here, so there is no target to work out.
+        """
+
+        def get_redirect_target(self, resp):
+            return None
+
+    class _Watched:
+        """Tells the deadline which connection this thread's request uses, new or reused."""
+
+        def connect(self):
+            _Deadline.watch(self)
+            super().connect()
+
+        def request(self, *args, **kwargs):
+            _Deadline.watch(self)
+            return super().request(*args, **kwargs)
+
+        def getresponse(self, *args, **kwargs):
+            # The socket itself: a response that ends with "Connection: close" takes it from the connection.
+            _Deadline.watch(self, self.sock)
+            return super().getresponse(*args, **kwargs)
+
+    class _HTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+        pass
+
+    class _HTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+        pass
+
+    class _HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+        ConnectionCls = _HTTPConnection
+
+    class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+        ConnectionCls = _HTTPSConnection
+
+    _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+    class _Adapter(requests.adapters.HTTPAdapter):
+        """requests' adapter, its pools making the connections above (proxied ones too)."""
+
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = _POOLS
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            if isinstance(manager, urllib3.ProxyManager):  # a SOCKS manager keeps its own pools
+                manager.pool_classes_by_scheme = _POOLS
+            return manager
 
 
 class HyperstackClient:
@@ -147,32 +261,25 @@ class HyperstackClient:
     ):
         missing = missing_libraries()
         if missing:
-            raise HyperstackError("the Python libraries %s are required on the host that runs this" % " and ".join(missing))
+            raise HyperstackError("the Python libraries %s are required: %s" % (" and ".join(missing), INSTALL_HINT))
         self._secrets = self._secret_forms(api_key)
         self.api_url = self._check_options(api_key, api_url, api_timeout, api_retries, api_retry_max_delay, ca_path)
         self.timeout = float(api_timeout)
         self.retries = int(api_retries)
         self.retry_max_delay = float(api_retry_max_delay)
         self._sleep = sleep
-        self._headers = {
-            "api_key": api_key.strip(),
-            "Accept": "application/json",
-            "Accept-Encoding": "gzip, deflate",
-            "User-Agent": USER_AGENT,
-        }
-        self._ca_path = ca_path if (ca_path and validate_certs) else None
-        if self._ca_path and not os.path.exists(ca_path):
+        self._session = _Session()
+        self._session.mount("http://", _Adapter(max_retries=0))
+        self._session.mount("https://", _Adapter(max_retries=0))
+        self._session.headers.update({"api_key": api_key.strip(), "Accept": "application/json", "User-Agent": USER_AGENT})
+        # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's
+        # verify, which would silently drop ca_path and validate_certs=false.
+        self._verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        if self._verify is ca_path and not os.path.exists(ca_path):
             raise self._error("ca_path %s does not exist: give the path of a PEM file of CA certificates" % ca_path)
-        # Without ca_path, the system's CA certificates (and SSL_CERT_FILE) are trusted.
-        tls = {"cert_reqs": "CERT_REQUIRED" if validate_certs else "CERT_NONE", "ca_certs": self._ca_path}
-        # No proxy can reach this host's loopback; one from HTTP_PROXY would get the key in clear text.
-        proxy = None if _is_loopback(urlsplit(self.api_url).hostname) else _proxy_for(self.api_url)
-        if proxy:
-            auth = urllib3.util.parse_url(proxy).auth
-            proxy_headers = urllib3.util.make_headers(proxy_basic_auth=unquote(auth)) if auth else None
-            self._pool = urllib3.ProxyManager(proxy, num_pools=1, proxy_headers=proxy_headers, **tls)
-        else:
-            self._pool = urllib3.PoolManager(num_pools=1, **tls)
+        if _is_loopback(urlsplit(self.api_url).hostname):
+            # No proxy can reach this host's loopback; one from HTTP_PROXY would get the key in clear text.
+            self._session.trust_env = False
 
     @classmethod
     def from_params(cls, params):
@@ -202,7 +309,7 @@ class HyperstackClient:
     def _check_options(self, api_key, api_url, api_timeout, api_retries, api_retry_max_delay, ca_path):
         # Refused before any request, so a typo never turns into a network call.
         if not isinstance(api_key, str) or not api_key.strip():
-            raise HyperstackError("api_key is missing or empty: set the api_key option or the HYPERSTACK_API_KEY environment variable")
+            raise HyperstackError(MISSING_KEY)
         if any(c.isspace() for c in api_key.strip()) or not api_key.strip().isprintable():
             raise HyperstackError("api_key contains spaces or control characters: check that the whole key was copied")
         if not api_key.isascii():
@@ -247,7 +354,7 @@ class HyperstackClient:
         """GET api_url + path (with the query params, a dict), validate the JSON body against schema and return it.
 
         The one place that guarantees every caller (module, lookup, action plugin) gets a
-        HyperstackError: whatever urllib3, json, ssl or fastjsonschema raise that no
+        HyperstackError: whatever requests, urllib3, json, ssl or jsonschema raise that no
         handler below words is still one redacted line, never a traceback.
         """
         url = self.api_url + path
@@ -264,23 +371,23 @@ class HyperstackClient:
             status, retry_after = None, None
             try:
                 status, reason, headers, body = self._request(url, what, params)
-            except urllib3.exceptions.SSLError as exc:
+            except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
                 if "match" in reason:
                     # A name mismatch ("Hostname mismatch", "doesn't match") is not fixed by trusting another CA.
                     failure = "TLS verification failed for %s (%s); use the host name the certificate is issued for in api_url"
                 elif "verify failed" in reason.lower():
                     failure = "TLS verification failed for %s (%s); trust a private CA with ca_path"
-                elif self._ca_path:
+                elif isinstance(self._verify, str):
                     failure = "TLS failed for %s (%s); check that ca_path is a PEM file of CA certificates"
                 else:
                     failure = "TLS failed for %s (%s)"
                 raise self._error("%s: %s" % (what, failure % (url, reason)))
-            except urllib3.exceptions.DecodeError as exc:
-                raise self._error("%s: the response body from %s could not be decoded: %s" % (what, url, self._exc_reason(exc)))
-            except _UNREACHABLE as exc:
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
-            # Anything else (from urllib3 or below) is worded once, in get, and not retried.
+            except requests.exceptions.ContentDecodingError as exc:
+                raise self._error("%s: the response body from %s could not be decoded: %s" % (what, url, self._exc_reason(exc)))
+            # Anything else (from requests or below) is worded once, in get, and not retried.
             else:
                 if status not in RETRY_STATUSES:
                     break
@@ -300,53 +407,36 @@ class HyperstackClient:
         return self._decode(what, url, status, headers, body, schema)
 
     def _request(self, url, what, params=None):
-        # Connecting and each read of the headers wait at most the timeout; the body must
-        # then be complete within the timeout of the request's start, not just each read.
-        deadline = time.monotonic() + self.timeout
-        response = self._pool.request(
-            "GET",
-            url + ("?" + urlencode(params) if params else ""),
-            headers=self._headers,
-            timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
-            redirect=False,
-            retries=False,  # retried here, where each attempt is worded and waited for
-            preload_content=False,
-        )
+        with _Deadline(self.timeout) as deadline:
+            try:
+                return self._attempt(url, what, params)
+            finally:
+                if deadline.expired:
+                    # The deadline shut the socket under whatever the attempt waited for: what
+                    # that read raised, or the body it cut short, is the timeout.
+                    raise requests.exceptions.Timeout() from None
+
+    def _attempt(self, url, what, params):
+        response = self._session.get(url, params=params, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
         try:
             declared = response.headers.get("Content-Length", "")
             # isascii: "²".isdigit() is true, and headers arrive decoded as Latin-1.
             if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
                 raise self._error("%s: the response body of %s bytes from %s is larger than the %d byte cap" % (what, declared, url, MAX_BODY_BYTES))
             chunks, size = [], 0
-            for chunk in self._chunks(response, deadline):
+            # Decoded piece by piece, so a gzip bomb is stopped at the cap, not inflated whole.
+            for chunk in response.iter_content(16384):
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
                     raise self._error("%s: the response body from %s is larger than the %d byte cap" % (what, url, MAX_BODY_BYTES))
                 chunks.append(chunk)
-            return response.status, response.reason or "", response.headers, b"".join(chunks)
+            return response.status_code, response.reason or "", response.headers, b"".join(chunks)
         finally:
             response.close()
 
-    def _chunks(self, response, deadline):
-        # read() waits for a whole chunk, so a server sending a byte per read timeout could
-        # hold it for ever; read1 returns what one read brings, and no read may wait past
-        # the deadline.
-        late = urllib3.exceptions.ReadTimeoutError(None, response.geturl(), "the body did not arrive within %s seconds" % self.timeout)
-        sock = getattr(response.connection, "sock", None)
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise late
-            if sock is not None:
-                sock.settimeout(remaining)
-            chunk = response.read1(16384, decode_content=True)
-            if not chunk:
-                return
-            yield chunk
-
     def _exc_reason(self, exc):
-        # urllib3 nests the socket's errors in reasons, args and causes; its own text is
-        # noise ("Failed to establish a new connection"). Say what happened instead.
+        # requests nests urllib3 errors in reasons, args and causes; their own text is
+        # noise ("Max retries exceeded" when none were made). Say what happened instead.
         chain = [exc]
         while len(chain) < 20:
             current = chain[-1]
@@ -357,7 +447,7 @@ class HyperstackClient:
             if inner is None or any(inner is seen for seen in chain):
                 break
             chain.append(inner)
-        if isinstance(exc, urllib3.exceptions.TimeoutError) and not isinstance(exc, urllib3.exceptions.NewConnectionError):
+        if isinstance(exc, requests.exceptions.Timeout):
             return "timed out: no complete answer within the api_timeout of %s seconds" % self.timeout
         unresolved = [e for e in chain if isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError"]
         if unresolved:
@@ -436,31 +526,29 @@ class HyperstackClient:
                 % (what, status, api_message or "no message", " (error_reason: %s)" % error_reason if error_reason else ""),
                 status,
             )
-        validate = validator(schema)
-        try:
-            validate(document)
-        except fastjsonschema.JsonSchemaValueException as exc:
+        errors = list(validator(schema).iter_errors(document))
+        if errors:
+            # The shallowest problem (a missing "data" before what is inside it); of equals, the
+            # first in the schema's order of properties, as jsonschema meets them.
+            first = min(errors, key=lambda error: len(error.absolute_path))
+            more = " (and %d more problems)" % (len(errors) - 1) if len(errors) > 1 else ""
             raise self._error(
-                "%s: the response from %s does not match the expected schema at %s: %s" % (what, url, _json_path(exc), self._describe(exc)),
+                "%s: the response from %s does not match the expected schema at %s: %s%s"
+                % (what, url, _json_path(first.absolute_path), self._describe(first), more),
                 status,
             )
         return document
 
     def _describe(self, error):
-        if error.rule == "type":
-            kind = error.rule_definition
-            expected = " or ".join(kind) if isinstance(kind, list) else _expected({"type": kind})
-        elif error.rule in ("anyOf", "oneOf"):
-            expected = " or ".join(_expected(choice) for choice in error.rule_definition)
-        elif error.rule in ("minimum", "maximum"):
-            # The words of 1.1.0, which used jsonschema: "1e+16 is greater than the maximum of 1e15".
-            return "%r is %s the %s of %r" % (error.value, "less than" if error.rule == "minimum" else "greater than", error.rule, error.rule_definition)
-        elif error.rule == "required":
-            return "; ".join("%r is a required property" % name for name in error.rule_definition if name not in error.value)
+        if error.validator == "type":
+            expected = error.validator_value
+            expected = " or ".join(expected) if isinstance(expected, list) else _expected({"type": expected})
+        elif error.validator in ("anyOf", "oneOf"):
+            # jsonschema's own words ("is not valid under any of the given schemas") name no choice.
+            expected = " or ".join(_expected(choice) for choice in error.validator_value)
         else:
-            # fastjsonschema's own words, less the path it starts with ("data.x must ...").
-            return self._short(error.message[len(error.name or "") :].strip(), 160)
-        return "expected %s, got %s" % (expected, self._short(json.dumps(error.value, default=str), 60))
+            return self._short(error.message, 160)
+        return "expected %s, got %s" % (expected, self._short(json.dumps(error.instance, default=str), 60))
 
 
 def _expected(schema):
@@ -481,24 +569,11 @@ def redact(text, api_key):
     return _replace_all(text, HyperstackClient._secret_forms(api_key))
 
 
-if urllib3 is not None:
-    # Worth another attempt: the network, a proxy or a busy server may answer next time.
-    _UNREACHABLE = (
-        urllib3.exceptions.TimeoutError,
-        urllib3.exceptions.NewConnectionError,
-        urllib3.exceptions.ProtocolError,
-        urllib3.exceptions.ProxyError,
-        OSError,
-    )
-
 _VALIDATORS = {}
 
 
 def validator(schema):
-    """fastjsonschema's validator of schema, compiled once per process (the schema kept, so its id stays its own).
-
-    It raises at the first problem it meets, in the schema's order of properties.
-    """
+    """The jsonschema validator of schema, made once per process (the schema kept, so its id stays its own)."""
     if id(schema) not in _VALIDATORS:
-        _VALIDATORS[id(schema)] = (schema, fastjsonschema.compile(schema, use_default=False, use_formats=False))
+        _VALIDATORS[id(schema)] = (schema, jsonschema.Draft7Validator(schema))
     return _VALIDATORS[id(schema)][1]

@@ -11,29 +11,61 @@ declaration that each module is, and its run as an AnsibleModule.
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (
     API_OPTIONS,
-    FASTJSONSCHEMA_IMPORT_ERROR,
-    URLLIB3_IMPORT_ERROR,
+    INSTALL_HINT,
+    JSONSCHEMA_IMPORT_ERROR,
+    REQUESTS_IMPORT_ERROR,
     HyperstackClient,
     HyperstackError,
     missing_libraries,
 )
 
+_NOT_A = {"float": "a number", "int": "a whole number"}
 
-def api_argument_spec():
-    """The API options as an AnsibleModule argument spec, spread into every module's spec."""
+
+def _environment_fallback(environ, problems):
+    """A fallback strategy that reads environ, and refuses, naming the variable, a value of
+    the wrong type: Ansible's own error would name only the option, which the play never set."""
+
+    def fallback(kind, *names):
+        for name in names:
+            if name in environ:
+                value = environ[name]
+                try:
+                    {"float": float, "int": int}.get(kind, str)(value)
+                except ValueError:
+                    problems.append("%s=%r is not %s" % (name, value, _NOT_A[kind]))
+                    raise AnsibleFallbackNotFound
+                return value
+        raise AnsibleFallbackNotFound
+
+    return fallback
+
+
+def api_argument_spec(environ=None, problems=None):
+    """The API options as an AnsibleModule argument spec, spread into every module's spec.
+
+    environ: where the environment fallbacks look (default os.environ); problems: a list
+    that gets one message per variable whose value is not of its option's type.
+    """
+    fallback = _environment_fallback(os.environ if environ is None else environ, [] if problems is None else problems)
     spec = {}
     for name, (kind, default, env) in API_OPTIONS.items():
         option = {"type": kind}
         if default is not None:
             option["default"] = default
         if env:
-            option["fallback"] = (env_fallback, list(env))
+            # The option's type first, then its variables: validate-modules wants a list.
+            option["fallback"] = (fallback, [kind] + list(env))
         spec[name] = option
-    spec["api_key"].update(required=True, no_log=True)
+    # Not required here: the client's message for a missing key says where one can come from.
+    spec["api_key"].update(no_log=True)
     return spec
 
 
@@ -51,8 +83,8 @@ class InfoModule:
         self._options = options or {}
         self.endpoints = tuple(endpoints)
 
-    def argument_spec(self):
-        spec = api_argument_spec()
+    def argument_spec(self, environ=None, problems=None):
+        spec = api_argument_spec(environ, problems)
         spec.update(self._options)
         return spec
 
@@ -73,10 +105,15 @@ class InfoModule:
 
 def run_module(info):
     """Run info as the module on the host: validate the arguments, read, exit; never changes anything."""
-    module = AnsibleModule(argument_spec=info.argument_spec(), supports_check_mode=True)
+    problems = []
+    module = AnsibleModule(argument_spec=info.argument_spec(problems=problems), supports_check_mode=True)
     missing = missing_libraries()
     if missing:
-        module.fail_json(msg=missing_required_lib(" and ".join(missing)), exception=URLLIB3_IMPORT_ERROR or FASTJSONSCHEMA_IMPORT_ERROR)
+        module.fail_json(
+            msg="%s Run %s." % (missing_required_lib(" and ".join(missing)), INSTALL_HINT), exception=REQUESTS_IMPORT_ERROR or JSONSCHEMA_IMPORT_ERROR
+        )
+    if problems:
+        module.fail_json(msg=problems[0])
     try:
         result = info.run(module.params)
     except HyperstackError as exc:

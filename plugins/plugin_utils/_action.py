@@ -10,7 +10,7 @@ controller process, without shipping the module and starting a new Python per ta
 anywhere else it runs the module on the target exactly as a task without an action
 plugin does.
 
-Importing this file imports the HTTP client, urllib3 and fastjsonschema, and a plugin's
+Importing this file imports the HTTP client, requests and jsonschema, and a plugin's
 class compiles its module's schema validators: the linear and free strategies load an
 action plugin's class before they fork their workers, so that work is done once per
 run, not once per task.
@@ -23,10 +23,9 @@ from collections.abc import Mapping
 
 from ansible import constants as C
 from ansible.errors import AnsibleUndefinedConfigEntry
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
-from ansible.module_utils.errors import AnsibleFallbackNotFound, UnsupportedError
+from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action.normal import ActionModule as NormalAction
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackError, missing_libraries, redact
@@ -45,22 +44,6 @@ def plain(value):
     return value
 
 
-def _spec_with_environment(spec, environ):
-    # env_fallback reads os.environ; a module on the host also sees the task's environment:
-    # keyword there, so these fallbacks read environ, the two merged.
-    def fallback(*names):
-        for name in names:
-            if name in environ:
-                return environ[name]
-        raise AnsibleFallbackNotFound
-
-    spec = {name: dict(option) for name, option in spec.items()}
-    for option in spec.values():
-        if option.get("fallback", (None,))[0] is env_fallback:
-            option["fallback"] = (fallback, option["fallback"][1])
-    return spec
-
-
 def run_info(info, args, environ, module_name, invocation=True):
     """The result the module info would give for the task args, run in this process.
 
@@ -69,16 +52,17 @@ def run_info(info, args, environ, module_name, invocation=True):
     itself in its messages. invocation: whether the module would add its arguments to the
     result. Never raises: any failure is one worded line without the key.
     """
-    spec = _spec_with_environment(info.argument_spec(), environ)
+    problems = []
+    spec = info.argument_spec(environ, problems)
     params, no_log = dict(args), []
     try:
         validation = ArgumentSpecValidator(spec).validate(plain(params))
         params = plain(validation.validated_parameters)
         # The values AnsibleModule hides in its result: those of the no_log options.
         no_log = [str(params[name]) for name, option in spec.items() if option.get("no_log") and params.get(name) not in (None, "")]
-        if validation.error_messages:
-            result = {"failed": True, "msg": validation.errors.msg}
-            if isinstance(validation.errors[0], UnsupportedError):
+        if validation.error_messages or problems:
+            result = {"failed": True, "msg": validation.errors.msg if validation.error_messages else problems[0]}
+            if validation.error_messages and isinstance(validation.errors[0], UnsupportedError):
                 result["msg"] = "Unsupported parameters for (%s) module: %s" % (module_name, result["msg"])
         else:
             try:

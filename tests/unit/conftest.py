@@ -2,17 +2,20 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Fixtures of the unit suite: the emulator and a scripted server, each one per session, reset per test."""
+"""Fixtures of the unit suite: the emulator, a scripted server over HTTP and one over TLS (its private
+CA made by trustme), each one per session, reset per test."""
 
 from __future__ import annotations
 
 import atexit
 import os
+import ssl
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+import trustme
 from hypothesis import HealthCheck, settings
 
 # Hypothesis runs derandomized and without a database, so a run fails or passes the same way
@@ -76,9 +79,42 @@ def _scripted():
     server.close()
 
 
+def _reset_around(server):
+    server.reset()
+    yield server
+    server.reset()
+
+
 @pytest.fixture
 def scripted(_scripted):
     """A raw-socket HTTP server whose answers the test queues (see support.ScriptedServer)."""
-    _scripted.reset()
-    yield _scripted
-    _scripted.reset()
+    yield from _reset_around(_scripted)
+
+
+@pytest.fixture(scope="session")
+def ca():
+    """A private certificate authority, trusted by nothing unless a test says so."""
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def ca_file(ca, tmp_path_factory):
+    """ca's certificate as a PEM file, for ca_path or a CA bundle variable."""
+    path = tmp_path_factory.mktemp("ca") / "private-ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def _tls_scripted(ca):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    server = ScriptedServer(ssl_context=context)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def tls_scripted(_tls_scripted):
+    """scripted over TLS, its certificate issued by ca for 127.0.0.1."""
+    yield from _reset_around(_tls_scripted)

@@ -175,6 +175,45 @@ def drip(body, delay, status=200):
     return action
 
 
+def trickle(part, delay, body=None):
+    """Send a valid answer with one part of it (status, headers or body) a byte every delay
+    seconds and the rest at once: each byte well within any read timeout, the whole never."""
+    body = json.dumps(body or credit_body()).encode()
+    parts = {
+        "status": b"HTTP/1.1 200 OK\r\n",
+        "headers": b"Content-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\nX-Padding: %s\r\n\r\n" % (len(body), b"p" * 64),
+        "body": body,
+    }
+
+    def action(conn, request, server):
+        for name in ("status", "headers", "body"):
+            if name != part:
+                conn.sendall(parts[name])
+                continue
+            for i in range(len(parts[name])):
+                if server.wake.wait(delay):
+                    return
+                conn.sendall(parts[name][i : i + 1])
+
+    return action
+
+
+def pipe(source, sink, delay=0.0, stop=None):
+    """Forward what source sends to sink until either closes (or stop is set); with a delay, one
+    byte every delay seconds. For the loopback proxies of the tests."""
+    stop = stop or threading.Event()
+    try:
+        while not stop.is_set():
+            data = source.recv(1 if delay else 65536)
+            if not data or stop.wait(delay):
+                break
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        sink.close()
+
+
 def echo_key(status=401):
     """A careless server that repeats the key it got, raw, JSON-escaped and URL-quoted, in body and headers."""
 
@@ -314,7 +353,9 @@ __all__ = [
     "find_secret",
     "hang",
     "make_client",
+    "pipe",
     "reset_connection",
     "respond",
     "secret_forms",
+    "trickle",
 ]

@@ -19,7 +19,7 @@ def test_benchmark_smoke():
     assert done.returncode == 0, done.stdout + done.stderr
     # A row of figures for this core (one round of a smoke run is noise: any sign), and the fleet:
     # the role read once and saw no 429.
-    assert re.search(r"^\| 2\.\d+ (\| \**-?[\d.]+\** ){9}\|$", done.stdout, re.M), done.stdout
+    assert re.search(r"^\| 2\.\d+ (\| \**-?[\d.]+\** ){10}\|$", done.stdout, re.M), done.stdout
     assert re.search(r"^\| 2\.\d+ \| `credit_gate` role \(reads once, `run_once`\) \| 1 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
     assert re.search(r"^\| 2\.\d+ \| every host runs `hyperstack_credit_info` \| 5 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
 
@@ -29,6 +29,9 @@ def test_a_figure_is_bold_only_when_its_goal_is_met():
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)
     assert benchmark._against_goal({"P3": 1.25}, "P3", "%.2f") == "**1.25**"
-    assert benchmark._against_goal({"P3": 1.26}, "P3", "%.2f") == "1.26"
+    assert benchmark._against_goal({"P3": 1.30}, "P3", "%.2f") == "**1.30**"
+    assert benchmark._against_goal({"P3": 1.31}, "P3", "%.2f") == "1.31"
     assert benchmark._against_goal({"P0": 1.64}, "P0", "%.2f") == "1.64"
     assert benchmark._against_goal({"P1": 0.063}, "P1", "%.3f") == "**0.063**"
+    assert benchmark._against_goal({"P5": 0.80}, "P5", "%.2f") == "**0.80**"
+    assert benchmark._against_goal({"P5": 0.81}, "P5", "%.2f") == "0.81"

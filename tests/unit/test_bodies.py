@@ -116,10 +116,10 @@ def test_bad_body_is_a_clear_failure(scripted, name, body, content_type, expecte
     assert len(exc.msg) < 700
 
 
-def test_of_many_problems_the_first_in_the_schema_is_named(scripted):
+def test_of_many_problems_the_first_in_the_schema_is_named_and_the_others_counted(scripted):
     scripted.always(respond(200, _envelope({"credit": "a", "threshold": "b", "can_create_instance": 1})))
     exc = fetch_failure(CREDIT, make_client(scripted.url()))
-    assert exc.msg.endswith('does not match the expected schema at $.data.credit: expected a finite number, got "a"'), exc.msg
+    assert exc.msg.endswith('does not match the expected schema at $.data.credit: expected a finite number, got "a" (and 2 more problems)'), exc.msg
 
 
 def test_last_day_cost_names_the_missing_field(scripted):

@@ -14,7 +14,7 @@ import re
 import socket
 
 import pytest
-import urllib3
+import requests
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import credit_body, fetch_failure, hang, make_client, respond
@@ -104,7 +104,7 @@ CASES = [
         [respond(200, {"status": True, "data": {"credit": "1", "threshold": None, "can_create_instance": 0}})],
         {},
         200,
-        r"the response from {url} does not match the expected schema at \$\.data\.credit: expected a finite number, got \"1\"",
+        r"the response from {url} does not match the expected schema at \$\.data\.credit: expected a finite number, got \"1\" \(and 2 more problems\)",
     ),
     (
         "schema-one",
@@ -187,4 +187,4 @@ def test_the_whole_message_when_the_name_does_not_resolve():
 def test_an_error_without_words_says_so():
     # The innermost error of the chain names itself even when it has no message of its own.
     client = make_client("http://127.0.0.1:1/v1")
-    assert client._exc_reason(urllib3.exceptions.ProtocolError("Connection aborted.", OSError())) == "OSError: no detail"
+    assert client._exc_reason(requests.exceptions.ConnectionError(OSError())) == "OSError: no detail"

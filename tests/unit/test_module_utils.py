@@ -16,10 +16,9 @@ import subprocess
 import sys
 import time
 
-import fastjsonschema
 import pytest
 import yaml
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.nexgencloud.hyperstack.plugins.doc_fragments.api import ModuleDocFragment
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client
@@ -51,16 +50,40 @@ def test_argument_spec_is_api_options():
         assert spec[name]["type"] == kind, name
         assert spec[name].get("default") == default, name
         if env:
-            assert spec[name]["fallback"] == (env_fallback, list(env)), name
+            dummy, args = spec[name]["fallback"]
+            assert args == [kind] + list(env), name
+            # The first variable in the order of precedence that is set, read where the spec was told.
+            environ = {env[0]: "1"} if len(env) == 1 else {env[0]: "1", env[1]: "2"}
+            assert api_argument_spec(environ)[name]["fallback"][0](*args) == "1", name
+            with pytest.raises(AnsibleFallbackNotFound):
+                api_argument_spec({})[name]["fallback"][0](*args)
         else:
             assert "fallback" not in spec[name], name
-    assert spec["api_key"]["required"] is True and spec["api_key"]["no_log"] is True
+    # Not required in the spec: the client's message for a missing key says where a key comes from.
+    assert "required" not in spec["api_key"] and spec["api_key"]["no_log"] is True
     assert [name for name in spec if spec[name].get("no_log")] == ["api_key"]
 
 
 def test_argument_spec_is_a_fresh_copy():
-    api_argument_spec()["api_key"]["required"] = False
-    assert api_argument_spec()["api_key"]["required"] is True
+    api_argument_spec()["api_key"]["no_log"] = False
+    assert api_argument_spec()["api_key"]["no_log"] is True
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("HYPERSTACK_API_TIMEOUT", "abc", "HYPERSTACK_API_TIMEOUT='abc' is not a number"),
+        ("HYPERSTACK_API_RETRY_MAX_DELAY", "", "HYPERSTACK_API_RETRY_MAX_DELAY='' is not a number"),
+        ("HYPERSTACK_API_RETRIES", "2.5", "HYPERSTACK_API_RETRIES='2.5' is not a whole number"),
+    ],
+)
+def test_a_bad_value_from_the_environment_names_the_variable(name, value, expected):
+    problems = []
+    spec = api_argument_spec({name: value}, problems)
+    option = next(option for option in spec.values() if name in option.get("fallback", ((), ()))[1])
+    with pytest.raises(AnsibleFallbackNotFound):
+        option["fallback"][0](*option["fallback"][1])
+    assert problems == [expected]
 
 
 def test_api_options_use_the_official_tools_variables():
@@ -88,8 +111,8 @@ def test_doc_fragment_option_matches(name):
         assert option["default"] == default and type(option["default"]) in (type(default), int)
     assert option.get("required", False) == api_argument_spec()[name].get("required", False)
     text = " ".join(option["description"])
-    # Each environment variable, named with E(), in the order of precedence.
-    assert re.findall(r"E\((\w+)\)", text) == list(env), text
+    # Each of its environment variables, named with E(), in the order of precedence.
+    assert [name for name in re.findall(r"E\((\w+)\)", text) if name.startswith("HYPERSTACK_")] == list(env), text
     assert option.get("no_log", False) is False, "no_log is not a doc key"
 
 
@@ -199,9 +222,8 @@ def test_shorten_keeps_200_characters_on_one_line():
 
 
 def test_json_path():
-    # fastjsonschema names the document "data"; the message names it "$", as JSONPath does.
-    assert _client._json_path(fastjsonschema.JsonSchemaValueException("", name="data")) == "$"
-    assert _client._json_path(fastjsonschema.JsonSchemaValueException("", name="data.data[0].credit")) == "$.data[0].credit"
+    assert _client._json_path([]) == "$"
+    assert _client._json_path(["data", 0, "credit"]) == "$.data[0].credit"
 
 
 def test_a_float_too_large_stays_text():
@@ -284,29 +306,46 @@ def test_module_failure_from_below_is_one_line(scripted, collection_tree):
     assert find_secret(json.dumps(result)) is None
 
 
-@pytest.mark.parametrize("missing", [["urllib3"], ["fastjsonschema"], ["urllib3", "fastjsonschema"]], ids="+".join)
+@pytest.mark.parametrize("missing", [["requests"], ["jsonschema"], ["requests", "jsonschema"]], ids="+".join)
 def test_module_names_the_missing_library(scripted, collection_tree, missing):
     args = {"api_key": KEY, "api_url": scripted.url(), "_ansible_tracebacks_for": ["error"]}
     rc, result = _run_module(collection_tree, "hyperstack_credit_info", args, without=missing)
     assert rc == 1 and result["failed"] is True
     assert "Failed to import the required Python library (%s)" % " and ".join(missing) in result["msg"], result["msg"]
+    assert result["msg"].endswith(" Run pip install -r requirements.txt (the collection's) on the host that runs the check."), result["msg"]
     # The import's own traceback, for -vvv: the first library that failed.
     assert "import of %s halted" % missing[0] in result["exception"], result["exception"]
     assert scripted.requests == []
 
 
 def test_client_names_the_missing_library(collection_tree):
-    code = "import sys; sys.modules['fastjsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client\n"
+    code = "import sys; sys.modules['jsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client\n"
     code += "try:\n    _client.HyperstackClient(api_key='k', api_url='http://127.0.0.1:1/v1')\nexcept _client.HyperstackError as exc:\n    print(exc.msg)"
     done = subprocess.run(
         [sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(collection_tree)), capture_output=True, text=True, timeout=60, check=True
     )
-    assert done.stdout.strip() == "the Python libraries fastjsonschema are required on the host that runs this"
+    assert (
+        done.stdout.strip()
+        == "the Python libraries jsonschema are required: pip install -r requirements.txt (the collection's) on the host that runs the check"
+    )
 
 
 def test_module_without_a_key(collection_tree):
     rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_url": "http://127.0.0.1:1/v1"})
-    assert rc == 1 and "api_key" in result["msg"]
+    assert rc == 1 and result["msg"] == (
+        "api_key is missing or empty: set the api_key option, the HYPERSTACK_API_KEY environment variable,"
+        " or api_key in module_defaults for group/nexgencloud.hyperstack.all"
+    ), result["msg"]
+
+
+def test_module_names_the_environment_variable_of_a_bad_value(scripted, collection_tree):
+    args = {"api_key": KEY, "api_url": scripted.url()}
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", args, env={"HYPERSTACK_API_TIMEOUT": "abc"})
+    assert rc == 1 and result["msg"] == "HYPERSTACK_API_TIMEOUT='abc' is not a number", result["msg"]
+    assert scripted.requests == []
+    # A value the task gives wins: the variable is not read, so it is not refused.
+    rc, result = _run_module(collection_tree, "hyperstack_credit_info", dict(args, api_timeout=5), env={"HYPERSTACK_API_TIMEOUT": "abc"})
+    assert rc == 1 and "HYPERSTACK_API_TIMEOUT" not in result["msg"] and len(scripted.requests) == 1
 
 
 def test_lookup_plugin_uses_both_fragments():

@@ -14,7 +14,6 @@ import time
 import warnings
 
 import pytest
-import trustme
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
@@ -24,20 +23,9 @@ from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     credit_body,
     fetch_failure,
     make_client,
+    pipe,
     respond,
 )
-
-
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def ca_file(ca, tmp_path_factory):
-    path = tmp_path_factory.mktemp("ca") / "private-ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
 
 
 def _tls_server(ca, *names):
@@ -65,7 +53,7 @@ def wrong_name_server(ca):
 @pytest.fixture(scope="module")
 def named_server(ca):
     """A TLS server reached by this machine's host name: not loopback by name, so the client reads
-    the environment (SSL_CERT_FILE, proxies) as it does for the real API. The name resolves
+    the environment (CA bundles, proxies) as it does for the real API. The name resolves
     to an address of this machine, so the traffic stays on it."""
     name = socket.gethostname()
     try:
@@ -82,22 +70,42 @@ def named_server(ca):
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+    for name in (
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
 
-def test_ssl_cert_file_is_read_on_a_host_name(named_server, ca_file, clean_env):
-    # Without ca_path the client trusts the system's CAs, as Python's ssl finds them: the
-    # private CA trusted through SSL_CERT_FILE alone is enough.
-    clean_env.setenv("SSL_CERT_FILE", ca_file)
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_ca_bundle_variable_is_read_on_a_host_name(named_server, ca_file, clean_env, variable):
+    # Without ca_path the client trusts what requests trusts: the private CA named by
+    # REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE alone is enough.
+    clean_env.setenv(variable, ca_file)
     assert CREDIT.fetch(make_client(named_server))["credit"] == 42.0
 
 
+def test_without_a_bundle_the_private_ca_is_refused_on_a_host_name(named_server, clean_env):
+    # The test above proves the variable, not a trust that was there anyway.
+    exc = fetch_failure(CREDIT, make_client(named_server, api_retries=0))
+    assert "TLS verification failed" in exc.msg and "trust a private CA with ca_path" in exc.msg, exc.msg
+
+
 @pytest.mark.parametrize("option", ["ca_path", "validate_certs"])
-def test_options_win_over_ssl_cert_file_on_a_host_name(named_server, ca_file, clean_env, option):
-    # SSL_CERT_FILE names the system's CAs; ca_path, or validate_certs=false, still decides.
-    clean_env.setenv("SSL_CERT_FILE", ssl.get_default_verify_paths().openssl_cafile)
+def test_options_win_over_requests_ca_bundle_on_a_host_name(named_server, ca_file, clean_env, option):
+    # REQUESTS_CA_BUNDLE names a bundle without the private CA; ca_path, or validate_certs=false, still decides.
+    clean_env.setenv("REQUESTS_CA_BUNDLE", ssl.get_default_verify_paths().openssl_cafile)
     options = {"ca_path": ca_file} if option == "ca_path" else {"validate_certs": False}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # urllib3's InsecureRequestWarning for validate_certs=false
@@ -130,20 +138,7 @@ class ConnectProxy:
         upstream = socket.create_connection((host, int(port)))
         client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
         for source, sink in ((client, upstream), (upstream, client)):
-            threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
-
-    @staticmethod
-    def _pipe(source, sink):
-        try:
-            while True:
-                data = source.recv(65536)
-                if not data:
-                    break
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            sink.close()
+            threading.Thread(target=pipe, args=(source, sink), daemon=True).start()
 
     def close(self):
         self._listener.close()
@@ -178,11 +173,11 @@ def test_no_proxy_keeps_a_host_off_the_proxy(named_server, ca_file, clean_env, p
 
 @pytest.fixture(params=["system-bundle", "no-env-bundle"])
 def ca_bundle_env(request, monkeypatch):
-    """Run each test with and without SSL_CERT_FILE set, as on machines behind a proxy."""
-    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+    """Run each test with and without REQUESTS_CA_BUNDLE set, as on machines behind a proxy."""
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
     if request.param == "system-bundle":
-        monkeypatch.setenv("SSL_CERT_FILE", ssl.get_default_verify_paths().openssl_cafile)
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", ssl.get_default_verify_paths().openssl_cafile)
     return request.param
 
 

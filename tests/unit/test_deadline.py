@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""api_timeout bounds a whole attempt: no server holds one longer, however slowly it sends.
+
+Each server here sends every byte well within any read timeout, so only a deadline on the
+whole attempt (connection, TLS handshake, status line, headers, body) can end it.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fetch_failure, make_client, pipe, trickle
+
+TIMEOUT = 1.0
+# What the issue allows past api_timeout, for one attempt.
+SLACK = 1.0
+
+
+def _timed_failure(url, **options):
+    start = time.monotonic()
+    exc = fetch_failure(CREDIT, make_client(url, api_timeout=TIMEOUT, api_retries=0, **options))
+    return exc, time.monotonic() - start
+
+
+def _assert_timed_out(exc, elapsed):
+    assert exc.msg.endswith("timed out: no complete answer within the api_timeout of %s seconds" % TIMEOUT), exc.msg
+    assert exc.status_code is None
+    # At least the deadline (not an early failure of another kind), at most the deadline and its slack.
+    assert TIMEOUT * 0.9 <= elapsed <= TIMEOUT + SLACK, elapsed
+
+
+@pytest.mark.parametrize("part", ["status", "headers", "body"])
+def test_a_trickle_over_http_is_cut_at_the_deadline(scripted, part):
+    scripted.always(trickle(part, delay=0.2))
+    _assert_timed_out(*_timed_failure(scripted.url()))
+    assert len(scripted.requests) == 1
+
+
+@pytest.mark.parametrize("part", ["status", "headers", "body"])
+def test_a_trickle_over_tls_is_cut_at_the_deadline(tls_scripted, ca_file, part):
+    tls_scripted.always(trickle(part, delay=0.2))
+    _assert_timed_out(*_timed_failure(tls_scripted.url(), ca_path=ca_file))
+    assert len(tls_scripted.requests) == 1
+
+
+class _TrickleProxy:
+    """Forwards to a TLS server, sending what the server says a byte every delay seconds: the
+    TLS handshake itself trickles."""
+
+    def __init__(self, upstream_port, delay):
+        self.delay = delay
+        self.upstream_port = upstream_port
+        self.stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        try:
+            client = self._listener.accept()[0]
+        except OSError:
+            return
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        threading.Thread(target=pipe, args=(client, upstream, 0, self.stop), daemon=True).start()
+        pipe(upstream, client, self.delay, self.stop)
+
+    def close(self):
+        self.stop.set()
+        self._listener.close()
+
+
+def test_a_trickled_tls_handshake_is_cut_at_the_deadline(tls_scripted, ca_file):
+    tls_scripted.always(trickle("body", delay=0))
+    proxy = _TrickleProxy(tls_scripted.port, delay=0.05)
+    try:
+        _assert_timed_out(*_timed_failure("https://127.0.0.1:%d/v1" % proxy.port, ca_path=ca_file))
+    finally:
+        proxy.close()
+    assert tls_scripted.requests == [], "the handshake never finished, so no request was sent"
+
+
+def test_each_retry_gets_its_own_deadline(scripted):
+    # Two attempts, each cut at its deadline: the retry is not cut short by the first one's.
+    scripted.always(trickle("headers", delay=0.2))
+    start = time.monotonic()
+    exc = fetch_failure(CREDIT, make_client(scripted.url(), api_timeout=TIMEOUT, api_retries=1, api_retry_max_delay=0.05))
+    elapsed = time.monotonic() - start
+    assert len(scripted.requests) == 2 and "gave up after 2 attempts" in exc.msg, exc.msg
+    assert 2 * TIMEOUT * 0.9 <= elapsed <= 2 * TIMEOUT + 0.05 + SLACK, elapsed
+
+
+def test_an_answer_within_the_deadline_is_not_cut(scripted):
+    # A slow but finished answer passes, and the connection is reused for the next request.
+    scripted.always(trickle("body", delay=0.005))
+    client = make_client(scripted.url(), api_timeout=TIMEOUT, api_retries=0)
+    assert CREDIT.fetch(client)["credit"] == 10.0
+    assert CREDIT.fetch(client)["credit"] == 10.0
