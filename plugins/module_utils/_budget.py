@@ -79,16 +79,16 @@ def month_forecast(month_to_date, running_per_hour, now, planned_per_hour=0, pla
     spent, running, planned, hours = (decimal(n) for n in (month_to_date, running_per_hour, planned_per_hour, plan_hours))
     planned_hours = min(hours, left)
     forecast = spent + running * left + planned * planned_hours
-    result = {
+    figures = {
         "month_to_date": float(spent),
         "month_forecast": float(forecast),
         "hours_left_in_month": float(left),
-        "monthly_budget": None if monthly_budget is None else float(monthly_budget),
+        "monthly_budget": None,
         "within_budget": None,
         "budget_summary": None,
     }
     if monthly_budget is None:
-        return result
+        return figures
     budget = decimal(monthly_budget)
     if planned or hours:
         if hours > left:
@@ -99,11 +99,5 @@ def month_forecast(month_to_date, running_per_hour, now, planned_per_hour=0, pla
     else:
         parts = "%s spent and %s/h running for the %s left" % (money(spent), money(running), _hours(left))
     within = forecast <= budget
-    result["within_budget"] = within
-    result["budget_summary"] = "the month's forecast %s (%s) is %s the monthly budget %s" % (
-        money(forecast),
-        parts,
-        "within" if within else "more than",
-        money(budget),
-    )
-    return result
+    summary = "the month's forecast %s (%s) is %s the monthly budget %s" % (money(forecast), parts, "within" if within else "more than", money(budget))
+    return dict(figures, monthly_budget=float(budget), within_budget=within, budget_summary=summary)

@@ -212,7 +212,7 @@ def test_a_failing_streak_gives_one_error_and_polling_goes_on(emu):
         [
             None,
             lambda: emu.state.add_faults([{"status": 503, "times": -1}]),
-            lambda: emu.state.reset(),
+            emu.state.reset,
             lambda: emu.state.add_faults([{"status": 401, "times": 2}]),
             None,
         ],
