@@ -79,25 +79,32 @@ def month_forecast(month_to_date, running_per_hour, now, planned_per_hour=0, pla
     spent, running, planned, hours = (decimal(n) for n in (month_to_date, running_per_hour, planned_per_hour, plan_hours))
     planned_hours = min(hours, left)
     forecast = spent + running * left + planned * planned_hours
-    figures = {
+    within = summary = None
+    if monthly_budget is not None:
+        budget = decimal(monthly_budget)
+        within = forecast <= budget
+        summary = "the month's forecast %s (%s) is %s the monthly budget %s" % (
+            money(forecast),
+            _parts(spent, running, planned, hours, left),
+            "within" if within else "more than",
+            money(budget),
+        )
+    return {
         "month_to_date": float(spent),
         "month_forecast": float(forecast),
         "hours_left_in_month": float(left),
-        "monthly_budget": None,
-        "within_budget": None,
-        "budget_summary": None,
+        "monthly_budget": None if monthly_budget is None else float(monthly_budget),
+        "within_budget": within,
+        "budget_summary": summary,
     }
-    if monthly_budget is None:
-        return figures
-    budget = decimal(monthly_budget)
-    if planned or hours:
-        if hours > left:
-            plan = "%s/h planned for all %s left (of its %s)" % (money(planned), _hours(left), _hours(hours))
-        else:
-            plan = "%s/h planned for the %s of %s left" % (money(planned), _hours(hours), _hours(left))
-        parts = "%s spent, %s/h running and %s" % (money(spent), money(running), plan)
+
+
+def _parts(spent, running, planned, hours, left):
+    # What the forecast is made of, in words.
+    if not (planned or hours):
+        return "%s spent and %s/h running for the %s left" % (money(spent), money(running), _hours(left))
+    if hours > left:
+        plan = "%s/h planned for all %s left (of its %s)" % (money(planned), _hours(left), _hours(hours))
     else:
-        parts = "%s spent and %s/h running for the %s left" % (money(spent), money(running), _hours(left))
-    within = forecast <= budget
-    summary = "the month's forecast %s (%s) is %s the monthly budget %s" % (money(forecast), parts, "within" if within else "more than", money(budget))
-    return dict(figures, monthly_budget=float(budget), within_budget=within, budget_summary=summary)
+        plan = "%s/h planned for the %s of %s left" % (money(planned), _hours(hours), _hours(left))
+    return "%s spent, %s/h running and %s" % (money(spent), money(running), plan)
