@@ -192,3 +192,24 @@ def test_the_example_runs_its_playbook_when_the_runway_falls_below_a_day(install
     output = running.stop()
     assert output.count("Hyperstack runway below a day") == 1, output
     _check_output(output)
+
+
+def test_a_wrong_argument_ends_ansible_rulebook_saying_which(tmp_path, rulebook):
+    book = tmp_path / "wrong.yml"
+    book.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "name": "A wrong interval",
+                    "hosts": "all",
+                    "sources": [{"nexgencloud.hyperstack.credit": {"interval": 0}}],
+                    "rules": [{"name": "Any", "condition": "event.hyperstack_credit is defined", "action": {"debug": {}}}],
+                }
+            ]
+        )
+    )
+    running = rulebook(book)
+    assert running.process.wait(60) == 1
+    output = running.stop()
+    assert "ValueError: nexgencloud.hyperstack.credit: interval must be a positive number of seconds, got 0.0" in output, output
+    _check_output(output)
