@@ -96,10 +96,10 @@ def test_emulator_credit_falls_at_the_rate_it_is_told(emu):
     emu.state.update({"credit": 100.0, "credit_fall_per_second": 50.0})
     time.sleep(0.2)
     first = _get(emu.api_url + "/billing/user-credit/credit")[2]["data"]["credit"]
-    assert 80 <= first <= 95, first
+    assert first <= 90, first  # $10 or more in 0.2 s (more on a slow machine)
     time.sleep(0.2)
     second = _get(emu.api_url + "/billing/user-credit/credit")[2]["data"]["credit"]
-    assert 70 <= second < first, (first, second)
+    assert second <= first - 10, (first, second)
     # Stopped, the credit keeps what it fell to; set, it starts from the new value.
     kept = emu.state.update({"credit_fall_per_second": 0})["credit"]
     assert kept <= second and round(kept, 2) == kept

@@ -272,4 +272,4 @@ def test_a_slow_read_never_blocks_the_event_loop(emu):
     asyncio.run(scenario())
     # The first read hangs for a second; the loop ran on meanwhile.
     assert len(ticks) >= 20
-    assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.2
+    assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.5, "the loop waited for the read"
