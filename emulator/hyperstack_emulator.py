@@ -14,7 +14,11 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   ``can_create_instance`` (true, false, null for computed, or "omit"),
   ``last_day_cost`` (a dict), ``pricebook`` (the bare list), ``flavors`` (a flat list,
   served grouped by GPU model and region, filtered by ``?region=``), ``usage`` (the
-  list of resources), ``api_key``, ``rate_limit`` (requests per window,
+  list of resources), ``billing_history`` (the rows of ``GET /billing/billing/history``,
+  each ``{"attributes": {"id"}, "metrics": {"incurred_bill", ...}}``; ``month_to_date``: a
+  number replaces them with one row that bills it), ``credit_fall_per_second`` (the served
+  credit falls by that many dollars a second from the moment it is set; 0 stops it, the
+  credit keeping what it fell to), ``api_key``, ``rate_limit`` (requests per window,
   null for none) and ``rate_window`` (seconds).
 - ``POST /_emulator/faults``: queue faults, each served instead of the next API
   request: ``{"status": 503, "body": ..., "headers": {...}, "times": 1}``, or an
@@ -121,6 +125,21 @@ USAGE = [
     _resource(504, "vm", "internal-probe", 0.5, exclude_billing=True),
 ]
 
+
+def _history_row(rid, incurred, vm_cost, volume_cost):
+    metrics = {"incurred_bill": incurred, "non_discounted_bill": incurred, "vm_cost": vm_cost, "volume_cost": volume_cost}
+    return {"attributes": {"id": rid}, "metrics": dict(metrics, snapshot_cost=0.0, contract_cost=0.0)}
+
+
+# $1,900.00 spent this month: a machine's $1,589.75 and a volume's $310.25.
+BILLING_HISTORY = [
+    _history_row("vm-501", 1589.75, 1589.75, 0.0),
+    _history_row("volume-502", 310.25, 0.0, 310.25),
+]
+
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
 DEFAULT_STATE = {
     "api_key": "emulator-key",
     "credit": 1500.0,
@@ -130,6 +149,8 @@ DEFAULT_STATE = {
     "pricebook": PRICEBOOK,
     "flavors": FLAVORS,
     "usage": USAGE,
+    "billing_history": BILLING_HISTORY,
+    "credit_fall_per_second": 0.0,
     "rate_limit": None,
     "rate_window": 60.0,
 }
@@ -137,6 +158,10 @@ DEFAULT_STATE = {
 
 def _error_body(message, reason):
     return {"status": False, "message": message, "error_reason": reason}
+
+
+class BadRequest(Exception):
+    """A request the API refuses with 400 and its error model."""
 
 
 class EmulatorState:
@@ -153,18 +178,39 @@ class EmulatorState:
             self.faults = []
             self.requests = []
             self.windows = {}
+            self.credit_since = time.monotonic()
 
     def update(self, changes):
         with self.lock:
-            unknown = set(changes) - set(DEFAULT_STATE)
+            changes = dict(changes)
+            unknown = set(changes) - set(DEFAULT_STATE) - {"month_to_date"}
             if unknown:
                 raise ValueError("unknown state keys: %s" % ", ".join(sorted(unknown)))
+            if "month_to_date" in changes:
+                spent = changes.pop("month_to_date")
+                changes["billing_history"] = [_history_row("month", spent, spent, 0.0)]
+            if "credit" in changes or "credit_fall_per_second" in changes:
+                # The credit falls from now on, from what it is now (or what it is set to).
+                changes.setdefault("credit", self._credit_now())
+                self.credit_since = time.monotonic()
             self.state.update(changes)
-            return copy.deepcopy(self.state)
+            return self._served()
 
     def snapshot(self):
         with self.lock:
-            return copy.deepcopy(self.state)
+            return self._served()
+
+    def _credit_now(self):
+        rate = float(self.state["credit_fall_per_second"] or 0)
+        if not rate:
+            return self.state["credit"]
+        # Cents, as a balance is kept.
+        return round(self.state["credit"] - rate * (time.monotonic() - self.credit_since), 2)
+
+    def _served(self):
+        state = copy.deepcopy(self.state)
+        state["credit"] = self._credit_now()
+        return state
 
     def add_faults(self, faults):
         with self.lock:
@@ -310,7 +356,10 @@ class Handler(BaseHTTPRequestHandler):
         if route is None:
             self._send_json(404, _error_body("Not Found", "no such endpoint: %s %s" % (method, path)))
             return
-        self._send_json(200, route(state, parse_qs(urlsplit(self.path).query)))
+        try:
+            self._send_json(200, route(state, parse_qs(urlsplit(self.path).query)))
+        except BadRequest as exc:
+            self._send_json(400, _error_body(exc.args[0], "Bad Request"))
 
     # -- faults -------------------------------------------------------------
 
@@ -406,6 +455,22 @@ def _flavors(state, query):
     return {"status": True, "message": "Success", "data": list(groups.values())}
 
 
+def _billing_history(state, query):
+    for name in ("start_date", "end_date"):
+        for value in query.get(name, []):
+            try:
+                time.strptime(value, DATE_FORMAT)
+            except ValueError:
+                raise BadRequest("%s should be formatted in YYYY-MM-DDTHH:MM:SS, got %r" % (name, value)) from None
+    rows = state["billing_history"]
+    # No data envelope: the history sits under billing_history, twice.
+    return {
+        "status": True,
+        "message": "Billing history retrieved successfully",
+        "billing_history": {"org_id": 42, "total_count": len(rows), "billing_history": rows},
+    }
+
+
 def _usage(state, query):
     # Served as set: the real API has been seen listing a terminated row among the active ones.
     return {"status": True, "message": "Success", "data": state["usage"]}
@@ -417,6 +482,7 @@ ROUTES = {
     ("GET", "/pricebook"): lambda state, query: state["pricebook"],
     ("GET", "/core/flavors"): _flavors,
     ("GET", "/billing/billing/usage"): _usage,
+    ("GET", "/billing/billing/history"): _billing_history,
 }
 
 

@@ -25,13 +25,14 @@ find_python() {
     return 1
 }
 
-# ensure_venv CORE PYTHON_VERSION [pip requirement files...]: prints the venv's path.
+# ensure_venv CORE PYTHON_VERSION [pip requirement files...]: prints the venv's path
+# (.venv/ansible-CORE, or .venv/$VENV_NAME when that is set).
 # Installs again only when a requirement line is not in the venv's stamp yet, so one
 # venv can serve callers that ask for more or fewer requirement files.
 ensure_venv() {
     local core=$1 pyver=$2 python venv stamp want file
     shift 2
-    venv="$ROOT/.venv/ansible-$core"
+    venv="$ROOT/.venv/${VENV_NAME:-ansible-$core}"
     stamp="$venv/.requirements"
     want=$( (cat "$@" 2>/dev/null; echo "ansible-core==$core.*") | sed 's/#.*//; s/[[:space:]]*$//' | grep -v '^$' | sort -u)
     if [ ! -x "$venv/bin/python" ]; then

@@ -149,20 +149,38 @@ stage_ee() {
     (cd "$tree" && PATH="$venv/bin:$PATH" "$venv/bin/python" -m pytest -p no:cacheprovider -rs tests/ee/test_ee_image.py "${PYTEST_ARGS[@]}")
 }
 
+# Event-Driven Ansible (tests/eda): ansible-rulebook from PyPI, in a venv of its own with the newest
+# core, and the Java 17 runtime its rules engine needs (Debian's openjdk-17-jre-headless), running
+# rulebooks over the built and installed collection against the emulator.
+stage_eda() {
+    local core pyver venv tree
+    read -r core pyver <<<"${MATRIX[-1]}"
+    have_python "$pyver" || return 0
+    if ! ensure_debs java -- openjdk-17-jre-headless; then
+        [ -z "${CI:-}" ] || exit 1
+        echo "WARNING: skipping the eda stage: ansible-rulebook needs a Java 17 runtime" >&2
+        return 0
+    fi
+    venv=$(VENV_NAME=eda ensure_venv "$core" "$pyver" "$ROOT/requirements.txt" "$ROOT/tests/requirements-eda.txt")
+    tree=$(collection_tree)
+    say "Event-Driven Ansible: rulebooks over the installed collection ($("$venv/bin/ansible-rulebook" --version | sed -n 1p), $(java -version 2>&1 | sed -n 1p))"
+    (cd "$tree" && PATH="$venv/bin:$PATH" PYTHONPATH="$BUILD/tree" "$venv/bin/python" -m pytest -p no:cacheprovider tests/eda "${PYTEST_ARGS[@]}")
+}
+
 # PYTEST_K selects unit tests by name; PYTEST_OPTS adds pytest options (e.g. -s to see the soak's figures).
 read -ra PYTEST_ARGS <<<"${PYTEST_OPTS:-}"
 [ -n "${PYTEST_K:-}" ] && PYTEST_ARGS+=(-k "$PYTEST_K")
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(sanity units integration release ee)
+[ ${#stages[@]} -gt 0 ] || stages=(sanity units integration release eda ee)
 start=$(date +%s)
 for stage in "${stages[@]}"; do
     case "$stage" in
-        sanity | units | integration | release | ee)
+        sanity | units | integration | release | eda | ee)
             t=$(date +%s)
             "stage_$stage"
             say "stage $stage passed in $(($(date +%s) - t)) s"
             ;;
-        *) echo "unknown stage: $stage (sanity, units, integration, release, ee)" >&2; exit 2 ;;
+        *) echo "unknown stage: $stage (sanity, units, integration, release, eda, ee)" >&2; exit 2 ;;
     esac
 done
 say "all stages passed (${stages[*]}) in $(($(date +%s) - start)) s"

@@ -169,3 +169,29 @@ USAGE = Endpoint(
     ),
     facts=_usage_facts,
 )
+
+
+def _history_facts(body):
+    # The spend over the window: the sum of the rows' incurred_bill, on the numbers as the API wrote them.
+    rows = body["billing_history"]["billing_history"]
+    return {"rows": rows, "spent": sum((decimal(row["metrics"]["incurred_bill"]) for row in rows), Decimal(0))}
+
+
+BILLING_HISTORY = Endpoint(
+    path="/billing/billing/history",
+    what="reading the billing history (GET /billing/billing/history)",
+    # No data envelope: the rows sit under billing_history.billing_history. A row without its
+    # incurred_bill is refused rather than counted as nothing spent.
+    schema=_object(
+        {
+            "status": {"type": "boolean"},
+            "message": {"type": "string"},
+            "billing_history": _object(
+                {"billing_history": _list_of(_object({"metrics": _object({"incurred_bill": _MONEY}, ["incurred_bill"])}, ["metrics"]))}, ["billing_history"]
+            ),
+        },
+        ["billing_history"],
+    ),
+    facts=_history_facts,
+    envelope=False,
+)

@@ -86,10 +86,14 @@ def test_tarball_ships_the_collection_and_nothing_else(tmp_path):
         info = json.load(tar.extractfile("MANIFEST.json"))["collection_info"]
     shipped = {"MANIFEST.json", "FILES.json", "README.md", "CHANGELOG.md", "LICENSE", "requirements.txt"}
     shipped |= {"meta/runtime.yml", "meta/execution-environment.yml", "changelogs/changelog.yaml"}
-    shipped |= {str(p.relative_to(TREE)) for sub in ("plugins", "roles") for p in (TREE / sub).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    shipped |= {
+        str(p.relative_to(TREE)) for sub in ("plugins", "roles", "extensions") for p in (TREE / sub).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
+    # The event source (ansible-rulebook finds it there, by nexgencloud.hyperstack.credit) and its example rulebook.
+    shipped |= {"extensions/eda/plugins/event_source/credit.py", "examples/credit_watch.yml", "examples/credit_low.yml"}
     assert not shipped - names
     top = {"MANIFEST.json", "FILES.json", "README.md", "CHANGELOG.md", "LICENSE", "requirements.txt", "bindep.txt"}
-    top |= {"meta", "plugins", "roles", "docs", "examples", "changelogs"}
+    top |= {"meta", "plugins", "roles", "extensions", "docs", "examples", "changelogs"}
     assert {n for n in names if "/" not in n} <= top
     junk = ["*__pycache__*", "*.pyc", "*.orig", "*.rej", "*~", "*.swp", "*/.*", ".*", "*.tar.gz", "changelogs/fragments/*", "*integration_config.yml"]
     assert not [n for n in names if any(fnmatch.fnmatch(n, p) for p in junk)]

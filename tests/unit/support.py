@@ -83,6 +83,17 @@ def check_message(msg, key=KEY, served=""):
     return msg
 
 
+def resolve_refs(spec, node):
+    """node of an OpenAPI document with every $ref replaced by its target in spec's components."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return resolve_refs(spec, spec["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]])
+        return {key: resolve_refs(spec, value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [resolve_refs(spec, item) for item in node]
+    return node
+
+
 def make_client(api_url, api_key=KEY, **options):
     """A client with small timeouts, so a fault test ends in seconds."""
     params = dict(api_key=api_key, api_url=api_url, api_timeout=1.0, api_retries=0, api_retry_max_delay=0.2, validate_certs=True, ca_path=None)

@@ -13,22 +13,12 @@ import pytest
 import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import FLAVORS, PRICEBOOK, USAGE
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, make_client, respond
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, make_client, resolve_refs, respond
 from ansible_collections.nexgencloud.hyperstack.tests.unit.test_contract import _failed_get, _get, _strict, _validate
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-pricing-excerpt.yaml").read_text())
 # Fields the reference docs show as null (the spec marks nothing nullable).
 NULLABLE = {"display_name", "start_time", "end_time", "terminate_time", "bill_per_minute"}
-
-
-def _resolve(node):
-    if isinstance(node, dict):
-        if "$ref" in node:
-            return _resolve(SPEC["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]])
-        return {key: _resolve(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_resolve(item) for item in node]
-    return node
 
 
 def _with_nulls(schema):
@@ -40,7 +30,7 @@ def _with_nulls(schema):
 
 
 def response_schema(path, status):
-    return _resolve(SPEC["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"])
+    return resolve_refs(SPEC, SPEC["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"])
 
 
 @pytest.mark.parametrize("path, query", [(PRICEBOOK.path, ""), (USAGE.path, ""), (FLAVORS.path, ""), (FLAVORS.path, "?region=US-1")])

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """A real client nobody here wrote: the official ``hyperstack`` Python SDK (its pydantic models follow
-the published spec) pointed at the emulator parses the five endpoints the collection reads, and raises
+the published spec) pointed at the emulator parses the six endpoints the collection reads, and raises
 its own exception for a wrong key. If the emulator drifted from the API, this would fail."""
 
 from __future__ import annotations
@@ -45,7 +45,17 @@ def test_sdk_parses_the_pricebook_flavors_and_usage(sdk, hyperstack):
     assert usage[2].bill_per_minute is None
 
 
-@pytest.mark.parametrize("call", ["pricebook", "flavors", "usage", "credit", "last_day_cost"])
+def test_sdk_parses_the_billing_history(emu, sdk, hyperstack):
+    history = hyperstack.BillingApi(sdk).get_user_billing_history(start_date="2026-12-01T00:00:00", end_date="2026-12-01T19:30:00")
+    rows = history.billing_history.billing_history
+    assert history.status is True and history.billing_history.total_count == 2
+    assert [(r.attributes.id, r.metrics.incurred_bill) for r in rows] == [("vm-501", 1589.75), ("volume-502", 310.25)]
+    assert emu.state.requests[-1]["query"] == "start_date=2026-12-01T00%3A00%3A00&end_date=2026-12-01T19%3A30%3A00"
+    emu.state.update({"month_to_date": 1234})
+    assert hyperstack.BillingApi(sdk).get_user_billing_history().billing_history.billing_history[0].metrics.incurred_bill == 1234
+
+
+@pytest.mark.parametrize("call", ["pricebook", "flavors", "usage", "credit", "last_day_cost", "billing_history"])
 def test_sdk_raises_its_own_401_for_a_wrong_key(emu, hyperstack, call):
     configuration = hyperstack.Configuration(host=emu.api_url, api_key={"apiKey": "hs-wrong-key"})
     with hyperstack.ApiClient(configuration) as client:
@@ -55,6 +65,7 @@ def test_sdk_raises_its_own_401_for_a_wrong_key(emu, hyperstack, call):
             "usage": hyperstack.BillingApi(client).get_usage,
             "credit": hyperstack.CreditApi(client).get_user_credit,
             "last_day_cost": hyperstack.BillingApi(client).get_last_day_cost,
+            "billing_history": hyperstack.BillingApi(client).get_user_billing_history,
         }[call]
         with pytest.raises(hyperstack.exceptions.UnauthorizedException) as caught:
             read()

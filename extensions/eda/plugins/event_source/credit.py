@@ -1,0 +1,289 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""An ansible-rulebook event source: the credit of a Hyperstack organization, watched between deployments."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from decimal import Decimal
+
+try:
+    import ansible_collections.nexgencloud.hyperstack.plugins.module_utils  # noqa: F401 pylint: disable=unused-import
+except ImportError:
+    # ansible-rulebook runs a source from its file (runpy) without the directory that holds
+    # ansible_collections/ on sys.path: add it, seven levels above this file.
+    sys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7)))
+
+# pylint: disable=wrong-import-position
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackClient, HyperstackError, redact  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, USAGE, decimal  # noqa: E402
+
+# pylint: enable=wrong-import-position
+
+DOCUMENTATION = r"""
+---
+short_description: Watch a Hyperstack organization's credit, runway and monthly budget
+description:
+  - An ansible-rulebook event source plugin that polls the Hyperstack Infrahub API for the organization's
+    credit (C(GET /billing/user-credit/credit)), what runs now (C(GET /billing/billing/usage)) and, with
+    O(monthly_budget), the month-to-date spend (C(GET /billing/billing/history)).
+  - Each poll makes an event C(hyperstack_credit) holding C(credit), C(threshold), C(headroom),
+    C(can_create_instance), C(cost_per_hour), C(runway_hours), C(month_to_date), C(month_forecast) and
+    C(below). It is put on the queue at the first poll and whenever C(below) changes, so a rule fires
+    once when the credit crosses a line, not at every poll; with O(every_poll), at every poll.
+  - C(below) lists the lines crossed now, in this order - C(headroom) (the headroom is less than
+    O(min_headroom)), C(runway) (the headroom lasts fewer than O(min_runway_hours) at the live burn
+    rate), C(budget) (the month's forecast is more than O(monthly_budget)) and C(can_create_instance)
+    (the API says no instance can be created).
+  - C(cost_per_hour) is what runs now, per hour (active resources not excluded from billing);
+    C(runway_hours) is the headroom divided by it (0 when the headroom is negative, null when nothing
+    is billed). C(month_forecast) is the month-to-date spend plus what runs now for the hours left in
+    the calendar month (UTC); both are null without O(monthly_budget).
+  - A failed read puts one event C(hyperstack_credit_error) (C(msg), and C(status_code) when there was
+    an HTTP status) on the queue per failing streak, and polling goes on. HTTP 429 and server errors are retried within a poll as the collection's
+    modules retry them (O(api_retries), honouring C(Retry-After) up to O(api_retry_max_delay)).
+  - The API key never appears in an event or a log line. Every read runs in a thread, so the event loop
+    never waits for the API.
+  - It uses the same HTTP client as the collection's modules, which needs the Python libraries of the
+    collection's C(requirements.txt) where ansible-rulebook runs.
+options:
+  api_key:
+    description:
+      - The Hyperstack API key. If not set, the environment variable E(HYPERSTACK_API_KEY) is used.
+    type: str
+  api_url:
+    description:
+      - The base URL of the Infrahub API. If not set, E(HYPERSTACK_API_URL) or E(HYPERSTACK_API_ADDRESS)
+        is used, else the default.
+    type: str
+    default: https://infrahub-api.nexgencloud.com/v1
+  api_timeout:
+    description:
+      - Seconds a request may take. If not set, E(HYPERSTACK_API_TIMEOUT) is used.
+    type: float
+    default: 30
+  api_retries:
+    description:
+      - How many times a read is retried after a connection error, HTTP 429 or a server error. If not
+        set, E(HYPERSTACK_API_RETRIES) is used.
+    type: int
+    default: 3
+  api_retry_max_delay:
+    description:
+      - The longest wait in seconds between two attempts, C(Retry-After) included. If not set,
+        E(HYPERSTACK_API_RETRY_MAX_DELAY) is used.
+    type: float
+    default: 10
+  validate_certs:
+    description:
+      - Whether to verify the API's TLS certificate.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of CA certificates to trust for the API's TLS certificate.
+    type: path
+  interval:
+    description:
+      - Seconds between two polls; any positive number.
+    type: float
+    default: 300
+  min_headroom:
+    description:
+      - The least headroom (credit minus threshold) in dollars; less puts C(headroom) in C(below).
+    type: float
+    default: 0
+  min_runway_hours:
+    description:
+      - The least hours the headroom must last at the live burn rate; fewer puts C(runway) in C(below).
+        Not checked when not set.
+    type: float
+  monthly_budget:
+    description:
+      - Dollars for the calendar month (UTC). When set, each poll also reads the month-to-date spend, and
+        a month's forecast above it puts C(budget) in C(below).
+    type: float
+  every_poll:
+    description:
+      - Put an event on the queue at every poll, not only when C(below) changes.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Act before the Hyperstack credit runs out
+  hosts: localhost
+  sources:
+    - nexgencloud.hyperstack.credit:
+        interval: 300
+        min_headroom: 100
+        min_runway_hours: 24
+        monthly_budget: 2000
+  rules:
+    - name: Less than a day of runway
+      condition: '"runway" in event.hyperstack_credit.below'
+      action:
+        run_playbook:
+          name: hibernate_idle.yml
+    - name: The API cannot be read
+      condition: event.hyperstack_credit_error is defined
+      action:
+        debug:
+          msg: "{{ event.hyperstack_credit_error.msg }}"
+"""
+
+logger = logging.getLogger(__name__)
+
+# name: (type, default); every threshold is off when not set, except min_headroom (0: a negative headroom).
+WATCH_OPTIONS = {
+    "interval": ("float", 300.0),
+    "min_headroom": ("float", 0.0),
+    "min_runway_hours": ("float", None),
+    "monthly_budget": ("float", None),
+    "every_poll": ("bool", False),
+}
+
+_JSON_TYPES = {"str": ["string"], "path": ["string"], "float": ["number"], "int": ["integer"], "bool": ["boolean"]}
+
+# The arguments' schema, as the community's sources publish one: the API options as the modules
+# take them, and the source's own.
+ARGUMENT_SCHEMA = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "title": "nexgencloud.hyperstack.credit",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        name: dict({"type": _JSON_TYPES[kind] + ["null"]}, **({} if default is None else {"default": default}))
+        for name, (kind, default) in [(n, spec[:2]) for n, spec in API_OPTIONS.items()] + list(WATCH_OPTIONS.items())
+    },
+}
+ARGUMENT_SCHEMA["properties"]["interval"]["exclusiveMinimum"] = 0
+
+
+def _convert(name, kind, value):
+    """value (an argument, or the text of an environment variable) as kind, or ValueError."""
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+            return value.strip().lower() in ("true", "yes", "on", "1")
+        raise ValueError("%s must be true or false" % name)
+    if kind in ("float", "int"):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError("%s must be a number" % name)
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError("%s must be a number, got %r" % (name, value)) from None
+        if kind == "int":
+            if number != int(number):
+                raise ValueError("%s must be a whole number, got %r" % (name, value))
+            return int(number)
+        return number
+    if not isinstance(value, str):
+        raise ValueError("%s must be a string" % name)
+    return value
+
+
+def settings(args, environ=None):
+    """The source's settings from the rulebook's args: each API option from its argument, else its
+    environment variables, else its default, as the modules take them; ValueError on a wrong one."""
+    environ = os.environ if environ is None else environ
+    unknown = sorted(set(args) - set(ARGUMENT_SCHEMA["properties"]))
+    if unknown:
+        raise ValueError("unknown argument %s; the arguments are %s" % (", ".join(unknown), ", ".join(ARGUMENT_SCHEMA["properties"])))
+    result = {}
+    for name, (kind, default, env) in list(API_OPTIONS.items()) + [(n, spec + ((),)) for n, spec in WATCH_OPTIONS.items()]:
+        value = args.get(name)
+        if value is None:
+            value = next((environ[var] for var in env if environ.get(var)), None)
+        result[name] = default if value is None else _convert(name, kind, value)
+    if not result["interval"] > 0:
+        raise ValueError("interval must be a positive number of seconds, got %r" % result["interval"])
+    return result
+
+
+def watch(credit, cost_per_hour, month_to_date, config, now):
+    """The event's facts from one poll's readings: credit (CREDIT's facts), cost_per_hour (USAGE's),
+    month_to_date (a Decimal, or None without a budget) and config (settings())."""
+    headroom = decimal(credit["headroom"])
+    burn = decimal(cost_per_hour)
+    runway = max(headroom, Decimal(0)) / burn if burn > 0 else None
+    facts = dict(
+        {name: credit[name] for name in ("credit", "threshold", "headroom", "can_create_instance")},
+        cost_per_hour=cost_per_hour,
+        runway_hours=None if runway is None else float(runway),
+        month_to_date=None,
+        month_forecast=None,
+    )
+    budget, forecast = config["monthly_budget"], None
+    if budget is not None:
+        forecast = _budget.month_forecast(month_to_date, burn, now, monthly_budget=budget)
+        facts.update(month_to_date=forecast["month_to_date"], month_forecast=forecast["month_forecast"])
+    crossed = {
+        "headroom": config["min_headroom"] is not None and headroom < decimal(config["min_headroom"]),
+        "runway": config["min_runway_hours"] is not None and runway is not None and runway < decimal(config["min_runway_hours"]),
+        "budget": forecast is not None and not forecast["within_budget"],
+        "can_create_instance": credit["can_create_instance"] is False,
+    }
+    facts["below"] = [name for name, is_crossed in crossed.items() if is_crossed]
+    return facts
+
+
+def poll(client, config, now=None):
+    """One poll's event facts, read through client (blocking: run it in a thread); raises HyperstackError."""
+    now = _budget.utc(now)
+    credit = CREDIT.fetch(client)
+    cost_per_hour = USAGE.fetch(client)["cost_per_hour"]
+    month_to_date = _budget.read_month_to_date(client, now) if config["monthly_budget"] is not None else None
+    return watch(credit, cost_per_hour, month_to_date, config, now)
+
+
+def _failure(exc, api_key):
+    if isinstance(exc, HyperstackError):
+        return {"msg": redact(exc.msg, api_key), "status_code": exc.status_code}
+    # Anything unforeseen is still one line, without a traceback or the key.
+    return {"msg": redact("unexpected %s: %s" % (type(exc).__name__, " ".join(str(exc).split())), api_key), "status_code": None}
+
+
+async def main(queue, args):
+    """Poll the API every interval seconds and put the events on queue, until cancelled."""
+    api_key = args.get("api_key") or os.environ.get("HYPERSTACK_API_KEY")
+    try:
+        config = settings(args)
+        client = HyperstackClient.from_params(config)
+    except (ValueError, HyperstackError) as exc:
+        # The rulebook is wrong: say so in one line, without the key, and stop.
+        raise ValueError("nexgencloud.hyperstack.credit: %s" % redact(getattr(exc, "msg", None) or str(exc), api_key)) from None
+    last_below, failing = None, False
+    while True:
+        try:
+            facts = await asyncio.to_thread(poll, client, config)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            error = _failure(exc, api_key)
+            logger.warning("nexgencloud.hyperstack.credit: %s", error["msg"])
+            if not failing:
+                await queue.put({"hyperstack_credit_error": error})
+            failing = True
+        else:
+            failing = False
+            if config["every_poll"] or facts["below"] != last_below:
+                await queue.put({"hyperstack_credit": facts})
+            last_below = facts["below"]
+        await asyncio.sleep(config["interval"])
+
+
+if __name__ == "__main__":
+    # Run by hand: print the events (the key from HYPERSTACK_API_KEY).
+
+    class _PrintQueue:
+        async def put(self, event):
+            print(event)  # noqa: T201
+
+    asyncio.run(main(_PrintQueue(), {"interval": 5}))

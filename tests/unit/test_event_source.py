@@ -1,0 +1,275 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The event source nexgencloud.hyperstack.credit: its settings, its verdicts, and its main() driving an
+asyncio.Queue against the emulator on loopback with a short interval."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timezone
+from decimal import Decimal
+from urllib.parse import parse_qs
+
+import pytest
+import yaml
+
+from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source import credit as source
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, find_secret
+
+FAST = {"interval": 0.05, "api_timeout": 2, "api_retries": 0, "api_retry_max_delay": 0.1}
+
+
+def _args(emu, **extra):
+    return dict(FAST, api_key=KEY, api_url=emu.api_url, **extra)
+
+
+async def _run(emu, args, steps, polls=2):
+    """Run main(queue, args) and, for each step (a callable, or None), run it and wait until the source has
+    started polls more polls (so one whole poll at least came after it); return the events put on the
+    queue in order. main must still be running at the end."""
+    queue = asyncio.Queue()
+    task = asyncio.ensure_future(source.main(queue, args))
+    try:
+        # And at the end, one poll more: the one before it has then put its event.
+        for step, count in [(step, polls) for step in steps] + [(None, 1)]:
+            if step is not None:
+                step()
+            seen, deadline = len(_api_requests(emu)), time.monotonic() + 20
+            while len(_api_requests(emu)) < seen + count:
+                assert time.monotonic() < deadline, "the source stopped polling"
+                assert not task.done(), task.exception() if task.done() else None
+                await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    events = []
+    while not queue.empty():
+        events.append(queue.get_nowait())
+    return events
+
+
+def run(emu, args, steps, polls=2):
+    return asyncio.run(_run(emu, args, steps, polls))
+
+
+def _api_requests(emu, path="/billing/user-credit/credit"):
+    return [r for r in emu.state.requests if r["path"] == path]
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+
+def test_settings_fall_back_to_the_environment_as_the_modules_do():
+    environ = {
+        "HYPERSTACK_API_KEY": "env-key",
+        "HYPERSTACK_API_ADDRESS": "https://other.example/v1",
+        "HYPERSTACK_API_TIMEOUT": "7",
+        "HYPERSTACK_API_RETRIES": "1",
+    }
+    config = source.settings({}, environ)
+    assert config["api_key"] == "env-key" and config["api_url"] == "https://other.example/v1"
+    assert config["api_timeout"] == 7.0 and config["api_retries"] == 1 and config["api_retry_max_delay"] == 10.0
+    assert (config["interval"], config["min_headroom"], config["min_runway_hours"], config["monthly_budget"], config["every_poll"]) == (
+        300.0,
+        0.0,
+        None,
+        None,
+        False,
+    )
+    # An argument wins over the environment; HYPERSTACK_API_URL over HYPERSTACK_API_ADDRESS.
+    config = source.settings({"api_key": "arg-key", "interval": 0.5, "every_poll": True}, dict(environ, HYPERSTACK_API_URL="http://127.0.0.1:9/v1"))
+    assert (config["api_key"], config["api_url"], config["interval"], config["every_poll"]) == ("arg-key", "http://127.0.0.1:9/v1", 0.5, True)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"interval": 0}, "interval must be a positive number of seconds, got 0.0"),
+        ({"interval": -5}, "interval must be a positive number of seconds, got -5.0"),
+        ({"interval": "soon"}, "interval must be a number, got 'soon'"),
+        ({"every_poll": "sometimes"}, "every_poll must be true or false"),
+        ({"api_retries": 1.5}, "api_retries must be a whole number, got 1.5"),
+        ({"monthly_budget": [1]}, "monthly_budget must be a number"),
+        ({"intervall": 5}, "unknown argument intervall; the arguments are api_key, api_url,"),
+    ],
+)
+def test_settings_refuse_a_wrong_argument_in_one_line(args, message):
+    with pytest.raises(ValueError) as caught:
+        source.settings(args, {})
+    assert str(caught.value).startswith(message)
+
+
+def test_main_refuses_a_wrong_rulebook_without_the_key():
+    with pytest.raises(ValueError) as caught:
+        asyncio.run(source.main(asyncio.Queue(), {"api_key": SPECIAL_KEY, "api_url": "http://example.com/v1/" + SPECIAL_KEY}))
+    msg = str(caught.value)
+    assert msg.startswith("nexgencloud.hyperstack.credit: api_url ") and "plain http" in msg
+    assert find_secret(msg, SPECIAL_KEY) is None and "\n" not in msg
+
+
+def test_the_schema_and_the_documentation_agree():
+    documented = yaml.safe_load(source.DOCUMENTATION)["options"]
+    schema = source.ARGUMENT_SCHEMA["properties"]
+    assert set(documented) == set(schema) == set(API_OPTIONS) | set(source.WATCH_OPTIONS)
+    kinds = {"str": "string", "path": "string", "float": "number", "int": "integer", "bool": "boolean"}
+    for name, doc in documented.items():
+        assert schema[name]["type"] == [kinds[doc["type"]], "null"], name
+        assert schema[name].get("default") == doc.get("default"), name
+
+
+# -- the verdicts of one poll -----------------------------------------------------------------
+
+NOW = datetime(2026, 12, 2, 2, tzinfo=timezone.utc)  # 718 h left in December
+CONFIG = {"min_headroom": 0.0, "min_runway_hours": None, "monthly_budget": None}
+
+
+def _credit(credit, threshold=0.0, can_create_instance=True):
+    return {"credit": credit, "threshold": threshold, "can_create_instance": can_create_instance, "headroom": credit - threshold}
+
+
+@pytest.mark.parametrize(
+    "credit, cost, config, below",
+    [
+        (_credit(1500.0), 1.41, {}, []),
+        (_credit(-0.5, can_create_instance=None), 1.41, {}, ["headroom"]),
+        (_credit(99.99), 0, {"min_headroom": 100}, ["headroom"]),
+        (_credit(100.0), 0, {"min_headroom": 100}, []),
+        (_credit(23.9), 1.0, {"min_runway_hours": 24}, ["runway"]),
+        (_credit(24.0), 1.0, {"min_runway_hours": 24}, []),
+        (_credit(5.0), 0, {"min_runway_hours": 24}, []),  # nothing billed: the runway never ends
+        (_credit(10.0, can_create_instance=False), 1.0, {"min_runway_hours": 24, "min_headroom": 50}, ["headroom", "runway", "can_create_instance"]),
+    ],
+)
+def test_below_names_the_lines_crossed_now(credit, cost, config, below):
+    facts = source.watch(credit, cost, None, dict(CONFIG, **config), NOW)
+    assert facts["below"] == below
+
+
+def test_the_facts_of_a_poll():
+    facts = source.watch(_credit(48.6, 0.0), 2.025, Decimal("1900.00"), dict(CONFIG, monthly_budget=2000), NOW)
+    assert facts == {
+        "credit": 48.6,
+        "threshold": 0.0,
+        "headroom": 48.6,
+        "can_create_instance": True,
+        "cost_per_hour": 2.025,
+        "runway_hours": 24.0,  # 48.6 / 2.025 on decimals; on floats 23.999999999999996
+        "month_to_date": 1900.0,
+        "month_forecast": 1900 + 2.025 * 718,
+        "below": ["budget"],
+    }
+    # A negative headroom lasts no time at all; nothing billed, for ever (null).
+    assert source.watch(_credit(-10.0), 1.0, None, CONFIG, NOW)["runway_hours"] == 0
+    assert source.watch(_credit(10.0), 0, None, CONFIG, NOW)["runway_hours"] is None
+    assert source.watch(_credit(10.0), 0, Decimal(100), dict(CONFIG, monthly_budget=100), NOW)["below"] == []
+
+
+# -- main() against the emulator --------------------------------------------------------------
+
+
+def test_first_poll_gives_an_event_and_an_unchanged_one_none(emu):
+    events = run(emu, _args(emu), [None] * 3)
+    assert len(events) == 1
+    facts = events[0]["hyperstack_credit"]
+    assert facts["credit"] == 1500.0 and facts["cost_per_hour"] == 1.41 and facts["below"] == []
+    assert facts["month_to_date"] is None and facts["month_forecast"] is None
+    assert len(_api_requests(emu)) >= 5, "it kept polling"
+    assert not _api_requests(emu, "/billing/billing/history"), "no budget, no history read"
+
+
+def test_an_event_when_the_headroom_crosses_its_line_and_only_then(emu):
+    events = run(
+        emu,
+        _args(emu, min_headroom=100),
+        [
+            None,
+            lambda: emu.state.update({"credit": 150.0}),
+            lambda: emu.state.update({"credit": 99.0}),  # crosses
+            lambda: emu.state.update({"credit": 50.0}),  # still below: no event
+            lambda: emu.state.update({"credit": 500.0}),  # back above
+        ],
+    )
+    assert [(e["hyperstack_credit"]["credit"], e["hyperstack_credit"]["below"]) for e in events] == [(1500.0, []), (99.0, ["headroom"]), (500.0, [])]
+
+
+def test_every_poll_gives_an_event_at_every_poll(emu):
+    events = run(emu, _args(emu, every_poll=True), [None], polls=5)
+    # One event per poll; the last poll may have been cancelled half-way.
+    polls = len(_api_requests(emu))
+    assert len(events) >= 5 and polls - 1 <= len(events) <= polls
+
+
+def test_a_failing_streak_gives_one_error_and_polling_goes_on(emu):
+    events = run(
+        emu,
+        _args(emu),
+        [
+            None,
+            lambda: emu.state.add_faults([{"status": 503, "times": -1}]),
+            emu.state.reset,
+            lambda: emu.state.add_faults([{"status": 401, "times": 2}]),
+            None,
+        ],
+    )
+    kinds = [next(iter(e)) for e in events]
+    assert kinds == ["hyperstack_credit", "hyperstack_credit_error", "hyperstack_credit_error"]
+    first, second = events[1]["hyperstack_credit_error"], events[2]["hyperstack_credit_error"]
+    assert first["status_code"] == 503 and first["msg"].startswith("reading the credit balance (GET /billing/user-credit/credit): HTTP 503")
+    assert second["status_code"] == 401 and "check api_key or HYPERSTACK_API_KEY" in second["msg"]
+    # Polling went on after each streak: whole polls (the usage is read after the credit) once the faults were spent.
+    assert not emu.state.faults and _api_requests(emu, "/billing/billing/usage")
+
+
+def test_a_429_within_a_poll_waits_its_retry_after(emu):
+    emu.state.add_faults([{"status": 429, "headers": {"Retry-After": "1"}}])
+    events = run(emu, _args(emu, api_retries=1, api_retry_max_delay=5), [None, None])
+    assert [next(iter(e)) for e in events] == ["hyperstack_credit"]
+    first, second = _api_requests(emu)[:2]
+    assert second["time"] - first["time"] >= 1.0
+
+
+def test_the_key_shows_in_no_event_and_no_log_line(emu, caplog):
+    emu.state.update({"api_key": SPECIAL_KEY})
+    emu.state.add_faults([{"action": "echo_key", "status": 500, "times": 3}])
+    with caplog.at_level(logging.DEBUG):
+        events = run(emu, dict(FAST, api_key=SPECIAL_KEY, api_url=emu.api_url), [None, None])
+    assert [next(iter(e)) for e in events] == ["hyperstack_credit_error", "hyperstack_credit"]
+    assert "Invalid API key ********" in events[0]["hyperstack_credit_error"]["msg"]
+    assert find_secret(repr(events), SPECIAL_KEY) is None
+    assert caplog.text and find_secret(caplog.text, SPECIAL_KEY) is None
+
+
+def test_the_budget_reads_the_month_to_date_of_this_month(emu):
+    emu.state.update({"month_to_date": 1900})
+    events = run(emu, _args(emu, monthly_budget=1000), [None, lambda: emu.state.update({"month_to_date": 900.5, "usage": []})])
+    assert [e["hyperstack_credit"]["below"] for e in events] == [["budget"], []]
+    assert events[0]["hyperstack_credit"]["month_to_date"] == 1900.0 and events[0]["hyperstack_credit"]["month_forecast"] > 1900
+    assert events[1]["hyperstack_credit"]["month_forecast"] == 900.5  # nothing runs any more
+    query = parse_qs(_api_requests(emu, "/billing/billing/history")[0]["query"])
+    assert query["start_date"] == [datetime.now(timezone.utc).strftime("%Y-%m-01T00:00:00")]
+
+
+def test_a_slow_read_never_blocks_the_event_loop(emu):
+    emu.state.add_faults([{"action": "hang", "seconds": 1.0}])
+    ticks = []
+
+    async def scenario():
+        queue = asyncio.Queue()
+        task = asyncio.ensure_future(source.main(queue, _args(emu, api_timeout=3)))
+        start = time.monotonic()
+        while time.monotonic() - start < 0.8:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.02)
+        task.cancel()
+        return queue
+
+    asyncio.run(scenario())
+    # The first read hangs for a second; the loop ran on meanwhile.
+    assert len(ticks) >= 20
+    assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.5, "the loop waited for the read"
