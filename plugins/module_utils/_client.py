@@ -82,10 +82,13 @@ API_OPTIONS = {
 class HyperstackError(Exception):
     """A failure already worded for the user: one line, no secret in it."""
 
-    def __init__(self, msg, status_code=None):
+    def __init__(self, msg, status_code=None, retry_after=None):
         super().__init__(msg)
         self.msg = msg
         self.status_code = status_code
+        # Seconds the API asked to wait (429's Retry-After) when the last attempt was refused so:
+        # for a caller that polls, such as the event source.
+        self.retry_after = retry_after
 
     def result(self):
         """The keyword arguments for fail_json."""
@@ -303,8 +306,8 @@ class HyperstackClient:
         # Redact before cutting: a key cut in half by the limit would escape redaction.
         return _shorten(self.redact(text), limit)
 
-    def _error(self, msg, status_code=None):
-        return HyperstackError(self.redact(msg), status_code)
+    def _error(self, msg, status_code=None, retry_after=None):
+        return HyperstackError(self.redact(msg), status_code, retry_after)
 
     def _check_options(self, api_key, api_url, api_timeout, api_retries, api_retry_max_delay, ca_path):
         # Refused before any request, so a typo never turns into a network call.
@@ -394,7 +397,8 @@ class HyperstackClient:
                 failure = self._http_failure(what, url, status, reason, headers, body)
                 retry_after = headers.get("Retry-After")
             if attempt == attempts:
-                raise self._error(failure + (" (gave up after %d attempts)" % attempts if attempts > 1 else ""), status)
+                wait = None if retry_after is None else self._parse_retry_after(retry_after)
+                raise self._error(failure + (" (gave up after %d attempts)" % attempts if attempts > 1 else ""), status, wait)
             self._sleep(self._delay(attempt, retry_after))
         if 300 <= status < 400:
             raise self._error(

@@ -234,6 +234,16 @@ def test_a_429_within_a_poll_waits_its_retry_after(emu):
     assert second["time"] - first["time"] >= 1.0
 
 
+def test_a_429_past_the_retries_makes_the_next_poll_wait_its_retry_after(emu):
+    # No retries in the client (FAST): the poll fails, and the next waits 1 s, not the 0.05 s interval.
+    emu.state.add_faults([{"status": 429, "headers": {"Retry-After": "1"}}])
+    events = run(emu, _args(emu), [None])
+    assert [next(iter(e)) for e in events] == ["hyperstack_credit_error", "hyperstack_credit"]
+    assert events[0]["hyperstack_credit_error"]["status_code"] == 429
+    first, second = _api_requests(emu)[:2]
+    assert second["time"] - first["time"] >= 1.0
+
+
 def test_the_key_shows_in_no_event_and_no_log_line(emu, caplog):
     emu.state.update({"api_key": SPECIAL_KEY})
     emu.state.add_faults([{"action": "echo_key", "status": 500, "times": 3}])

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import make_client, reset_connection, respond
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fetch_failure, make_client, reset_connection, respond
 
 
 def _api_requests(emu):
@@ -46,6 +46,14 @@ def test_retry_after_seconds_is_honoured(emu):
     assert len(_api_requests(emu)) == 2
     # Backoff alone would wait at most 0.5 s: only Retry-After explains a full second.
     assert 0.95 <= elapsed < 3.5, elapsed
+
+
+@pytest.mark.parametrize("header, expected", [("7", 7.0), (None, None)], ids=["retry-after", "none"])
+def test_the_last_refusal_tells_its_retry_after(emu, header, expected):
+    # For a caller that polls (the event source): how long the API asked it to wait, uncapped.
+    emu.state.add_faults([{"status": 429, "times": 2, "headers": {"Retry-After": header} if header else {}}])
+    exc = fetch_failure(CREDIT, make_client(emu.api_url, api_retries=1, api_retry_max_delay=0.05))
+    assert exc.status_code == 429 and exc.retry_after == expected
 
 
 def test_retry_after_http_date_is_honoured(emu):

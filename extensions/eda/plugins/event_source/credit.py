@@ -263,6 +263,7 @@ async def main(queue, args):
         raise ValueError("nexgencloud.hyperstack.credit: %s" % redact(getattr(exc, "msg", None) or str(exc), api_key)) from None
     last_below, failing = None, False
     while True:
+        wait = config["interval"]
         try:
             facts = await asyncio.to_thread(poll, client, config)
         except Exception as exc:  # pylint: disable=broad-exception-caught
@@ -271,12 +272,14 @@ async def main(queue, args):
             if not failing:
                 await queue.put({"hyperstack_credit_error": error})
             failing = True
+            # A rate limit that outlasted the client's retries: the next poll waits as long as it asks.
+            wait = max(wait, getattr(exc, "retry_after", None) or 0)
         else:
             failing = False
             if config["every_poll"] or facts["below"] != last_below:
                 await queue.put({"hyperstack_credit": facts})
             last_below = facts["below"]
-        await asyncio.sleep(config["interval"])
+        await asyncio.sleep(wait)
 
 
 if __name__ == "__main__":
