@@ -21,7 +21,8 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   request: ``{"status": 503, "body": ..., "headers": {...}, "times": 1}``, or an
   ``action``: ``hang``, ``reset``, ``close``, ``echo_key``, ``oversized`` (``size``,
   ``declare_length``), ``truncated``, ``drip`` (``delay`` per byte). ``times: -1``
-  repeats a fault for ever.
+  repeats a fault for ever; ``path`` (e.g. ``/billing/billing/usage``) serves it only to
+  requests of that path, whose order is not known when a task reads several at once.
 - ``GET /_emulator/requests``: what the API endpoints received (path and
   query string), newest last, without the key itself (``api_key_sent`` and ``api_key_valid`` say what came).
 - ``POST /_emulator/reset``: back to the start-up state.
@@ -179,15 +180,17 @@ class EmulatorState:
                     raise ValueError("each fault is a JSON object")
                 self.faults.append(dict(fault))
 
-    def next_fault(self):
+    def next_fault(self, path=None):
+        """The first queued fault for a request of path: one without a path, or with that path."""
         with self.lock:
-            if not self.faults:
+            index = next((i for i, fault in enumerate(self.faults) if fault.get("path") in (None, path)), None)
+            if index is None:
                 return None
-            fault = self.faults[0]
+            fault = self.faults[index]
             times = fault.get("times", 1)
             if times != -1:
                 if times <= 1:
-                    self.faults.pop(0)
+                    self.faults.pop(index)
                 else:
                     fault["times"] = times - 1
             return dict(fault)
@@ -307,7 +310,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if state["latency"]:
             time.sleep(float(state["latency"]))
-        fault = self.emu.next_fault()
+        fault = self.emu.next_fault(path)
         if fault is not None:
             self._fault(fault, sent_key)
             return
