@@ -10,7 +10,7 @@ module: hyperstack_credit_gate_info
 short_description: The Hyperstack credit gate's verdict, in one task
 version_added: 1.3.0
 description:
-  - The verdict of the role M(nexgencloud.hyperstack.credit_gate#role), without the role - whether the
+  - The verdict of the role P(nexgencloud.hyperstack.credit_gate#role), without the role - whether the
     organization's credit passes each condition, with one reason per condition it fails. It never fails
     on a verdict (the role does, with the reasons); it fails when the API cannot be read or an option is wrong.
   - It reads the credit (C(GET /billing/user-credit/credit)); the previous day's cost
@@ -81,7 +81,7 @@ hyperstack_credit_gate_info:
   description:
     - The verdict and its numbers; with a plan, also every field of the result of
       M(nexgencloud.hyperstack.hyperstack_deployment_cost_info) (C(required), C(covered), C(breakdown), ...).
-    - The role M(nexgencloud.hyperstack.credit_gate#role) sets it as the fact C(hyperstack_credit_gate).
+    - The role P(nexgencloud.hyperstack.credit_gate#role) sets it as the fact C(hyperstack_credit_gate).
   returned: success
   type: dict
   contains:

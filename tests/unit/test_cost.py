@@ -100,11 +100,13 @@ def test_missing_price_says_to_give_hourly_price():
     [
         (
             [{"flavor": "a", "volume_gb": 1}],
-            "plan item 1 must have exactly one of flavor (a machine), volume_gb (a Cloud-SSD volume), cluster (a Kubernetes cluster) and address (a Terraform resource, with hourly_price)",
+            "plan item 1 must have exactly one of flavor (a machine), volume_gb (a Cloud-SSD volume), cluster (a Kubernetes cluster)"
+            " and address (a Terraform resource, with hourly_price)",
         ),
         (
             [{"flavor": "a"}, {}],
-            "plan item 2 must have exactly one of flavor (a machine), volume_gb (a Cloud-SSD volume), cluster (a Kubernetes cluster) and address (a Terraform resource, with hourly_price)",
+            "plan item 2 must have exactly one of flavor (a machine), volume_gb (a Cloud-SSD volume), cluster (a Kubernetes cluster)"
+            " and address (a Terraform resource, with hourly_price)",
         ),
         ([{"flavor": "a", "count": 0}], "plan item 1: count must be 1 or more, got 0"),
         ([{"flavor": "a", "count": 1.5}], "plan item 1: count must be a whole number, got 1.5"),

@@ -121,7 +121,8 @@ def test_a_clusters_flavors_must_share_a_region():
         ),
         (
             "big",
-            'plan item 1: cluster must be a dictionary of master_flavor, master_count, node_flavor, node_count, node_groups, deployment_mode, support_flavor, got "big"',
+            "plan item 1: cluster must be a dictionary of master_flavor, master_count, node_flavor, node_count, node_groups, deployment_mode,"
+            ' support_flavor, got "big"',
         ),
     ],
 )
@@ -151,7 +152,7 @@ def _change(kind, actions, after=None, address=None, before=None, provider=PROVI
 
 def test_a_terraform_cluster_becomes_a_cluster_item_with_the_providers_defaults():
     text = _tf(_change("hyperstack_core_cluster", ["create"], {"master_flavor_name": "n1-cpu-small", "node_flavor_name": "n3-H100x8", "node_count": 8}))
-    [item] = _cost.terraform_plan(text, "p.json")["items"]
+    item = _cost.terraform_plan(text, "p.json")["items"][0]
     assert item["cluster"] == {
         "master_flavor": "n1-cpu-small",
         "master_count": 2,
@@ -169,7 +170,7 @@ def test_a_terraform_cluster_becomes_a_cluster_item_with_the_providers_defaults(
             {"master_flavor_name": "m", "master_count": 3, "node_flavor_name": "n", "node_count": 1, "deployment_mode": "standard"},
         )
     )
-    [item] = _cost.terraform_plan(standard, "p.json")["items"]
+    item = _cost.terraform_plan(standard, "p.json")["items"][0]
     assert (item["cluster"]["master_count"], item["cluster"]["deployment_mode"]) == (3, "standard")
     unknown = _tf(_change("hyperstack_core_cluster", ["create"], {"master_flavor_name": "m", "node_count": 2}, "hyperstack_core_cluster.k"))
     assert _refused(_cost.terraform_plan, unknown, "p.json") == (
@@ -188,7 +189,7 @@ def test_an_unpriced_hyperstack_resource_fails_closed_naming_it_and_how_to_go_on
         " or set unpriced_resources: ignore to leave them out"
     )
     ignored = _cost.terraform_plan(text, "p.json", "ignore")
-    assert ignored["items"] == [] and [(n["address"], n["type"]) for n in ignored["not_priced"]] == [
+    assert not ignored["items"] and [(n["address"], n["type"]) for n in ignored["not_priced"]] == [
         ("hyperstack_core_floating_ip.web", "hyperstack_core_floating_ip"),
         ("hyperstack_core_firewall.fw", "hyperstack_core_firewall"),
     ]
@@ -203,7 +204,7 @@ def test_free_hyperstack_types_pass_silently_and_other_providers_are_listed_as_n
         _change("local_file", ["create"], {}, "local_file.key", provider=None),
     )
     result = _cost.terraform_plan(text, "p.json")
-    assert result["items"] == [] and result["destroyed"] == []
+    assert not result["items"] and not result["destroyed"]
     assert result["not_priced"] == [
         {"address": "tls_private_key.ops", "type": "tls_private_key", "reason": "not Hyperstack's bill (provider registry.terraform.io/hashicorp/tls)"},
         {"address": "local_file.key", "type": "local_file", "reason": "not Hyperstack's bill (provider None)"},
