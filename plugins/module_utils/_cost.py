@@ -461,7 +461,8 @@ def read_concurrently(client, params, reads):
     """{name: read(client)} for reads, a {name: callable(client)}, each on a thread of its own.
 
     A client's connection pool is not shared between threads: the first read uses client,
-    each other read a client of its own built from the same options. The first failure is raised.
+    each other read a client of its own built from the same options. The failure of the first
+    read in the order of reads is raised, whatever the order the answers came in.
     """
     names = list(reads)
     results, errors = {}, {}
@@ -469,10 +470,8 @@ def read_concurrently(client, params, reads):
     def run(name, own):
         try:
             results[name] = reads[name](own if own is not None else HyperstackClient.from_params(params))
-        except HyperstackError as exc:
-            errors[name] = exc
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            errors[name] = HyperstackError("%s failed: %s" % (name, exc))
+            errors[name] = exc  # raised in the calling thread, as if the reads were made there one by one
 
     threads = [threading.Thread(target=run, args=(name, None), daemon=True) for name in names[1:]]
     for thread in threads:
