@@ -213,11 +213,12 @@ def latency(cores, emulator, args):
     rng = random.Random(args.seed)
     emulator.state.update({"latency": args.latency})
     try:
-        for _ in range(args.rounds):
+        for number in range(1, args.rounds + 1):
             rng.shuffle(work)
             for c, name in work:
                 playbook, requests = c.p4[name]
                 walls[c.core][name].append(c.run(playbook, "one.ini", check=requests)[0])
+            say("P4 round %d/%d" % (number, args.rounds))
     finally:
         emulator.state.update({"latency": 0.0})
     results = {}
