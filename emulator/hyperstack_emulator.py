@@ -19,12 +19,14 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   number replaces them with one row that bills it), ``credit_fall_per_second`` (the served
   credit falls by that many dollars a second from the moment it is set; 0 stops it, the
   credit keeping what it fell to), ``api_key``, ``rate_limit`` (requests per window,
-  null for none) and ``rate_window`` (seconds).
+  null for none), ``rate_window`` (seconds) and ``latency`` (seconds every API
+  answer waits, as a round trip to the real API does).
 - ``POST /_emulator/faults``: queue faults, each served instead of the next API
   request: ``{"status": 503, "body": ..., "headers": {...}, "times": 1}``, or an
   ``action``: ``hang``, ``reset``, ``close``, ``echo_key``, ``oversized`` (``size``,
   ``declare_length``), ``truncated``, ``drip`` (``delay`` per byte). ``times: -1``
-  repeats a fault for ever.
+  repeats a fault for ever; ``path`` (e.g. ``/billing/billing/usage``) serves it only to
+  requests of that path, whose order is not known when a task reads several at once.
 - ``GET /_emulator/requests``: what the API endpoints received (path and
   query string), newest last, without the key itself (``api_key_sent`` and ``api_key_valid`` say what came).
 - ``POST /_emulator/reset``: back to the start-up state.
@@ -102,6 +104,9 @@ FLAVORS = [
     _flavor(109, "n1-cpu-small", "NORWAY-1", "", 0, 4, 16.0, 100, 0),
     _flavor(110, "n1-cpu-small", "US-1", "", 0, 4, 16.0, 100, 0),
     _flavor(111, "n1-cpu-large", "CANADA-1", "", 0, 16, 64.0, 100, 0),
+    # What Kubernetes clusters' masters run on (n1-cpu-small, n1-cpu-medium or n1-cpu-large).
+    _flavor(112, "n1-cpu-medium", "CANADA-1", "", 0, 8, 32.0, 100, 0),
+    _flavor(113, "n1-cpu-medium", "NORWAY-1", "", 0, 8, 32.0, 100, 0),
 ]
 
 PRICEBOOK = [
@@ -117,7 +122,8 @@ PRICEBOOK = [
 ]
 
 # $1.41/h running: a machine at $1.35/h and a volume at $0.06/h; a terminated machine and
-# an internal one excluded from billing cost nothing.
+# an internal one excluded from billing cost nothing. The Terraform plans of the integration
+# tests destroy machine 501 (their change.before.id is "501").
 USAGE = [
     _resource(501, "vm", "train-01", 0.0225),
     _resource(502, "volume", "datasets", 0.001),
@@ -153,6 +159,7 @@ DEFAULT_STATE = {
     "credit_fall_per_second": 0.0,
     "rate_limit": None,
     "rate_window": 60.0,
+    "latency": 0.0,
 }
 
 
@@ -219,15 +226,17 @@ class EmulatorState:
                     raise ValueError("each fault is a JSON object")
                 self.faults.append(dict(fault))
 
-    def next_fault(self):
+    def next_fault(self, path=None):
+        """The first queued fault for a request of path: one without a path, or with that path."""
         with self.lock:
-            if not self.faults:
+            index = next((i for i, fault in enumerate(self.faults) if fault.get("path") in (None, path)), None)
+            if index is None:
                 return None
-            fault = self.faults[0]
+            fault = self.faults[index]
             times = fault.get("times", 1)
             if times != -1:
                 if times <= 1:
-                    self.faults.pop(0)
+                    self.faults.pop(index)
                 else:
                     fault["times"] = times - 1
             return dict(fault)
@@ -345,7 +354,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.emu.rate_limited(self.client_address[0]):
             self._send_json(429, _error_body("Too Many Requests", "rate limit exceeded"))
             return
-        fault = self.emu.next_fault()
+        if state["latency"]:
+            time.sleep(float(state["latency"]))
+        fault = self.emu.next_fault(path)
         if fault is not None:
             self._fault(fault, sent_key)
             return
@@ -531,6 +542,7 @@ def main(argv=None):
     parser.add_argument("--threshold", type=float, default=DEFAULT_STATE["threshold"])
     parser.add_argument("--rate-limit", type=int, default=None, help="requests per window per IP, then 429 for a window (real API: 500)")
     parser.add_argument("--rate-window", type=float, default=60.0, help="seconds (default: 60)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each API answer waits (default: 0; 0.15 is a round trip to the real API)")
     parser.add_argument("--url-file", help="write the API URL (with /v1) to this file once listening")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
@@ -543,6 +555,7 @@ def main(argv=None):
         threshold=args.threshold,
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
+        latency=args.latency,
     )
     if args.url_file:
         with open(args.url_file + ".tmp", "w") as handle:

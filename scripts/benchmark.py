@@ -16,6 +16,9 @@ machine slows every variant alike; each ratio is taken within a round, then the 
 - P3: a play of one ``hyperstack_credit_info`` task / an empty play (cold start).
 - P5: a play of one ``hyperstack_credit_info`` task / a play of one ``uri`` task (the cold start
   against what a user would write by hand).
+- P4: the extra seconds of a play of one ``hyperstack_deployment_cost_info`` task (a plan of one
+  flavor: four reads) over a play of one ``hyperstack_credit_info`` task (one read), the emulator
+  answering every request after ``--latency`` seconds (0.15: a round trip to the real API).
 - Fleet: a play over many inventory hosts (ansible_connection local, forks 50) through the
   credit_gate role, and the same with every host calling the module, against the emulator
   enforcing the real rate limit (500 requests a minute): requests sent, 429s, wall time.
@@ -45,7 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORES = ("2.19", "2.20", "2.21")
 KEY = "bench-key-7f3a"
 MODULE = "nexgencloud.hyperstack.hyperstack_credit_info"
-GOALS = {"P1": 0.10, "P0": 1.5, "P3": 1.30, "P5": 0.80}
+GOALS = {"P1": 0.10, "P0": 1.5, "P3": 1.30, "P5": 0.80, "P4": 0.15}
+ESTIMATE = "nexgencloud.hyperstack.hyperstack_deployment_cost_info"
 RATE_LIMIT = 500  # requests a minute, the real API's
 
 
@@ -126,6 +130,12 @@ class Core:
             ),
             "module": self._write("fleet_module", "fleet", [{MODULE: {"api_key": KEY, "api_url": emulator.api_url}, "name": "every host"}]),
         }
+        estimate = {"api_key": KEY, "api_url": emulator.api_url, "region": "NORWAY-1", "plan": [{"flavor": "n3-A100x1"}]}
+        # P4's plays, and the API requests each must make: the credit alone; credit, usage, flavors and prices.
+        self.p4 = {
+            "credit": (self._write("p4_credit", "bench", [{MODULE: {"api_key": KEY, "api_url": emulator.api_url}, "name": "credit"}]), 1),
+            "estimate": (self._write("p4_estimate", "bench", [{ESTIMATE: estimate, "name": "estimate"}]), 4),
+        }
 
     def _write(self, name, hosts, task_list, **extra):
         play = dict({"name": name, "hosts": hosts, "gather_facts": False}, **extra)
@@ -199,6 +209,32 @@ def summarize(runs, tasks):
     return table
 
 
+def latency(cores, emulator, args):
+    """P4 per core: median over rounds of (estimate play - credit play), the emulator answering after args.latency s."""
+    walls = {c.core: {"credit": [], "estimate": []} for c in cores}
+    work = [(c, name) for c in cores for name in ("credit", "estimate")]
+    rng = random.Random(args.seed)
+    emulator.state.update({"latency": args.latency})
+    try:
+        for number in range(1, args.rounds + 1):
+            rng.shuffle(work)
+            for c, name in work:
+                playbook, requests = c.p4[name]
+                walls[c.core][name].append(c.run(playbook, "one.ini", check=requests)[0])
+            say("P4 round %d/%d" % (number, args.rounds))
+    finally:
+        emulator.state.update({"latency": 0.0})
+    results = {}
+    for core, w in walls.items():
+        results[core] = {
+            "credit": statistics.median(w["credit"]),
+            "estimate": statistics.median(w["estimate"]),
+            "P4": statistics.median(e - c for e, c in zip(w["estimate"], w["credit"])),
+        }
+        say("P4, ansible-core %s: an estimate costs %.3f s more than a credit check at %.2f s a request" % (core, results[core]["P4"], args.latency))
+    return results
+
+
 def fleet(cores, emulator, hosts):
     """Per core: the role and the module over every host, each from a fresh rate-limit window."""
     limited = []
@@ -242,7 +278,7 @@ def _against_goal(row, measure_, fmt):
     return "**%s**" % text if row[measure_] <= GOALS[measure_] else text
 
 
-def report(args, table, fleet_results, command, elapsed):
+def report(args, table, fleet_results, command, elapsed, p4=None):
     lines = [
         "# Benchmark: what a credit check costs",
         "",
@@ -277,6 +313,20 @@ def report(args, table, fleet_results, command, elapsed):
             )
         )
     lines += ["", "Bold: the goal is met. The floor of P3 is a play of one `debug` task / an empty play."]
+    if not table:  # --only-p4
+        lines = lines[:5]
+    if p4:
+        lines += [
+            "",
+            "P4: the emulator answering every request after %.2f s (a round trip to the real API); a play of one"
+            " `hyperstack_deployment_cost_info` task (a plan of one flavor: credit, usage, flavors and prices, read at once)"
+            " against a play of one `hyperstack_credit_info` task (the credit), median over the rounds of their difference:" % args.latency,
+            "",
+            "| ansible-core | credit-check play, s | estimate play, s | P4 extra s of the estimate (goal <= %.2f) |" % GOALS["P4"],
+            "|---|---:|---:|---:|",
+        ]
+        for core, row in p4.items():
+            lines.append("| %s | %.3f | %.3f | %s |" % (core, row["credit"], row["estimate"], _against_goal(row, "P4", "%.3f")))
     if fleet_results:
         lines += [
             "",
@@ -326,11 +376,16 @@ def main(argv=None):
     parser.add_argument("--tasks", type=int, default=20, help="tasks in the long plays (default 20)")
     parser.add_argument("--hosts", type=int, default=1000, help="inventory hosts of the fleet (default 1000; 0: no fleet)")
     parser.add_argument("--cores", default=",".join(CORES), help="ansible-core releases, comma-separated (default all)")
+    parser.add_argument("--latency", type=float, default=0.15, help="seconds the emulator waits before each answer, for P4 (default 0.15)")
+    parser.add_argument("--no-p4", dest="p4", action="store_false", help="leave P4 out")
+    parser.add_argument("--only-p4", action="store_true", help="measure P4 alone (no P1, P0, P3 or fleet), writing no files")
     parser.add_argument("--seed", type=int, default=1, help="seed of the shuffled order of each round")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmark.md"), help="markdown report ('-' for none)")
     parser.add_argument("--chart", default=str(ROOT / "docs" / "benchmark.png"), help="PNG chart ('-' for none)")
     parser.add_argument("--smoke", action="store_true", help="a check that it works: this Python's core, 1 round, 2 tasks, 5 hosts, no files")
     args = parser.parse_args(argv)
+    if args.only_p4:
+        args.hosts, args.output, args.chart = 0, "-", "-"
     if args.smoke:
         core = ".".join(importlib.import_module("ansible.release").__version__.split(".")[:2])
         args.rounds, args.tasks, args.hosts, args.cores, args.output, args.chart = 1, 2, 5, core, "-", "-"
@@ -345,9 +400,10 @@ def main(argv=None):
         bin_dir = Path(sys.executable).parent if args.smoke else None
         cores = [Core(core, tree_root, Path(tmp), emulator, args.tasks, args.hosts, bin_dir) for core in args.cores.split(",")]
         say("== %d interleaved rounds on ansible-core %s against %s" % (args.rounds, args.cores, emulator.api_url))
-        table = summarize(measure(cores, args), args.tasks)
+        table = {} if args.only_p4 else summarize(measure(cores, args), args.tasks)
+        p4 = latency(cores, emulator, args) if args.p4 else {}
         fleet_results = fleet(cores, emulator, args.hosts) if args.hosts else {}
-    text = report(args, table, fleet_results, command, time.perf_counter() - started)
+    text = report(args, table, fleet_results, command, time.perf_counter() - started, p4)
     print(text)
     if args.output != "-":
         Path(args.output).write_text(text)

@@ -14,12 +14,13 @@ for pair in "2.19 3.11" "2.20 3.12" "2.21 3.13"; do
     find_python "$pyver" >/dev/null && break
 done
 venv=$(ensure_venv "$core" "$pyver" "$ROOT/requirements.txt")
+# Set before the install, so ansible-galaxy does not warn that the path is not a configured one.
+export ANSIBLE_COLLECTIONS_PATH="$BUILD/collections" ANSIBLE_LOCALHOST_WARNING=false
 say "Building and installing the collection into $BUILD/collections"
 rm -rf "$BUILD/dist"
 "$venv/bin/ansible-galaxy" collection build "$ROOT" --output-path "$BUILD/dist" --force >/dev/null
 "$venv/bin/ansible-galaxy" collection install "$BUILD"/dist/nexgencloud-hyperstack-*.tar.gz \
     -p "$BUILD/collections" --force >/dev/null
-export ANSIBLE_COLLECTIONS_PATH="$BUILD/collections" ANSIBLE_LOCALHOST_WARNING=false
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/credit_gate.yml"; }
 plan_gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/plan_gate.yml"; }
@@ -42,7 +43,7 @@ start_emulator "$venv" "$BUILD/demo-emulator.log" --api-key demo-key --credit 15
 trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
 export HYPERSTACK_API_KEY=demo-key HYPERSTACK_API_URL="$EMULATOR_URL"
 
-say "Run 1 of 4: the organization has \$1500.00 of credit; the gate asks for \$100 of headroom"
+say "Run 1 of 4: the organization has \$1,500.00 of credit; the gate asks for \$100 of headroom"
 gate
 
 say "Run 2 of 4: the credit drops to \$42.50; the same gate must stop the play"
@@ -57,7 +58,7 @@ grep -q "Not enough Hyperstack credit to provision" "$BUILD/demo-run2.log" || {
     exit 1
 }
 
-say "Run 3 of 4: the plan gate, \$1500.00 of credit: two A100 machines and a 1 TB volume for 72 h on top of what runs"
+say "Run 3 of 4: the plan gate, \$1,500.00 of credit: two A100 machines and a 1 TB volume for 72 h on top of what runs"
 set_credit 1500
 plan_gate | tee "$BUILD/demo-run3.log"
 grep -q "Plan covered: the plan costs" "$BUILD/demo-run3.log"

@@ -19,79 +19,31 @@ description:
     from the price list the way Hyperstack sells machines (per GPU-hour, vCPU, RAM and local disk
     included). A GPU flavor costs its GPU's price (the price list entry named as the flavor's C(gpu))
     x C(gpu_count); a CPU-only flavor costs the entry "vCPU (cpu-only-flavors)" x C(cpu) + the entry
-    "RAM (cpu-only-flavors)" x C(ram); a volume costs C(Cloud-SSD) x GB; O(plan[].public_ip) adds C(PublicIP) per machine. Names
+    "RAM (cpu-only-flavors)" x C(ram); a volume costs C(Cloud-SSD) x GB; O(plan[].public_ip) adds C(PublicIP) per machine;
+    a Kubernetes cluster costs its nodes (see O(plan[].cluster)). Names
     are matched without regard to case. Give O(plan[].hourly_price) where a contract price applies.
-  - The requirement is (current cost per hour + plan cost per hour) x O(hours) x (1 + O(margin_percent)/100),
-    and it is covered when the headroom (credit - threshold) is at least that.
+  - It fails closed - a Terraform resource of the Hyperstack provider that it cannot price fails the task,
+    unless O(unpriced_resources=ignore), and is never counted as free silently.
+  - The requirement is (current cost per hour - what the plan destroys + plan cost per hour) x O(hours)
+    x (1 + O(margin_percent)/100), and it is covered when the headroom (credit - threshold) is at least that.
+  - The reads are made at once, each on a thread with a connection of its own, so an estimate takes
+    about one round trip to the API, not four.
   - With an empty plan it tells the runway of what already runs, at today's burn rate.
   - Items are checked before any request; a flavor that does not exist (the closest names are given),
     one not offered in O(region), or a price missing from the price list fail the task after the reads.
   - All money is computed on decimals as the API wrote the numbers, so there is no float noise.
-options:
-  plan:
-    description:
-      - What the deployment creates. Each item is either a machine, O(plan[].flavor), or a Cloud-SSD
-        volume, O(plan[].volume_gb); never both.
-    type: list
-    elements: dict
-    default: []
-    suboptions:
-      flavor:
-        description: The name of a virtual machine flavor, for example C(n3-A100x1).
-        type: str
-      volume_gb:
-        description: The size of a Cloud-SSD volume in GB.
-        type: float
-      count:
-        description: How many of these machines or volumes, 1 or more.
-        type: int
-        default: 1
-      hourly_price:
-        description:
-          - The price in dollars per hour of one machine or volume, used instead of the price list
-            (for contract prices). 0 or more.
-        type: float
-      public_ip:
-        description: Whether each machine gets a public IP, adding the C(PublicIP) price.
-        type: bool
-        default: false
-  terraform_plan:
-    description:
-      - The path of the JSON that C(terraform show -json PLANFILE) writes, for a plan of the official
-        Hyperstack Terraform provider. It is read on the host that runs the task.
-      - Each C(hyperstack_core_virtual_machine) to be created (also when replaced) becomes a flavor
-        item (C(flavor_name), with C(assign_floating_ip) as O(plan[].public_ip)); each
-        C(hyperstack_core_volume) to be created a volume item (C(size)).
-      - Not counted as cost, because they do not cost more than today, which the running resources
-        already cover; resources to be destroyed, updated in place or left as they are, and any
-        other resource type. A C(flavor_name) or C(size) known only after apply fails the task.
-      - Adds up with O(plan).
-    type: path
-  region:
-    description:
-      - The region the plan will run in, for example C(NORWAY-1). Each flavor must be offered there,
-        and its stock there is what counts.
-      - Without it, an item takes the regions where its flavor is offered, reports them, and is in
-        stock when any of them has stock.
-    type: str
-  hours:
-    description: How long the plan will run, in hours; more than 0.
-    type: float
-    default: 24.0
-  margin_percent:
-    description: A safety margin on the requirement, in percent; 0 or more.
-    type: float
-    default: 0.0
 seealso:
   - module: nexgencloud.hyperstack.hyperstack_pricebook_info
   - module: nexgencloud.hyperstack.hyperstack_flavor_info
   - module: nexgencloud.hyperstack.hyperstack_usage_info
+  - module: nexgencloud.hyperstack.hyperstack_credit_gate_info
   - name: Terraform JSON Output Format
     description: The format of O(terraform_plan).
     link: https://developer.hashicorp.com/terraform/internals/json-format
 author:
   - NexGen Cloud Hyperstack collection team (@nexgencloud)
 extends_documentation_fragment:
+  - nexgencloud.hyperstack.plan
   - nexgencloud.hyperstack.api
 attributes:
   check_mode:
@@ -126,6 +78,18 @@ EXAMPLES = r"""
     hours: 168
   register: tf_cost
 
+- name: Price a Kubernetes cluster of eight H100 workers, and a plan that replaces machines, net
+  nexgencloud.hyperstack.hyperstack_deployment_cost_info:
+    region: CANADA-1
+    terraform_plan: tfplan.json   # what it destroys is subtracted from what runs
+    unpriced_resources: ignore    # go on without what cannot be priced; see not_priced
+    plan:
+      - cluster:
+          master_flavor: n1-cpu-medium
+          node_flavor: n3-H100x1
+          node_count: 8
+  register: cluster_cost
+
 - name: How long the credit lasts at today's burn rate
   nexgencloud.hyperstack.hyperstack_deployment_cost_info:
   register: runway
@@ -157,6 +121,11 @@ hyperstack_deployment_cost_info:
       description: What the running resources cost per hour (see M(nexgencloud.hyperstack.hyperstack_usage_info)).
       type: float
       sample: 3.1
+    destroyed_cost_per_hour:
+      description: What the resources the Terraform plan destroys cost per hour now, subtracted from what runs.
+      type: float
+      sample: 1.35
+      version_added: 1.3.0
     plan_cost_per_hour:
       description: What the plan adds per hour.
       type: float
@@ -170,7 +139,7 @@ hyperstack_deployment_cost_info:
       type: float
       sample: 10.0
     required:
-      description: (current + plan cost per hour) x hours x (1 + margin_percent / 100).
+      description: (current - destroyed + plan cost per hour) x hours x (1 + margin_percent / 100).
       type: float
       sample: 409.2
     covered:
@@ -178,18 +147,65 @@ hyperstack_deployment_cost_info:
       type: bool
       sample: false
     runway_hours:
-      description: Headroom / (current + plan cost per hour); null when nothing costs anything.
+      description: Headroom / (current - destroyed + plan cost per hour); null when nothing costs anything.
       type: float
       sample: 16.13
     out_of_stock:
-      description: The planned flavors that are not in stock (in O(region), or in any region without it).
+      description: The planned flavors (clusters' included) that are not in stock (in O(region), or in any region without it).
       type: list
       elements: str
       sample: []
     summary:
-      description: The verdict in one line.
+      description:
+        - The verdict in one line; it says what the plan destroys, what of that the usage did not have, and what is out of stock.
       type: str
       sample: "the plan costs $12.40/h on top of $3.10/h already running: $409.20 for 24 h with a 10% margin, more than the headroom $250.00"
+    destroyed:
+      description: What the Terraform plan destroys (deleted, or the old half of a replacement), and what each costs now.
+      type: list
+      elements: dict
+      returned: always; empty without O(terraform_plan)
+      version_added: 1.3.0
+      contains:
+        address:
+          description: The Terraform resource address.
+          type: str
+          sample: hyperstack_core_virtual_machine.old
+        type:
+          description: The Terraform resource type.
+          type: str
+          sample: hyperstack_core_virtual_machine
+        id:
+          description: Its C(change.before.id), matched against the usage rows' C(resource_id).
+          type: str
+          sample: "501"
+        cost_per_hour:
+          description: Its usage row's C(bill_per_minute) x 60; 0 when not found.
+          type: float
+          sample: 1.35
+        found:
+          description: Whether the usage has a row of that type and id; when not, nothing is subtracted.
+          type: bool
+          sample: true
+    not_priced:
+      description: The created resources of O(terraform_plan) left out of the estimate, and why.
+      type: list
+      elements: dict
+      returned: always; empty without O(terraform_plan)
+      version_added: 1.3.0
+      contains:
+        address:
+          description: The Terraform resource address.
+          type: str
+          sample: tls_private_key.ops
+        type:
+          description: The Terraform resource type.
+          type: str
+          sample: tls_private_key
+        reason:
+          description: Why - another provider's resource is not Hyperstack's bill; a Hyperstack one is left out by O(unpriced_resources=ignore).
+          type: str
+          sample: not Hyperstack's bill (provider registry.terraform.io/hashicorp/tls)
     breakdown:
       description:
         - One entry per plan item, then one per Terraform resource, priced.
@@ -198,7 +214,7 @@ hyperstack_deployment_cost_info:
       elements: dict
       contains:
         flavor:
-          description: The flavor, or null for a volume.
+          description: The flavor, or null for a volume, a cluster or an address item.
           type: str
           sample: n3-A100x1
         volume_gb:
@@ -218,18 +234,41 @@ hyperstack_deployment_cost_info:
           type: float
           sample: 2.71344
         region:
-          description: The regions where the flavor is priced and its stock counted; empty for a volume without O(region).
+          description:
+            - The regions where the flavor (a cluster's flavors, all of them) is priced and its stock counted;
+              empty for a volume without O(region).
+            - A list even when O(region) is given, since without it an item may be offered in several regions;
+              with O(region) it is that region alone.
           type: list
           elements: str
           sample: [CANADA-1]
         stock_available:
-          description: Whether the flavor is in stock there; null for a volume.
+          description: Whether the flavor is in stock there (for a cluster, every one of its flavors); null for a volume or an address item.
           type: bool
           sample: true
         priced_by:
           description: How the price was found.
           type: str
           sample: pricebook A100-80G-PCIe x 1 GPU + PublicIP
+        cluster:
+          description: The cluster item as priced (defaults filled in).
+          type: dict
+          returned: for a cluster
+          version_added: 1.3.0
+          sample: {master_flavor: n1-cpu-medium, master_count: 2, node_flavor: n3-H100x1, node_count: 8, node_groups: [],
+                   deployment_mode: full, support_flavor: n1-cpu-medium}
+        cost_per_hour_at_count:
+          description: The cluster's cost per hour with its node groups at their C(count), not their C(max_count).
+          type: float
+          returned: for a cluster
+          version_added: 1.3.0
+          sample: 15.3
+        address:
+          description: O(plan[].address), for an item that prices a Terraform resource by hand.
+          type: str
+          returned: for an address item
+          version_added: 1.3.0
+          sample: hyperstack_core_floating_ip.web
         source:
           description: The Terraform resource address, for items from O(terraform_plan).
           type: str

@@ -67,7 +67,10 @@ def test_the_action_plugin_imports_the_client_and_compiles_its_validators_when_i
 
 
 # What makes each module read every endpoint it can.
-_EVERY_READ = {"hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1"}}
+_EVERY_READ = {
+    "hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1"},
+    "hyperstack_credit_gate_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "min_runway_days": 1},
+}
 
 
 @pytest.mark.parametrize("name", sorted(INFO_MODULES))

@@ -21,6 +21,8 @@ def test_benchmark_smoke():
     # the role read once and saw no 429.
     assert re.search(r"^\| 2\.\d+ (\| \**-?[\d.]+\** ){10}\|$", done.stdout, re.M), done.stdout
     assert re.search(r"^\| 2\.\d+ \| `credit_gate` role \(reads once, `run_once`\) \| 1 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
+    # P4: both plays timed at the emulator's latency, and their difference.
+    assert re.search(r"^\| 2\.\d+ \| [\d.]+ \| [\d.]+ \| \**-?[\d.]+\** \|$", done.stdout, re.M), done.stdout
     assert re.search(r"^\| 2\.\d+ \| every host runs `hyperstack_credit_info` \| 5 \| 0 \| none \| [\d.]+ \|$", done.stdout, re.M), done.stdout
 
 
@@ -35,3 +37,4 @@ def test_a_figure_is_bold_only_when_its_goal_is_met():
     assert benchmark._against_goal({"P1": 0.063}, "P1", "%.3f") == "**0.063**"
     assert benchmark._against_goal({"P5": 0.80}, "P5", "%.2f") == "**0.80**"
     assert benchmark._against_goal({"P5": 0.81}, "P5", "%.2f") == "0.81"
+    assert benchmark._against_goal({"P4": 0.151}, "P4", "%.3f") == "0.151"

@@ -98,8 +98,16 @@ def test_missing_price_says_to_give_hourly_price():
 @pytest.mark.parametrize(
     "plan, message",
     [
-        ([{"flavor": "a", "volume_gb": 1}], "plan item 1 must have exactly one of flavor (a machine) and volume_gb (a Cloud-SSD volume)"),
-        ([{"flavor": "a"}, {}], "plan item 2 must have exactly one of flavor (a machine) and volume_gb (a Cloud-SSD volume)"),
+        (
+            [{"flavor": "a", "volume_gb": 1}],
+            "plan item 1 must have exactly one of flavor (a machine), volume_gb (a Cloud-SSD volume), cluster (a Kubernetes cluster)"
+            " and address (a Terraform resource, with hourly_price)",
+        ),
+        (
+            [{"flavor": "a"}, {}],
+            "plan item 2 must have exactly one of flavor (a machine), volume_gb (a Cloud-SSD volume), cluster (a Kubernetes cluster)"
+            " and address (a Terraform resource, with hourly_price)",
+        ),
         ([{"flavor": "a", "count": 0}], "plan item 1: count must be 1 or more, got 0"),
         ([{"flavor": "a", "count": 1.5}], "plan item 1: count must be a whole number, got 1.5"),
         ([{"flavor": "a", "count": True}], "plan item 1: count must be a number, got true"),
@@ -107,9 +115,13 @@ def test_missing_price_says_to_give_hourly_price():
         ([{"volume_gb": 0}], "plan item 1: volume_gb must be more than 0, got 0"),
         ([{"flavor": "a", "hourly_price": -0.01}], "plan item 1: hourly_price must be 0 or more, got -0.01"),
         ([{"flavor": "a", "hourly_price": float("nan")}], "plan item 1: hourly_price must be a number, got NaN"),
-        ([{"flavour": "a"}], "plan item 1 has unknown keys flavour: the keys are flavor, volume_gb, count, hourly_price, public_ip"),
+        # Two unknown keys, so the separator is pinned too.
+        (
+            [{"flavour": "a", "amount": 2}],
+            "plan item 1 has unknown keys amount, flavour: the keys are flavor, volume_gb, cluster, address, count, hourly_price, public_ip",
+        ),
         ([{"volume_gb": 1, "public_ip": True}], "plan item 1: public_ip applies to a flavor, not a volume"),
-        (["n3-A100x1"], 'plan item 1 must be a dictionary with flavor or volume_gb, got "n3-A100x1"'),
+        (["n3-A100x1"], 'plan item 1 must be a dictionary with flavor, volume_gb, cluster or address, got "n3-A100x1"'),
         ({"flavor": "a"}, "plan must be a list of items, got dict"),
     ],
 )
@@ -180,7 +192,7 @@ def test_terraform_plan_counts_what_is_created_only():
         ("not json", "terraform_plan p.json is not JSON"),
         (json.dumps({"format_version": "4.0", "values": {}}), "terraform_plan p.json is not a Terraform plan in JSON"),
         (json.dumps([1]), "terraform_plan p.json is not a Terraform plan in JSON"),
-        (_tf(_change("hyperstack_core_virtual_machine", ["create"], {})), "hyperstack_core_virtual_machine.x has no known flavor_name or size"),
+        (_tf(_change("hyperstack_core_virtual_machine", ["create"], {})), "hyperstack_core_virtual_machine.x has no known flavor_name in the plan"),
         (
             _tf(_change("hyperstack_core_volume", ["create"], {"size": -1})),
             "terraform_plan p.json: hyperstack_core_volume.x item 1: volume_gb must be more than 0",
@@ -244,4 +256,5 @@ def test_deployment_cost_against_the_emulator(emu):
     result = MODULES["hyperstack_deployment_cost_info"].run(params)["hyperstack_deployment_cost_info"]
     # The emulator: A100 at $1.35 x 8 GPUs, $1.41/h already running, credit $1,500.
     assert (result["plan_cost_per_hour"], result["current_cost_per_hour"], result["required"]) == (10.8, 1.41, 122.1)
-    assert [r["path"] for r in emu.state.requests] == ["/billing/user-credit/credit", "/billing/billing/usage", "/core/flavors", "/pricebook"]
+    # Read at once, so in any order.
+    assert sorted(r["path"] for r in emu.state.requests) == ["/billing/billing/usage", "/billing/user-credit/credit", "/core/flavors", "/pricebook"]

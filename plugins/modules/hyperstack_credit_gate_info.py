@@ -1,0 +1,141 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: hyperstack_credit_gate_info
+short_description: The Hyperstack credit gate's verdict, in one task
+version_added: 1.3.0
+description:
+  - The verdict of the role P(nexgencloud.hyperstack.credit_gate#role), without the role - whether the
+    organization's credit passes each condition, with one reason per condition it fails. It never fails
+    on a verdict (the role does, with the reasons); it fails when the API cannot be read or an option is wrong.
+  - It reads the credit (C(GET /billing/user-credit/credit)); the previous day's cost
+    (C(GET /billing/billing/last-day-cost)) only when O(min_runway_days) is more than 0; and, with a plan
+    (O(plan) or O(terraform_plan)), what M(nexgencloud.hyperstack.hyperstack_deployment_cost_info) reads
+    to price it. The reads are made at once, each on a thread with a connection of its own.
+  - The conditions - the headroom (credit - threshold) is at least O(min_headroom); the headroom lasts
+    O(min_runway_days) at the previous day's cost; the API's C(can_create_instance) is not false (with
+    O(require_can_create_instance)); the headroom covers what runs, less what the plan destroys, plus the
+    plan, for O(hours) with the margin; no planned flavor is out of stock (with O(require_stock)).
+  - All money is computed on decimals as the API wrote the numbers, and worded as C($1,234.50).
+options:
+  min_headroom:
+    description: The least headroom (credit minus threshold), in US dollars.
+    type: float
+    default: 0.0
+  min_runway_days:
+    description:
+      - The least number of days the headroom must last at the previous day's total cost. V(0) (or less)
+        turns this condition off, and the previous day's cost is not read.
+      - With no spend on the previous day the runway is unlimited (null) and the condition passes.
+    type: float
+    default: 0.0
+  require_can_create_instance:
+    description: Fail the verdict when the API says no instance can be created now; when it does not say, this passes.
+    type: bool
+    default: true
+  require_stock:
+    description: Fail the verdict when a planned flavor is out of stock.
+    type: bool
+    default: true
+seealso:
+  - module: nexgencloud.hyperstack.hyperstack_deployment_cost_info
+  - module: nexgencloud.hyperstack.hyperstack_credit_info
+  - module: nexgencloud.hyperstack.hyperstack_last_day_cost_info
+author:
+  - NexGen Cloud Hyperstack collection team (@nexgencloud)
+extends_documentation_fragment:
+  - nexgencloud.hyperstack.plan
+  - nexgencloud.hyperstack.api
+attributes:
+  check_mode:
+    support: full
+    description: Only reads; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Changes nothing, so there is nothing to diff.
+"""
+
+EXAMPLES = r"""
+- name: The gate's verdict on $100 of headroom, a week of runway and a plan (key from HYPERSTACK_API_KEY)
+  nexgencloud.hyperstack.hyperstack_credit_gate_info:
+    min_headroom: 100
+    min_runway_days: 7
+    region: CANADA-1
+    plan:
+      - {flavor: n3-A100x1, count: 2}
+  register: gate
+
+- name: Stop, with every reason
+  ansible.builtin.fail:
+    msg: "{{ gate.hyperstack_credit_gate_info.reasons | join('; ') }}"
+  when: not gate.hyperstack_credit_gate_info.passed
+"""
+
+RETURN = r"""
+hyperstack_credit_gate_info:
+  description:
+    - The verdict and its numbers; with a plan, also every field of the result of
+      M(nexgencloud.hyperstack.hyperstack_deployment_cost_info) (C(required), C(covered), C(breakdown), ...).
+    - The role P(nexgencloud.hyperstack.credit_gate#role) sets it as the fact C(hyperstack_credit_gate).
+  returned: success
+  type: dict
+  contains:
+    credit:
+      description: The organization's credit balance, in US dollars.
+      type: float
+      sample: 420.0
+    threshold:
+      description: The credit threshold below which resources are suspended.
+      type: float
+      sample: 0.0
+    headroom:
+      description: Credit minus threshold; may be negative.
+      type: float
+      sample: 420.0
+    can_create_instance:
+      description: What the API says about creating instances now; null when it does not say.
+      type: bool
+      sample: true
+    daily_cost:
+      description: The previous day's total cost; null when O(min_runway_days) is 0.
+      type: float
+      sample: 100.0
+    runway_days:
+      description: Headroom / daily_cost; null when no runway was asked for, or nothing was spent (unlimited).
+      type: float
+      sample: 4.2
+    passed:
+      description: Whether every condition passed.
+      type: bool
+      sample: false
+    reasons:
+      description: One line per failed condition, with its numbers; empty when the gate passed.
+      type: list
+      elements: str
+      sample: ["runway 4.2 days is below the required 7 (headroom $420.00 at $100.00/day)"]
+    error:
+      description: Null here; the role sets it to the failure's message when the API could not be read.
+      type: str
+      sample: null
+status_code:
+  description: The HTTP status of the API's answer, when the task failed on an HTTP error.
+  returned: failure, when there was an HTTP answer
+  type: int
+  sample: 401
+"""
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import run_module
+
+
+def main():
+    run_module(MODULES["hyperstack_credit_gate_info"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The credit gate's verdict (plugins/module_utils/_gate.py): one reason per failed condition,
+money in one format; and hyperstack_credit_gate_info reading only what the verdict needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
+
+
+def _credit(credit, threshold=0, can_create_instance=True):
+    return {"credit": credit, "threshold": threshold, "headroom": credit - threshold, "can_create_instance": can_create_instance}
+
+
+def test_a_gate_that_passes_has_no_reasons_and_keeps_every_key():
+    result = _gate.verdict(_credit(1500, 100), daily_cost=56, min_headroom=100, min_runway_days=7)
+    assert result == {
+        "credit": 1500,
+        "threshold": 100,
+        "headroom": 1400,
+        "can_create_instance": True,
+        "daily_cost": 56,
+        "runway_days": 25.0,
+        "passed": True,
+        "reasons": [],
+        "error": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "facts, options, reasons",
+    [
+        (_credit(80.5, 10), {"min_headroom": 100}, ["headroom $70.50 (credit $80.50 - threshold $10.00) is below the required $100.00"]),
+        (_credit(1000), {"min_headroom": 5000}, ["headroom $1,000.00 (credit $1,000.00 - threshold $0.00) is below the required $5,000.00"]),
+        (_credit(420), {"daily_cost": 100, "min_runway_days": 7}, ["runway 4.2 days is below the required 7 (headroom $420.00 at $100.00/day)"]),
+        # Rounded down: 4.96 days against 5 must not read "5.0 days is below the required 5".
+        (_credit(496), {"daily_cost": 100, "min_runway_days": 5}, ["runway 4.9 days is below the required 5 (headroom $496.00 at $100.00/day)"]),
+        (
+            _credit(-50),
+            {"daily_cost": 100, "min_runway_days": 7, "min_headroom": -1000, "require_can_create_instance": False},
+            ["runway -0.5 days is below the required 7 (headroom -$50.00 at $100.00/day)"],
+        ),
+        (
+            _credit(500, can_create_instance=False),
+            {},
+            ["the API says no instance can be created now (can_create_instance is false; credit $500.00, threshold $0.00)"],
+        ),
+        (
+            _credit(50, 10, can_create_instance=False),
+            {"min_headroom": 100, "daily_cost": 10, "min_runway_days": 7},
+            [
+                "the API says no instance can be created now (can_create_instance is false; credit $50.00, threshold $10.00)",
+                "headroom $40.00 (credit $50.00 - threshold $10.00) is below the required $100.00",
+                "runway 4.0 days is below the required 7 (headroom $40.00 at $10.00/day)",
+            ],
+        ),
+    ],
+)
+def test_each_failed_condition_is_one_reason_with_its_numbers(facts, options, reasons):
+    result = _gate.verdict(facts, **options)
+    assert (result["passed"], result["reasons"]) == (False, reasons)
+
+
+def test_conditions_that_are_off_or_unlimited_pass():
+    assert _gate.verdict(_credit(150), daily_cost=0, min_runway_days=365)["runway_days"] is None
+    assert _gate.verdict(_credit(150), daily_cost=-5, min_runway_days=365)["passed"] is True
+    assert _gate.verdict(_credit(10), daily_cost=100, min_runway_days=0)["passed"] is True
+    assert _gate.verdict(_credit(500, can_create_instance=False), require_can_create_instance=False)["passed"] is True
+    assert _gate.verdict(_credit(500, can_create_instance=None))["passed"] is True
+    # At the boundary: 0.3 - 0.1 of headroom is 0.2 of it, not less.
+    assert _gate.verdict({"credit": 0.3, "threshold": 0.1, "headroom": 0.2, "can_create_instance": True}, min_headroom=0.2)["passed"] is True
+
+
+def _estimate(covered, out_of_stock=()):
+    return dict(_credit(250), covered=covered, summary="the plan costs ...", out_of_stock=list(out_of_stock))
+
+
+def test_an_estimate_fails_on_its_summary_and_on_stock():
+    assert _gate.verdict(_estimate(False))["reasons"] == ["the plan costs ..."]
+    assert _gate.verdict(_estimate(True, ["n3-H100x8", "n3-A100x1"]))["reasons"] == ["out of stock: n3-H100x8, n3-A100x1"]
+    assert _gate.verdict(_estimate(True, ["n3-H100x8"]), require_stock=False)["passed"] is True
+    # Not covered and out of stock: the summary names the stock already, once.
+    assert _gate.verdict(_estimate(False, ["n3-H100x8"]))["reasons"] == ["the plan costs ..."]
+    assert _gate.verdict(_estimate(True))["covered"] is True
+
+
+def test_a_gate_that_could_not_decide_has_every_key_passed_false_and_the_error():
+    fact = _gate.failed_fact("reading the credit balance (GET /billing/user-credit/credit): HTTP 401")
+    assert set(fact) == set(_gate.FACT_KEYS)
+    assert fact["passed"] is False and fact["error"] == fact["reasons"][0] and fact["credit"] is None
+
+
+def _run(emu, **options):
+    result = MODULES["hyperstack_credit_gate_info"].run(dict(api_key=KEY, api_url=emu.api_url, **options))
+    return result["hyperstack_credit_gate_info"], sorted(request["path"] for request in emu.state.requests)
+
+
+def test_the_module_reads_the_credit_alone_without_a_plan_or_runway(emu):
+    fact, paths = _run(emu, min_headroom=2000)
+    assert paths == ["/billing/user-credit/credit"]
+    assert fact["reasons"] == ["headroom $1,500.00 (credit $1,500.00 - threshold $0.00) is below the required $2,000.00"]
+    assert "covered" not in fact
+
+
+def test_the_module_with_a_plan_and_a_runway_reads_them_all_and_keeps_the_estimate(emu):
+    fact, paths = _run(emu, plan=[{"flavor": "n3-H100x8"}], min_runway_days=30)
+    assert paths == ["/billing/billing/last-day-cost", "/billing/billing/usage", "/billing/user-credit/credit", "/core/flavors", "/pricebook"]
+    # $1,500 at $56.40 a day is 26.5 days; n3-H100x8 is out of stock in the emulator.
+    assert fact["reasons"] == ["runway 26.5 days is below the required 30 (headroom $1,500.00 at $56.40/day)", "out of stock: n3-H100x8"]
+    assert fact["plan_cost_per_hour"] == 15.2 and fact["covered"] is True and fact["daily_cost"] == 56.4
