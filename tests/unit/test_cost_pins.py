@@ -43,7 +43,7 @@ def test_the_types_that_cost_nothing_are_these_five_and_unpriced_resources_takes
         "hyperstack_auth_role",
     }
     assert _cost.UNPRICED == ("fail", "ignore") and _cost.USAGE_TYPES == {_cost.VM: "vm", _cost.VOLUME: "volume"}
-    assert _cost.plan_request({"unpriced_resources": "ignore"})["items"] == []
+    assert not _cost.plan_request({"unpriced_resources": "ignore"})["items"]
 
 
 @pytest.mark.parametrize(
