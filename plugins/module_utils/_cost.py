@@ -134,8 +134,6 @@ def check_plan(plan, source="plan"):
         if len(kinds) != 1:
             raise HyperstackError("%s must have exactly one of %s" % (where, KINDS))
         kind = kinds[0]
-        if kind == "flavor":
-            _name(item["flavor"], where + ": flavor")
         if kind != "flavor" and item.get("public_ip"):
             raise HyperstackError("%s: public_ip applies to a flavor, not a %s" % (where, {"volume_gb": "volume"}.get(kind, kind)))
         if kind == "address" and (not isinstance(item["address"], str) or not item["address"].strip() or item.get("hourly_price") is None):

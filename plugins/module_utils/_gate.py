@@ -77,7 +77,9 @@ def read_gate(client, params):
     The credit alone without a plan; with one (plan or terraform_plan), the estimate's
     reads; the last day's cost only when a runway is asked for.
     """
+    # Checked before any request, as the plan is.
     min_runway = _number(params.get("min_runway_days") or 0, "min_runway_days")
+    min_headroom = _number(params.get("min_headroom") or 0, "min_headroom")
     priced = bool(params.get("plan")) or bool(params.get("terraform_plan"))
     request = plan_request(params) if priced else None
     reads = plan_reads(request) if priced else {"credit": CREDIT.fetch}
@@ -88,7 +90,7 @@ def read_gate(client, params):
     return verdict(
         facts,
         daily_cost=read["last_day_cost"]["total_cost"] if min_runway > 0 else None,
-        min_headroom=_number(params.get("min_headroom") or 0, "min_headroom"),
+        min_headroom=min_headroom,
         min_runway_days=min_runway,
         require_can_create_instance=params.get("require_can_create_instance", True) is not False,
         require_stock=params.get("require_stock", True) is not False,
