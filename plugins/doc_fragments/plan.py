@@ -139,4 +139,14 @@ options:
     description: A safety margin on the requirement, in percent; 0 or more.
     type: float
     default: 0.0
+  monthly_budget:
+    description:
+      - A budget for the calendar month (UTC), in US dollars; 0 or more. Only when it is given, the month's
+        spend so far is read too (C(GET /billing/billing/history) from the first of the month at 00:00:00
+        to now, the sum of its C(incurred_bill)).
+      - "The month's forecast is that spend + what runs after the plan (what runs now, less what the plan
+        destroys), per hour, for the hours left in the month + the plan, per hour, for O(hours) or the hours
+        left, whichever is fewer. A forecast past the budget fails the gate."
+    type: float
+    version_added: 1.3.0
 """

@@ -17,8 +17,10 @@ import json
 import threading
 from decimal import Decimal, InvalidOperation
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient, HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, PRICEBOOK, USAGE, decimal
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, PRICEBOOK, USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain
 
 # Price list names (matched without regard to case) for what is not a GPU.
 VCPU, RAM, CLOUD_SSD, PUBLIC_IP = "vCPU (cpu-only-flavors)", "RAM (cpu-only-flavors)", "Cloud-SSD", "PublicIP"
@@ -28,6 +30,8 @@ CLUSTER_KEYS = ("master_flavor", "master_count", "node_flavor", "node_count", "n
 NODE_GROUP_KEYS = ("flavor", "count", "max_count")
 DEPLOYMENT_MODES = ("full", "standard")
 UNPRICED = ("fail", "ignore")
+# What an estimate says of the month (None without a monthly_budget).
+BUDGET_KEYS = ("month_to_date", "month_forecast", "monthly_budget", "within_budget", "budget_summary")
 
 # The Hyperstack provider's resources the estimate prices, and those not billed by themselves.
 VM, VOLUME, CLUSTER = "hyperstack_core_virtual_machine", "hyperstack_core_volume", "hyperstack_core_cluster"
@@ -280,11 +284,6 @@ def check_region(flavors, region):
         raise HyperstackError("region %s has no flavors; the regions are %s" % (region, ", ".join(sorted({f["region_name"] for f in flavors}))))
 
 
-def _plain(number):
-    # 100 rather than 1E+2, 24 rather than 24.0.
-    return "{:f}".format(number.normalize())
-
-
 def _plural(count, word):
     return "%s %s%s" % (count, word, "" if count == 1 else "s")
 
@@ -294,7 +293,7 @@ def _flavor_price(flavor, prices):
     if flavor["gpu"]:
         return _price(prices, flavor["gpu"]) * flavor["gpu_count"], "pricebook %s x %s" % (flavor["gpu"], _plural(flavor["gpu_count"], "GPU"))
     ram = decimal(flavor["ram"])
-    return _price(prices, VCPU) * flavor["cpu"] + _price(prices, RAM) * ram, "pricebook %s x %d + %s x %s GB" % (VCPU, flavor["cpu"], RAM, _plain(ram))
+    return _price(prices, VCPU) * flavor["cpu"] + _price(prices, RAM) * ram, "pricebook %s x %d + %s x %s GB" % (VCPU, flavor["cpu"], RAM, plain(ram))
 
 
 def _cluster_parts(cluster):
@@ -337,7 +336,7 @@ def price_item(item, flavors, pricebook, region=None):
     """One plan item priced: unit and total dollars per hour, where, whether in stock, and how the price was found."""
     prices = _prices(pricebook)
     cluster = item.get("cluster")
-    what = item["flavor"] or (cluster and "a cluster of %s" % cluster["master_flavor"]) or item.get("address") or "a %s GB volume" % _plain(item["volume_gb"])
+    what = item["flavor"] or (cluster and "a cluster of %s" % cluster["master_flavor"]) or item.get("address") or "a %s GB volume" % plain(item["volume_gb"])
     result = {"flavor": item["flavor"], "volume_gb": None if item["volume_gb"] is None else float(item["volume_gb"]), "count": item["count"]}
     regions, stock, out = ([region] if region else []), None, []
     try:
@@ -360,7 +359,7 @@ def price_item(item, flavors, pricebook, region=None):
             unit, how = item["hourly_price"], "hourly_price"
         else:
             unit = _price(prices, CLOUD_SSD) * item["volume_gb"]
-            how = "pricebook %s x %s GB" % (CLOUD_SSD, _plain(item["volume_gb"]))
+            how = "pricebook %s x %s GB" % (CLOUD_SSD, plain(item["volume_gb"]))
     except KeyError as exc:
         raise HyperstackError("the price list has no entry %s for %s: give the item an hourly_price (dollars per hour per unit)" % (exc, what))
     if item.get("address") is not None:
@@ -396,13 +395,11 @@ def price_destroyed(destroyed, rows):
     return result
 
 
-def money(amount):
-    """Dollars as "$1,234.50" and "-$5.00": the one money format of the collection's messages."""
-    return ("-$" if amount < 0 else "$") + "{:,.2f}".format(abs(amount))
+def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(), not_priced=(), budget=None):
+    """The verdict's numbers, floats for the playbook computed on Decimals.
 
-
-def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(), not_priced=()):
-    """The verdict's numbers, floats for the playbook computed on Decimals."""
+    budget: (month_to_date, now, monthly_budget) for the month's forecast, or None for none.
+    """
     headroom = decimal(credit["credit"]) - decimal(credit["threshold"])
     current = decimal(current_per_hour)
     plan = sum((item["cost_per_hour"] for item in items), Decimal(0))
@@ -417,11 +414,13 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
         money(current),
         ", less %s/h the plan destroys" % money(gone) if destroyed else "",
         money(required),
-        _plain(hours),
-        " with a %s%% margin" % _plain(margin_percent) if margin_percent else "",
+        plain(hours),
+        " with a %s%% margin" % plain(margin_percent) if margin_percent else "",
         "within" if covered else "more than",
         money(headroom),
     )
+    # The month: what runs after the plan (less what it destroys) for the hours left, and the plan for its hours.
+    month = _budget.month_forecast(budget[0], current - gone, budget[1], plan, hours, budget[2]) if budget else dict.fromkeys(BUDGET_KEYS)
     lost = [entry["address"] for entry in destroyed if not entry["found"]]
     if lost:
         summary += "; not in the usage, so nothing subtracted: %s" % ", ".join(lost)
@@ -452,6 +451,7 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
         ],
         "destroyed": [dict(entry, cost_per_hour=float(entry["cost_per_hour"])) for entry in destroyed],
         "not_priced": list(not_priced),
+        **{key: month[key] for key in BUDGET_KEYS},
     }
 
 
@@ -491,6 +491,8 @@ def plan_request(params):
     unpriced = params.get("unpriced_resources") or "fail"
     if unpriced not in UNPRICED:
         raise HyperstackError("unpriced_resources must be fail or ignore, got %s" % json.dumps(unpriced, default=str))
+    budget = params.get("monthly_budget")
+    budget = None if budget is None else _number(budget, "monthly_budget", minimum=0)
     items = check_plan(params.get("plan") or [])
     tf = {"items": [], "destroyed": [], "not_priced": []}
     path = params.get("terraform_plan")
@@ -501,13 +503,25 @@ def plan_request(params):
         except (OSError, UnicodeError) as exc:
             raise HyperstackError("terraform_plan %s could not be read on the host running the task: %s" % (path, exc))
         tf = terraform_plan(text, path, unpriced, priced={item["address"] for item in items if item["address"]})
-    return {"hours": hours, "margin": margin, "items": items + tf["items"], "destroyed": tf["destroyed"], "not_priced": tf["not_priced"]}
+    return {
+        "hours": hours,
+        "margin": margin,
+        "items": items + tf["items"],
+        "destroyed": tf["destroyed"],
+        "not_priced": tf["not_priced"],
+        "monthly_budget": budget,
+        # One moment for the month's bounds and the history read up to it.
+        "now": _budget.utc() if budget is not None else None,
+    }
 
 
 def plan_reads(request):
-    """The reads the estimate of request needs, by name: credit and usage always; flavors and prices when an item needs them."""
+    """The reads the estimate of request needs, by name: credit and usage always; flavors and prices when an
+    item needs them; the month-to-date with a monthly budget."""
     items = request["items"]
     reads = {"credit": CREDIT.fetch, "usage": USAGE.fetch}
+    if request.get("monthly_budget") is not None:
+        reads["month_to_date"] = lambda client: _budget.read_month_to_date(client, request["now"])
     if any(item["flavor"] or item["cluster"] for item in items):
         reads["flavors"] = FLAVORS.fetch
     if any(item["hourly_price"] is None for item in items):
@@ -521,7 +535,8 @@ def estimate_from(request, read, region=None):
     check_region(flavors, region)
     priced = [price_item(item, flavors, read.get("pricebook", []), region) for item in request["items"]]
     destroyed = price_destroyed(request["destroyed"], read["usage"]["resources"])
-    return estimate(read["credit"], read["usage"]["cost_per_hour"], priced, request["hours"], request["margin"], destroyed, request["not_priced"])
+    budget = (read["month_to_date"], request["now"], request["monthly_budget"]) if request.get("monthly_budget") is not None else None
+    return estimate(read["credit"], read["usage"]["cost_per_hour"], priced, request["hours"], request["margin"], destroyed, request["not_priced"], budget)
 
 
 def read_deployment_cost(client, params):

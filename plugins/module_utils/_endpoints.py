@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import validator
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, difference
 
 # Far above any real balance (a quadrillion dollars): a number past it is not a balance.
 _MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}
@@ -30,18 +31,6 @@ def _envelope(data):
 
 def _list_of(item):
     return {"type": "array", "items": item}
-
-
-def decimal(value):
-    """The number as it was written: Decimal(repr) of a float, so 0.1 stays 0.1."""
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
-def _difference(a, b):
-    # Decimal of the numbers as the API wrote them: 0.3 - 0.1 is 0.2, not 0.19999999999999998.
-    if isinstance(a, int) and isinstance(b, int):
-        return a - b
-    return float(decimal(a) - decimal(b))
 
 
 class Endpoint:
@@ -72,7 +61,7 @@ def _credit_facts(data):
         "credit": data["credit"],
         "threshold": data["threshold"],
         "can_create_instance": data.get("can_create_instance"),
-        "headroom": _difference(data["credit"], data["threshold"]),
+        "headroom": difference(data["credit"], data["threshold"]),
     }
 
 

@@ -6,7 +6,7 @@
 
 The credit gate's verdict: one function on the credit facts (or an estimate of
 _cost.py) and the last day's cost, returning passed and one reason per failed
-condition, money worded by _cost.money; read_gate() reads what the verdict needs,
+condition, money worded by _money.money; read_gate() reads what the verdict needs,
 at once.
 """
 
@@ -15,15 +15,15 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import (
+    BUDGET_KEYS,
     _number,
-    _plain,
     estimate_from,
-    money,
     plan_reads,
     plan_request,
     read_concurrently,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST, decimal
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain
 
 # The keys of the fact that the verdict sets beside an estimate's.
 FACT_KEYS = ("credit", "threshold", "headroom", "can_create_instance", "daily_cost", "runway_days", "passed", "reasons", "error")
@@ -51,7 +51,9 @@ def verdict(facts, daily_cost=None, min_headroom=0, min_runway_days=0, require_c
     if runway is not None and least_days > 0 and runway < least_days:
         # Rounded down, so a shortfall never reads as the required figure itself (4.96 of 5 is 4.9, not 5.0).
         shown = runway.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
-        reasons.append("runway %s days is below the required %s (headroom %s at %s/day)" % (shown, _plain(least_days), money(headroom), money(spent)))
+        reasons.append("runway %s days is below the required %s (headroom %s at %s/day)" % (shown, plain(least_days), money(headroom), money(spent)))
+    if facts.get("within_budget") is False:
+        reasons.append(facts["budget_summary"])
     if "covered" in facts and not facts["covered"]:
         reasons.append(facts["summary"])  # it names what is out of stock too
     elif require_stock and facts.get("out_of_stock"):
@@ -75,18 +77,24 @@ def read_gate(client, params):
     """Read what the gate of params needs, at once, and return its verdict.
 
     The credit alone without a plan; with one (plan or terraform_plan), the estimate's
-    reads; the last day's cost only when a runway is asked for.
+    reads; the last day's cost only when a runway is asked for; with monthly_budget, what
+    runs and the month-to-date too (without a plan, the verdict then adds only the budget).
     """
     # Checked before any request, as the plan is.
     min_runway = _number(params.get("min_runway_days") or 0, "min_runway_days")
     min_headroom = _number(params.get("min_headroom") or 0, "min_headroom")
-    priced = bool(params.get("plan")) or bool(params.get("terraform_plan"))
-    request = plan_request(params) if priced else None
-    reads = plan_reads(request) if priced else {"credit": CREDIT.fetch}
+    planned = bool(params.get("plan")) or bool(params.get("terraform_plan"))
+    # A monthly budget needs what runs (the usage) as a plan does: it is priced as an empty plan.
+    budgeted = params.get("monthly_budget") is not None
+    request = plan_request(params) if planned or budgeted else None
+    reads = plan_reads(request) if request else {"credit": CREDIT.fetch}
     if min_runway > 0:
         reads["last_day_cost"] = LAST_DAY_COST.fetch
     read = read_concurrently(client, params, reads)
-    facts = estimate_from(request, read, params.get("region")) if priced else read["credit"]
+    facts = estimate_from(request, read, params.get("region")) if request else read["credit"]
+    if budgeted and not planned:
+        # No plan, so no coverage of one to judge: the credit facts and the month's.
+        facts = dict(read["credit"], **{key: facts[key] for key in BUDGET_KEYS})
     return verdict(
         facts,
         daily_cost=read["last_day_cost"]["total_cost"] if min_runway > 0 else None,

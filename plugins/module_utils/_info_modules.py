@@ -12,7 +12,7 @@ module look them up here by name.
 from __future__ import annotations
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import check_region, read_deployment_cost
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, LAST_DAY_COST, PRICEBOOK, USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import BILLING_HISTORY, CREDIT, FLAVORS, LAST_DAY_COST, PRICEBOOK, USAGE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import read_gate
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import InfoModule
 
@@ -63,6 +63,7 @@ PLAN_OPTIONS = {
     "region": {"type": "str"},
     "hours": {"type": "float", "default": 24.0},
     "margin_percent": {"type": "float", "default": 0.0},
+    "monthly_budget": {"type": "float"},
 }
 
 # The gate's conditions (hyperstack_credit_gate_info), as the credit_gate role's variables.
@@ -81,7 +82,12 @@ MODULES = {
         InfoModule.of_endpoint("hyperstack_pricebook_info", PRICEBOOK),
         InfoModule.of_endpoint("hyperstack_usage_info", USAGE),
         InfoModule("hyperstack_flavor_info", _read_flavors, {"region": {"type": "str"}, "name": {"type": "str"}}, endpoints=[FLAVORS]),
-        InfoModule("hyperstack_deployment_cost_info", read_deployment_cost, PLAN_OPTIONS, endpoints=[CREDIT, USAGE, FLAVORS, PRICEBOOK]),
-        InfoModule("hyperstack_credit_gate_info", read_gate, dict(PLAN_OPTIONS, **GATE_OPTIONS), endpoints=[CREDIT, LAST_DAY_COST, USAGE, FLAVORS, PRICEBOOK]),
+        InfoModule("hyperstack_deployment_cost_info", read_deployment_cost, PLAN_OPTIONS, endpoints=[CREDIT, USAGE, FLAVORS, PRICEBOOK, BILLING_HISTORY]),
+        InfoModule(
+            "hyperstack_credit_gate_info",
+            read_gate,
+            dict(PLAN_OPTIONS, **GATE_OPTIONS),
+            endpoints=[CREDIT, LAST_DAY_COST, USAGE, FLAVORS, PRICEBOOK, BILLING_HISTORY],
+        ),
     )
 }

@@ -20,7 +20,8 @@ description:
   - The conditions - the headroom (credit - threshold) is at least O(min_headroom); the headroom lasts
     O(min_runway_days) at the previous day's cost; the API's C(can_create_instance) is not false (with
     O(require_can_create_instance)); the headroom covers what runs, less what the plan destroys, plus the
-    plan, for O(hours) with the margin; no planned flavor is out of stock (with O(require_stock)).
+    plan, for O(hours) with the margin; no planned flavor is out of stock (with O(require_stock)); the
+    month's forecast is within O(monthly_budget) (when it is given).
   - All money is computed on decimals as the API wrote the numbers, and worded as C($1,234.50).
 options:
   min_headroom:
@@ -109,6 +110,36 @@ hyperstack_credit_gate_info:
       description: Headroom / daily_cost; null when no runway was asked for, or nothing was spent (unlimited).
       type: float
       sample: 4.2
+    month_to_date:
+      description: What the organization spent this calendar month (UTC) so far; null without O(monthly_budget).
+      type: float
+      returned: with O(monthly_budget) or a plan
+      version_added: 1.3.0
+      sample: 1900.0
+    month_forecast:
+      description: The month's forecast (see O(monthly_budget)); null without O(monthly_budget).
+      type: float
+      returned: with O(monthly_budget) or a plan
+      version_added: 1.3.0
+      sample: 3224.8
+    monthly_budget:
+      description: O(monthly_budget), or null.
+      type: float
+      returned: with O(monthly_budget) or a plan
+      version_added: 1.3.0
+      sample: 2000.0
+    within_budget:
+      description: Whether C(month_forecast) is within O(monthly_budget); null without it.
+      type: bool
+      returned: with O(monthly_budget) or a plan
+      version_added: 1.3.0
+      sample: false
+    budget_summary:
+      description: The budget's verdict in one line, whichever way it goes; null without O(monthly_budget).
+      type: str
+      returned: with O(monthly_budget) or a plan
+      version_added: 1.3.0
+      sample: the month's forecast $3,224.80 ($1,900.00 spent, $1.80/h running and $1.35/h planned for the 24 h of 718 h left) is more than the monthly budget $2,000.00
     passed:
       description: Whether every condition passed.
       type: bool

@@ -206,6 +206,36 @@ hyperstack_deployment_cost_info:
           description: Why - another provider's resource is not Hyperstack's bill; a Hyperstack one is left out by O(unpriced_resources=ignore).
           type: str
           sample: not Hyperstack's bill (provider registry.terraform.io/hashicorp/tls)
+    month_to_date:
+      description: What the organization spent this calendar month (UTC) so far; null without O(monthly_budget).
+      type: float
+      returned: always; null without O(monthly_budget)
+      version_added: 1.3.0
+      sample: 1900.0
+    month_forecast:
+      description: The month's forecast (see O(monthly_budget)); null without O(monthly_budget).
+      type: float
+      returned: always; null without O(monthly_budget)
+      version_added: 1.3.0
+      sample: 3224.8
+    monthly_budget:
+      description: O(monthly_budget), or null.
+      type: float
+      returned: always
+      version_added: 1.3.0
+      sample: 2000.0
+    within_budget:
+      description: Whether C(month_forecast) is within O(monthly_budget); null without it.
+      type: bool
+      returned: always; null without O(monthly_budget)
+      version_added: 1.3.0
+      sample: false
+    budget_summary:
+      description: The budget's verdict in one line, whichever way it goes; null without O(monthly_budget).
+      type: str
+      returned: always; null without O(monthly_budget)
+      version_added: 1.3.0
+      sample: the month's forecast $3,224.80 ($1,900.00 spent, $1.80/h running and $1.35/h planned for the 24 h of 718 h left) is more than the monthly budget $2,000.00
     breakdown:
       description:
         - One entry per plan item, then one per Terraform resource, priced.

@@ -68,8 +68,8 @@ def test_the_action_plugin_imports_the_client_and_compiles_its_validators_when_i
 
 # What makes each module read every endpoint it can.
 _EVERY_READ = {
-    "hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1"},
-    "hyperstack_credit_gate_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "min_runway_days": 1},
+    "hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "monthly_budget": 5000},
+    "hyperstack_credit_gate_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "min_runway_days": 1, "monthly_budget": 5000},
 }
 
 

@@ -22,7 +22,8 @@ except ImportError:
 # pylint: disable=wrong-import-position
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackClient, HyperstackError, redact  # noqa: E402
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, USAGE, decimal  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, USAGE  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal  # noqa: E402
 
 # pylint: enable=wrong-import-position
 

@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+Money, exactly: every sum and product of prices and balances is made on Decimals of the
+numbers as the API wrote them, and every amount in a message is written one way.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def decimal(value):
+    """The number as it was written: Decimal(repr) of a float, so 0.1 stays 0.1."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def difference(a, b):
+    """a - b without float noise: 0.3 - 0.1 is 0.2, not 0.19999999999999998 (a float, or an int of two ints)."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a - b
+    return float(decimal(a) - decimal(b))
+
+
+def money(amount):
+    """Dollars as "$1,234.50" and "-$5.00": the one money format of the collection's messages."""
+    return ("-$" if amount < 0 else "$") + "{:,.2f}".format(abs(amount))
+
+
+def plain(number):
+    """A Decimal as plain text: 100 rather than 1E+2, 24 rather than 24.0."""
+    return "{:f}".format(number.normalize())
