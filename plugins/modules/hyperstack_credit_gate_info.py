@@ -139,7 +139,9 @@ hyperstack_credit_gate_info:
       type: str
       returned: with O(monthly_budget) or a plan
       version_added: 1.3.0
-      sample: the month's forecast $3,224.80 ($1,900.00 spent, $1.80/h running and $1.35/h planned for the 24 h of 718 h left) is more than the monthly budget $2,000.00
+      sample: >-
+        the month's forecast $3,224.80 ($1,900.00 spent, $1.80/h running and $1.35/h planned for the 24 h of 718 h left)
+        is more than the monthly budget $2,000.00
     passed:
       description: Whether every condition passed.
       type: bool

@@ -235,7 +235,9 @@ hyperstack_deployment_cost_info:
       type: str
       returned: always; null without O(monthly_budget)
       version_added: 1.3.0
-      sample: the month's forecast $3,224.80 ($1,900.00 spent, $1.80/h running and $1.35/h planned for the 24 h of 718 h left) is more than the monthly budget $2,000.00
+      sample: >-
+        the month's forecast $3,224.80 ($1,900.00 spent, $1.80/h running and $1.35/h planned for the 24 h of 718 h left)
+        is more than the monthly budget $2,000.00
     breakdown:
       description:
         - One entry per plan item, then one per Terraform resource, priced.
