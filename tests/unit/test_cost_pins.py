@@ -198,7 +198,8 @@ def test_the_facts_keys():
 
 def test_the_verdicts_defaults_and_boundaries():
     assert _gate.verdict(_facts(0.5, 0))["passed"] is True  # no least headroom by default
-    assert _gate.verdict(_facts(0.5, 0), daily_cost=0.5)["passed"] is True  # no least runway by default
+    assert _gate.verdict(_facts(0.5, 0), daily_cost=1)["passed"] is True  # no least runway by default: half a day passes
+    assert _gate.verdict(_facts(-5, 0), daily_cost=1, min_headroom=-10, min_runway_days=0)["passed"] is True  # 0 is off, even for a negative runway
     assert _gate.verdict(_facts(1, 0), daily_cost=0.5)["runway_days"] == 2.0  # a spend below $1 a day is a spend
     assert _gate.verdict(_facts(1, 0), daily_cost=2, min_runway_days=0.5)["passed"] is True  # exactly the least runway
     assert _gate.verdict(_facts(1, 0), daily_cost=4, min_runway_days=0.5)["reasons"] == [
@@ -221,7 +222,7 @@ def test_the_gate_module_passes_each_option_on(emu, tmp_path):
     assert _gate_run(emu, require_can_create_instance=False, min_runway_days=0.5)["daily_cost"] == 56.4
     emu.state.update({"can_create_instance": True, "credit": 1500})
     assert _gate_run(emu, plan=[{"flavor": "n3-H100x8"}], require_stock=False)["passed"] is True
-    assert _gate_run(emu, plan=[{"flavor": "n3-H100x8"}], region="US-1")["breakdown"][0]["region"] == ["US-1"]
+    assert _gate_run(emu, plan=[{"flavor": "n3-A100x1"}], region="CANADA-1")["breakdown"][0]["region"] == ["CANADA-1"]
     path = tmp_path / "p.json"
     path.write_text(_tf(_create("hyperstack_core_volume", {"size": 10})))
     assert _gate_run(emu, terraform_plan=str(path))["breakdown"][0]["source"] == "hyperstack_core_volume.x"
