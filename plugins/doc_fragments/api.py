@@ -30,6 +30,9 @@ options:
     description:
       - Seconds one attempt may take in all, from the connection and the TLS handshake to the last
         byte of the body. No server can hold an attempt longer, however slowly it sends.
+      - Not counted - the host name's lookup (the system's resolver has its own timeout), and for a name
+        that resolves to several addresses, the connection to each address takes up to this long. Through
+        a SOCKS proxy it bounds each read only.
       - If not set, the value of E(HYPERSTACK_API_TIMEOUT) is used.
     type: float
     default: 30

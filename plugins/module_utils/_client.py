@@ -175,20 +175,25 @@ class _Deadline:
             deadline._connection, deadline._sock = connection, sock
 
     def _expire(self):
+        # Under the lock, so that no shutdown can come after __exit__, when the connection may
+        # already serve the next request from the pool.
         with self._lock:
             if self._done:
                 return
             self.expired = True
             sock = self._sock or getattr(self._connection, "sock", None)
+            # TLS inside a TLS proxy tunnel (urllib3's SSLTransport) wraps the socket itself.
+            while sock is not None and not isinstance(sock, socket.socket):
+                sock = getattr(sock, "socket", None)
             if sock is None:
                 # Still connecting (bounded by the connect timeout): look again shortly.
                 self._timer = self._arm(0.05)
                 return
-        try:
-            # socket's own shutdown, not SSLSocket's, which would drop the TLS state under a read.
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
-        except OSError:
-            pass
+            try:
+                # socket's own shutdown, not SSLSocket's, which would drop the TLS state under a read.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 if requests is not None:
@@ -345,7 +350,7 @@ class HyperstackClient:
         ):
             try:
                 number = float(value)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise HyperstackError("%s must be a number, got %r" % (name, self._short(value, 50)))
             if not math.isfinite(number) or number < minimum or (name == "api_timeout" and number == 0):
                 raise HyperstackError("%s must be %s, got %r" % (name, "greater than 0" if name == "api_timeout" else "0 or more", value))
@@ -397,7 +402,9 @@ class HyperstackClient:
                 failure = self._http_failure(what, url, status, reason, headers, body)
                 retry_after = headers.get("Retry-After")
             if attempt == attempts:
+                # Capped at an hour: a poller should not sleep for a year on one header.
                 wait = None if retry_after is None else self._parse_retry_after(retry_after)
+                wait = None if wait is None else min(wait, 3600.0)
                 raise self._error(failure + (" (gave up after %d attempts)" % attempts if attempts > 1 else ""), status, wait)
             self._sleep(self._delay(attempt, retry_after))
         if 300 <= status < 400:
@@ -428,8 +435,13 @@ class HyperstackClient:
             if declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
                 raise self._error("%s: the response body of %s bytes from %s is larger than the %d byte cap" % (what, declared, url, MAX_BODY_BYTES))
             chunks, size = [], 0
-            # Decoded piece by piece, so a gzip bomb is stopped at the cap, not inflated whole.
-            for chunk in response.iter_content(16384):
+            codings = [c for c in response.headers.get("Content-Encoding", "").split(",") if c.strip() not in ("", "identity")]
+            if len(codings) > 1:
+                # Before urllib3 2.6 each coding inflates a whole read: stacked, a small body could fill memory.
+                raise self._error("%s: the response from %s is compressed %d times over, which the API never does" % (what, url, len(codings)))
+            # Decoded piece by piece, so a gzip bomb is stopped at the cap, not inflated whole (a
+            # urllib3 before 2.6 inflates each small read whole: at most about a MiB).
+            for chunk in response.iter_content(1024):
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
                     raise self._error("%s: the response body from %s is larger than the %d byte cap" % (what, url, MAX_BODY_BYTES))

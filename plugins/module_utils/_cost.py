@@ -290,10 +290,12 @@ def _plural(count, word):
 
 def _flavor_price(flavor, prices):
     """One machine of flavor from the price list: (dollars per hour, how)."""
+    # JSON Schema's "integer" takes 4.0 too: counted as the whole number it is, never a float times a Decimal.
+    gpus, cpus = int(flavor["gpu_count"] or 0), int(flavor["cpu"])
     if flavor["gpu"]:
-        return _price(prices, flavor["gpu"]) * flavor["gpu_count"], "pricebook %s x %s" % (flavor["gpu"], _plural(flavor["gpu_count"], "GPU"))
+        return _price(prices, flavor["gpu"]) * gpus, "pricebook %s x %s" % (flavor["gpu"], _plural(gpus, "GPU"))
     ram = decimal(flavor["ram"])
-    return _price(prices, VCPU) * flavor["cpu"] + _price(prices, RAM) * ram, "pricebook %s x %d + %s x %s GB" % (VCPU, flavor["cpu"], RAM, plain(ram))
+    return _price(prices, VCPU) * cpus + _price(prices, RAM) * ram, "pricebook %s x %d + %s x %s GB" % (VCPU, cpus, RAM, plain(ram))
 
 
 def _cluster_parts(cluster):

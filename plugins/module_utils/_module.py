@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.validation import check_type_float, check_type_int
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (
@@ -26,7 +27,8 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client imp
     missing_libraries,
 )
 
-_NOT_A = {"float": "a number", "int": "a whole number"}
+# What each numeric type must be, and Ansible's own check of it (which takes "3.0" as an int, as an argument would be).
+_NOT_A = {"float": ("a number", check_type_float), "int": ("a whole number", check_type_int)}
 
 
 def _environment_fallback(environ, problems):
@@ -37,11 +39,12 @@ def _environment_fallback(environ, problems):
         for name in names:
             if name in environ:
                 value = environ[name]
-                try:
-                    {"float": float, "int": int}.get(kind, str)(value)
-                except ValueError:
-                    problems.append("%s=%r is not %s" % (name, value, _NOT_A[kind]))
-                    raise AnsibleFallbackNotFound
+                if kind in _NOT_A:
+                    try:
+                        _NOT_A[kind][1](value)
+                    except (TypeError, ValueError):
+                        problems.append("%s=%r is not %s" % (name, value, _NOT_A[kind][0]))
+                        raise AnsibleFallbackNotFound from None
                 return value
         raise AnsibleFallbackNotFound
 

@@ -151,6 +151,13 @@ def test_wrong_content_encoding_is_a_clear_failure(scripted):
     assert len(scripted.requests) == 1
 
 
+def test_a_body_compressed_twice_over_is_refused_before_it_is_read(scripted):
+    # gzip of gzip: a urllib3 before 2.6 would inflate each layer of a read whole.
+    scripted.always(respond(200, gzip.compress(gzip.compress(json.dumps(credit_body()).encode())), headers={"Content-Encoding": "gzip, gzip"}))
+    exc = fetch_failure(CREDIT, make_client(scripted.url()))
+    assert exc.msg.endswith("/billing/user-credit/credit is compressed 2 times over, which the API never does"), exc.msg
+
+
 def test_gzip_body_is_decoded(scripted):
     scripted.always(respond(200, gzip.compress(json.dumps(credit_body(credit=7.5, threshold=2.5)).encode()), headers={"Content-Encoding": "gzip"}))
     assert CREDIT.fetch(make_client(scripted.url())) == {"credit": 7.5, "threshold": 2.5, "can_create_instance": True, "headroom": 5.0}

@@ -56,6 +56,15 @@ def test_cpu_only_flavor_costs_vcpus_plus_ram():
     assert priced["priced_by"] == "pricebook vCPU (cpu-only-flavors) x 4 + RAM (cpu-only-flavors) x 16.5 GB"
 
 
+def test_counts_written_as_whole_floats_price_as_the_integers_they_are():
+    # JSON Schema's "integer" (the flavors' schema) takes 8.0 and 4.0: no Decimal x float TypeError, no "8.0 GPUs".
+    whole = [dict(flavor, gpu_count=float(flavor["gpu_count"]), cpu=float(flavor["cpu"])) for flavor in FLAVORS]
+    gpu = _cost.price_item(_item(flavor="n3-H100x8"), whole, PRICES)
+    cpu = _cost.price_item(_item(flavor="n1-cpu-small"), whole, PRICES)
+    assert (gpu["unit_price_per_hour"], gpu["priced_by"]) == (Decimal("15.2"), "pricebook H100-80G-PCIe x 8 GPUs")
+    assert (cpu["unit_price_per_hour"], cpu["priced_by"]) == (Decimal("3.7"), "pricebook vCPU (cpu-only-flavors) x 4 + RAM (cpu-only-flavors) x 16.5 GB")
+
+
 def test_volume_costs_cloud_ssd_per_gb_and_public_ip_adds_per_machine():
     assert _price(volume_gb=1000)["cost_per_hour"] == Decimal("0.082")
     priced = _price(flavor="n3-A100x1", count=2, public_ip=True)

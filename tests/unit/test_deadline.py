@@ -10,12 +10,16 @@ whole attempt (connection, TLS handshake, status line, headers, body) can end it
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import ssl
 import threading
 import time
 
 import pytest
+from urllib3.util.ssltransport import SSLTransport
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import _Deadline
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fetch_failure, make_client, pipe, trickle
 
@@ -85,6 +89,58 @@ def test_a_trickled_tls_handshake_is_cut_at_the_deadline(tls_scripted, ca_file):
     finally:
         proxy.close()
     assert tls_scripted.requests == [], "the handshake never finished, so no request was sent"
+
+
+def test_the_deadline_finds_the_socket_under_tls_in_a_tls_tunnel(ca):
+    # Through an https:// proxy, urllib3 puts an SSLTransport (TLS inside the proxy's TLS) where the
+    # socket is: the deadline must still shut the socket under it.
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+    near, far = socket.socketpair()
+    threading.Thread(target=lambda: server_context.wrap_socket(far, server_side=True).recv(1), daemon=True).start()
+    transport = SSLTransport(near, client_context, server_hostname="127.0.0.1")
+
+    class Connection:
+        sock = transport
+
+    near.settimeout(5)
+    start = time.monotonic()
+    with _Deadline(0.2) as deadline:
+        _Deadline.watch(Connection())
+        # Woken at the deadline by the shutdown (EOF, or an error of the closed TLS), not after 5 s.
+        with contextlib.suppress(OSError):
+            transport.recv(1)
+    assert deadline.expired and time.monotonic() - start < 2
+
+
+def test_no_shutdown_comes_after_the_attempt_has_ended():
+    # The connection goes back to the pool when the attempt ends: a deadline that expires at that
+    # moment must either have shut the socket before __exit__ returned, or never shut it.
+    for dummy in range(200):
+        near, far = socket.socketpair()
+
+        class Connection:
+            sock = near
+
+        with _Deadline(0.0005):
+            _Deadline.watch(Connection())
+            time.sleep(0.0005)
+        ended = deadline_state(near)
+        time.sleep(0.002)
+        assert deadline_state(near) == ended, "the socket was shut after the attempt had ended"
+        near.close()
+        far.close()
+
+
+def deadline_state(sock):
+    # Whether the socket was shut down: a shut socket reads as EOF at once.
+    sock.setblocking(False)
+    try:
+        return sock.recv(1) == b""
+    except BlockingIOError:
+        return False
 
 
 def test_each_retry_gets_its_own_deadline(scripted):
