@@ -215,7 +215,7 @@ def _navigator(tmp_path, blocks, credential_type, api_url):
 @pytest.mark.parametrize(
     "credit, returncode, message",
     [
-        (1500.0, 0, r"Credit OK: headroom \$1400\.00 covers the required \$250\.00"),
+        (1500.0, 0, r"Credit OK: headroom \$1,400\.00 covers the required \$250\.00\."),
         (300.0, 2, r"Not enough Hyperstack credit to provision: headroom \$200\.00 .* is below the required \$250\.00"),
     ],
     ids=["passes", "blocked"],
