@@ -85,7 +85,7 @@ def test_a_bad_value_from_the_environment_names_the_variable(name, value, expect
     option = next(option for option in spec.values() if name in option.get("fallback", ((), ()))[1])
     if expected is None:
         # What Ansible's own types take (3.0 as an int, as an argument would be) passes on to them.
-        assert option["fallback"][0](*option["fallback"][1]) == value and problems == []
+        assert option["fallback"][0](*option["fallback"][1]) == value and not problems
         return
     with pytest.raises(AnsibleFallbackNotFound):
         option["fallback"][0](*option["fallback"][1])
