@@ -10,6 +10,7 @@ Ansible runs it (a child Python), for the same arguments against the same server
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import os
@@ -22,7 +23,7 @@ from ansible.module_utils.common.parameters import PASS_VARS
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import InfoModule
-from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, run_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, plain, run_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret
 from ansible_collections.nexgencloud.hyperstack.tests.unit.test_module_utils import _run_module
 
@@ -167,3 +168,33 @@ def test_an_unexpected_exception_is_one_line_without_the_key(key):
 def test_an_unexpected_exception_hides_a_key_from_the_environment():
     result = run_info(InfoModule("hyperstack_broken_info", _broken), {"api_url": "http://127.0.0.1:9/v1"}, {"HYPERSTACK_API_KEY": KEY}, "m")
     assert result["msg"].startswith("m: unexpected RuntimeError") and find_secret(json.dumps(result)) is None
+
+
+# -- what a mutation audit of _action.py found unpinned ----------------------------------------
+
+_INJECTED = """
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils import _action
+print(repr(_action._inject_invocation({})))
+"""
+
+
+@pytest.mark.parametrize("setting", [None, "true", "false"])
+def test_the_invocation_is_injected_as_the_core_says(setting):
+    # Before 2.21 a module always adds its invocation; from 2.21 on, only when INJECT_INVOCATION says so
+    # (off by default). A plugin that never added it, or always did, would differ from the module.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    env.pop("ANSIBLE_INJECT_INVOCATION", None)
+    if setting is not None:
+        env["ANSIBLE_INJECT_INVOCATION"] = setting
+    out = subprocess.run([sys.executable, "-c", _INJECTED], capture_output=True, text=True, check=True, env=env)
+    expected = (setting == "true") if "inject_invocation" in PASS_VARS else True
+    assert out.stdout.strip() == repr(expected), out.stdout + out.stderr
+
+
+def test_plain_keeps_a_value_of_another_type(emu):
+    # A YAML date (unquoted 2026-01-01) given as a flavor's name: Ansible makes it the string, which
+    # names no flavor; turned into None, it would filter nothing and return every flavor.
+    when = datetime.date(2026, 1, 1)
+    assert plain(when) is when and plain([when]) == [when]
+    result = run_info(INFO_MODULES["hyperstack_flavor_info"], {"api_key": KEY, "api_url": emu.api_url, "name": when}, {}, FQCN % "hyperstack_flavor_info")
+    assert result.get("failed") is not True and result["hyperstack_flavor_info"] == [], result
