@@ -242,11 +242,6 @@ def terraform_plan(text, path, unpriced_resources="fail", priced=()):
     return {"items": items, "destroyed": destroyed, "not_priced": not_priced}
 
 
-def terraform_items(text, path):
-    """Plan items for what a `terraform show -json` plan creates; HyperstackError when it is not one."""
-    return terraform_plan(text, path)["items"]
-
-
 def _prices(pricebook):
     return {entry["name"].casefold(): entry for entry in pricebook}
 
@@ -321,10 +316,10 @@ def _price_cluster(item, flavors, prices, region):
             % "; ".join("%s in %s" % (name, ", ".join(sorted({f["region_name"] for f in offered[name]}))) for name in sorted(offered))
         )
     missing = sorted(name for name, entries in offered.items() if not any(f["stock_available"] for f in entries if f["region_name"] in regions))
-    unit = at_count = Decimal(0)
-    hows = []
     if prices is None:
         return item["hourly_price"], item["hourly_price"], "hourly_price", sorted(regions), not missing, missing
+    unit = at_count = Decimal(0)
+    hows = []
     for label, name, nodes, at in parts:
         price, how = _flavor_price(offered[name][0], prices)
         unit += price * nodes

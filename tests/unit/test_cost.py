@@ -187,7 +187,7 @@ def test_terraform_plan_counts_what_is_created_only():
         _change("hyperstack_core_virtual_machine", ["no-op"], {"flavor_name": "n3-H100x8"}),
         _change("hyperstack_core_keypair", ["create"], {"name": "k"}),
     )
-    items = _cost.terraform_items(text, "p.json")
+    items = _cost.terraform_plan(text, "p.json")["items"]
     assert [(i["flavor"], i["volume_gb"], i["public_ip"], i["source"]) for i in items] == [
         ("n3-A100x1", None, True, "vm.a[0]"),
         ("n1-cpu-small", None, False, "vm.b"),
@@ -210,7 +210,7 @@ def test_terraform_plan_counts_what_is_created_only():
 )
 def test_terraform_plan_that_is_not_one_is_refused(text, message):
     with pytest.raises(HyperstackError) as caught:
-        _cost.terraform_items(text, "p.json")
+        _cost.terraform_plan(text, "p.json")
     assert message in caught.value.msg and "\n" not in caught.value.msg
 
 
