@@ -74,31 +74,23 @@ from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (
     API_OPTIONS,
+    CREDIT,
     HyperstackClient,
     HyperstackError,
+    failure,
+    keys_in_sight,
     redact,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
-from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import plain
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import plain
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
-        # Any message could quote an option value, so each one is redacted with every key in sight.
-        keys = [kwargs.get("api_key")] + [os.environ.get(name) for name in API_OPTIONS["api_key"][2]]
         try:
             return [CREDIT.fetch(HyperstackClient(**self._client_options(terms, kwargs)))]
-        except HyperstackError as exc:
-            msg = exc.msg
-        except AnsibleError as exc:
-            # Ansible's own option parsing, which quotes the value it refused.
-            msg = exc.message
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            # Anything unforeseen: still one message, no traceback.
-            msg = "unexpected %s: %s" % (type(exc).__name__, exc)
-        for key in keys:
-            msg = redact(msg, key)  # a key that is not a string has no forms to redact
-        raise AnsibleLookupError(msg) from None
+            # Any message could quote an option value, so each one is redacted with every key in sight.
+            raise AnsibleLookupError(redact(failure(exc)["msg"], *keys_in_sight(kwargs.get("api_key"), os.environ))) from None
 
     def _client_options(self, terms, kwargs):
         if terms:
@@ -109,9 +101,13 @@ class LookupModule(LookupBase):
         if kwargs.get("api_key") is not None and not isinstance(kwargs["api_key"], str):
             # Refused here, because Ansible's own type error would quote the value.
             raise HyperstackError("api_key must be a string, not a %s" % ("list" if isinstance(kwargs["api_key"], (list, tuple)) else "non-string value"))
-        self.set_options(direct=kwargs)
-        # ansible-core 2.19+ hands options over as tagged str, int and float; the client gets built-in types.
-        options = {name: plain(self.get_option(name)) for name in API_OPTIONS}
+        try:
+            self.set_options(direct=kwargs)
+            # ansible-core 2.19+ hands options over as tagged str, int and float; the client gets built-in types.
+            options = {name: plain(self.get_option(name)) for name in API_OPTIONS}
+        except AnsibleError as exc:
+            # Ansible's own option parsing, which quotes the value it refused.
+            raise HyperstackError(exc.message) from None
         if not isinstance(options["api_key"], str) or not options["api_key"].strip():
             raise HyperstackError(
                 "api_key is missing or empty: pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable"

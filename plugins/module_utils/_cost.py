@@ -18,8 +18,7 @@ import threading
 from decimal import Decimal, InvalidOperation
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient, HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, PRICEBOOK, USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, FLAVORS, PRICEBOOK, USAGE, HyperstackClient, HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain
 
 # Price list names (matched without regard to case) for what is not a GPU.
@@ -397,7 +396,7 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
 
     budget: (month_to_date, now, monthly_budget) for the month's forecast, or None for none.
     """
-    headroom = decimal(credit["credit"]) - decimal(credit["threshold"])
+    headroom = decimal(credit["headroom"])  # CREDIT's facts: credit - threshold, worked out once, there
     current = decimal(current_per_hour)
     plan = sum((item["cost_per_hour"] for item in items), Decimal(0))
     gone = sum((entry["cost_per_hour"] for entry in destroyed), Decimal(0))

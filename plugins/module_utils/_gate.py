@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import (
     BUDGET_KEYS,
     _number,
@@ -22,7 +23,6 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost impor
     plan_request,
     read_concurrently,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain
 
 # The keys of the fact that the verdict sets beside an estimate's.

@@ -82,8 +82,7 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES, run_module
 
 
 def main():

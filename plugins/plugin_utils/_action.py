@@ -10,16 +10,15 @@ controller process, without shipping the module and starting a new Python per ta
 anywhere else it runs the module on the target exactly as a task without an action
 plugin does.
 
-Importing this file imports the HTTP client, requests and jsonschema, and a plugin's
-class compiles its module's schema validators: the linear and free strategies load an
-action plugin's class before they fork their workers, so that work is done once per
-run, not once per task.
+Importing this file imports the HTTP client, requests and jsonschema, and the client
+compiles every endpoint's schema validator as it is imported: the linear and free
+strategies load an action plugin's class before they fork their workers, so that work is
+done once per run, not once per task.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 from ansible import constants as C
 from ansible.errors import AnsibleUndefinedConfigEntry
@@ -28,20 +27,8 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action.normal import ActionModule as NormalAction
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackError, missing_libraries, redact
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
-
-
-def plain(value):
-    """value with ansible-core's tagged str/int/float (2.19+) turned into the built-in types."""
-    for kind in (bool, int, float, str):
-        if isinstance(value, kind):
-            return kind(value)
-    if isinstance(value, Mapping):
-        return {plain(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import failure, keys_in_sight, missing_libraries, redact
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES, plain
 
 
 def run_info(info, args, environ, module_name, invocation=True):
@@ -65,19 +52,14 @@ def run_info(info, args, environ, module_name, invocation=True):
             if validation.error_messages and isinstance(validation.errors[0], UnsupportedError):
                 result["msg"] = "Unsupported parameters for (%s) module: %s" % (module_name, result["msg"])
         else:
-            try:
-                result = info.run(params)
-            except HyperstackError as exc:
-                result = dict(exc.result(), failed=True)
+            result = info.run(params)
     except Exception as exc:  # pylint: disable=broad-exception-caught
-        # A bug must still end as one line, not a traceback.
-        result = {"failed": True, "msg": "%s: unexpected %s: %s" % (module_name, type(exc).__name__, exc)}
+        result = dict(failure(exc, module_name), failed=True)
     if invocation:
         result["invocation"] = {"module_args": params}
     if "msg" in result:
         # Every key in sight, in every form the client knows, even before validation found one.
-        for key in no_log + [args.get("api_key")] + [environ.get(name) for name in API_OPTIONS["api_key"][2]]:
-            result["msg"] = redact(result["msg"], key)
+        result["msg"] = redact(result["msg"], *no_log, *keys_in_sight(args.get("api_key"), environ))
     return remove_values(result, no_log)
 
 
@@ -93,11 +75,6 @@ class InfoAction(NormalAction):
     """The action plugin of one module: a subclass names it in MODULE."""
 
     MODULE = None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if not missing_libraries():
-            MODULES[cls.MODULE].prepare()
 
     def run(self, tmp=None, task_vars=None):
         if not self._in_controller():

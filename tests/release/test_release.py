@@ -99,3 +99,17 @@ def test_tarball_ships_the_collection_and_nothing_else(tmp_path):
     assert not [n for n in names if any(fnmatch.fnmatch(n, p) for p in junk)]
     assert info["version"] == VERSION
     assert all(info[key] for key in ("repository", "documentation", "issues", "license", "tags", "description", "readme"))
+
+
+def test_the_readme_layout_names_every_file_under_plugins():
+    # A newcomer finds each thing from the table: a file it does not name is a room nobody was told of.
+    layout = (TREE / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(plugins/[^`]+)`", layout))
+    files = sorted(str(path.relative_to(TREE)) for path in (TREE / "plugins").rglob("*") if path.is_file() and "__pycache__" not in path.parts)
+    # The action plugins are named by one pattern row: one per module, of the module's name.
+    assert "plugins/action/hyperstack_<name>_info.py" in named
+    unnamed = [
+        path for path in files if path not in named and not (path.startswith("plugins/action/") and (TREE / "plugins" / "modules" / Path(path).name).is_file())
+    ]
+    assert not unnamed, "README's layout table does not name %s" % ", ".join(unnamed)
+    assert named - {"plugins/action/hyperstack_<name>_info.py"} <= set(files), "the table names files that do not exist"

@@ -21,9 +21,9 @@ from urllib.parse import quote
 import pytest
 from ansible.module_utils.common.parameters import PASS_VARS
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES as INFO_MODULES
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import InfoModule
-from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, plain, run_info
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES as INFO_MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import InfoModule, plain
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, run_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret
 from ansible_collections.nexgencloud.hyperstack.tests.unit.test_module_utils import _run_module
 
@@ -39,7 +39,7 @@ FQCN = "nexgencloud.hyperstack.%s"
 
 @pytest.mark.parametrize("name", MODULE_FILES)
 def test_every_module_has_an_action_plugin_and_a_declaration(name):
-    assert name in INFO_MODULES, "%s has no MODULES entry in _info_modules.py" % name
+    assert name in INFO_MODULES, "%s has no MODULES entry in _modules.py" % name
     assert name in ACTION_FILES, "plugins/action/%s.py is missing: the module would run through AnsiballZ" % name
     plugin = importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.action.%s" % name)
     assert issubclass(plugin.ActionModule, InfoAction) and plugin.ActionModule.MODULE == name
@@ -49,37 +49,37 @@ def test_no_action_plugin_without_its_module():
     assert ACTION_FILES == MODULE_FILES
 
 
-_LOADED = """
-import sys, ansible_collections.nexgencloud.hyperstack.plugins.action.{0}
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _info_modules
-print(sorted({{'requests', 'jsonschema'}} & set(sys.modules)))
-print(all(id(endpoint.schema) in _client._VALIDATORS for endpoint in _info_modules.MODULES['{0}'].endpoints))
-"""
-
-
-@pytest.mark.parametrize("name", MODULE_FILES)
-def test_the_action_plugin_imports_the_client_and_compiles_its_validators_when_it_loads(name):
-    # What makes the controller path cheap: the strategy loads the class before it forks,
-    # and every task's worker inherits what the load did.
-    out = subprocess.run(
-        [sys.executable, "-c", _LOADED.format(name)], capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    )
-    assert out.stdout.split("\n")[:2] == ["['jsonschema', 'requests']", "True"], out.stdout
-
-
 # What makes each module read every endpoint it can.
 _EVERY_READ = {
     "hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "monthly_budget": 5000},
     "hyperstack_credit_gate_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "min_runway_days": 1, "monthly_budget": 5000},
 }
 
+_LOADED = """
+import json, sys, ansible_collections.nexgencloud.hyperstack.plugins.action.{0}
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _modules
+print(sorted({{'requests', 'jsonschema'}} & set(sys.modules)))
+compiled = len(_client._VALIDATORS)
+_modules.MODULES['{0}'].run(json.loads(sys.argv[1]))
+print(compiled > 0 and len(_client._VALIDATORS) == compiled)
+"""
 
-@pytest.mark.parametrize("name", sorted(INFO_MODULES))
-def test_a_module_declares_the_endpoints_it_reads(emu, name):
-    # A module that read an undeclared endpoint would compile its validator in every task's worker.
-    info = INFO_MODULES[name]
-    info.run(dict(api_key=KEY, api_url=emu.api_url, **_EVERY_READ.get(name, {})))
-    assert sorted({request["path"] for request in emu.state.requests}) == sorted(endpoint.path for endpoint in info.endpoints)
+
+@pytest.mark.parametrize("name", MODULE_FILES)
+def test_the_action_plugin_imports_the_client_and_compiles_every_validator_its_module_needs_when_it_loads(emu, name):
+    # What makes the controller path cheap: the strategy loads the class before it forks,
+    # and every task's worker inherits what the load did; a read that compiled a validator
+    # of its own would compile it in every task's worker.
+    args = json.dumps(dict(api_key=KEY, api_url=emu.api_url, **_EVERY_READ.get(name, {})))
+    out = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(name), args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)),
+    )
+    assert out.stdout.split("\n")[:2] == ["['jsonschema', 'requests']", "True"], out.stdout
+    assert emu.state.requests, "the module read nothing"
 
 
 # -- the same result as the module ----------------------------------------------------------
@@ -198,3 +198,32 @@ def test_plain_keeps_a_value_of_another_type(emu):
     assert plain(when) is when and plain([when]) == [when]
     result = run_info(INFO_MODULES["hyperstack_flavor_info"], {"api_key": KEY, "api_url": emu.api_url, "name": when}, {}, FQCN % "hyperstack_flavor_info")
     assert result.get("failed") is not True and result["hyperstack_flavor_info"] == [], result
+
+
+_WHERE = """
+import os, sys
+if sys.argv[1] == "missing":
+    sys.modules["requests"] = None  # as on a controller without it: the import fails
+from ansible.playbook.play_context import PlayContext
+from ansible.playbook.task import Task
+from ansible.plugins.loader import connection_loader
+from ansible_collections.nexgencloud.hyperstack.plugins.action.hyperstack_credit_info import ActionModule
+
+for transport, async_val, become in [("local", 0, False), ("local", 10, False), ("local", 0, True), ("ssh", 0, False)]:
+    context = PlayContext()
+    context.become = become
+    task = Task()
+    task.async_val = async_val
+    plugin = ActionModule(task, connection_loader.get(transport, context, os.devnull), context, None, None, None)
+    print(transport, async_val, become, plugin._in_controller())
+"""
+
+
+@pytest.mark.parametrize("libraries", ["present", "missing"])
+def test_only_a_local_task_without_async_or_become_runs_in_the_controller_with_the_libraries(libraries):
+    # Anything else runs the module on the target: async and become need a process there, a remote
+    # host is another machine, and a controller without a library leaves it to the host's.
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    out = subprocess.run([sys.executable, "-c", _WHERE, libraries], capture_output=True, text=True, check=True, env=env)
+    local = "True" if libraries == "present" else "False"
+    assert out.stdout.split("\n")[:4] == ["local 0 False " + local, "local 10 False False", "local 0 True False", "ssh 0 False False"], out.stdout + out.stderr

@@ -12,7 +12,7 @@ import time
 import pytest
 import yaml
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import BILLING_HISTORY
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import BILLING_HISTORY
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, make_client, resolve_refs, respond
 from ansible_collections.nexgencloud.hyperstack.tests.unit.test_contract import _failed_get, _get, _strict, _validate
 

@@ -13,9 +13,8 @@ from decimal import Decimal
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import PRICEBOOK, USAGE
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import PRICEBOOK, USAGE, HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, make_client
 
 FLAVORS = [

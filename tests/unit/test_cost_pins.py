@@ -15,7 +15,7 @@ import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, check_message
 from ansible_collections.nexgencloud.hyperstack.tests.unit.test_cost import FLAVORS, PRICES
 

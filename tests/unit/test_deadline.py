@@ -19,8 +19,7 @@ import time
 import pytest
 from urllib3.util.ssltransport import SSLTransport
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import _Deadline
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, _Deadline
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fetch_failure, make_client, pipe, trickle
 
 TIMEOUT = 1.0

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import credit_body, drip, fetch_failure, hang, make_client
 
 

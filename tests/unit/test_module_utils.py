@@ -22,10 +22,9 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.nexgencloud.hyperstack.plugins.doc_fragments.api import ModuleDocFragment
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackClient, HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES as INFO_MODULES
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import api_argument_spec
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, CREDIT, HyperstackClient, HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES as INFO_MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import api_argument_spec
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, respond, secret_forms
 
 DOC = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, HyperstackError, check_message, credit_body, respond
 
 BAD_OPTIONS = [

@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, HyperstackError, check_message, find_secret, make_client
 
 RATE_LIMIT = 100  # requests per window (real API: 500)

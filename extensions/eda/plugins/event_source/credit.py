@@ -21,8 +21,15 @@ except ImportError:
 
 # pylint: disable=wrong-import-position
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget  # noqa: E402
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, HyperstackClient, HyperstackError, redact  # noqa: E402
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, USAGE  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (  # noqa: E402
+    API_OPTIONS,
+    CREDIT,
+    USAGE,
+    HyperstackClient,
+    HyperstackError,
+    failure,
+    redact,
+)
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal  # noqa: E402
 
 # pylint: enable=wrong-import-position
@@ -247,10 +254,8 @@ def poll(client, config, now=None):
 
 
 def _failure(exc, api_key):
-    if isinstance(exc, HyperstackError):
-        return {"msg": redact(exc.msg, api_key), "status_code": exc.status_code}
-    # Anything unforeseen is still one line, without a traceback or the key.
-    return {"msg": redact("unexpected %s: %s" % (type(exc).__name__, " ".join(str(exc).split())), api_key), "status_code": None}
+    error = dict({"status_code": None}, **failure(exc))
+    return dict(error, msg=redact(error["msg"], api_key))
 
 
 async def main(queue, args):
