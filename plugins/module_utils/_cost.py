@@ -48,7 +48,7 @@ USAGE_TYPES = {VM: "vm", VOLUME: "volume"}
 PROVIDER = "/nexgencloud/hyperstack"
 
 
-def _number(value, what, minimum=None, above=None, integer=False, maximum=None):
+def check_number(value, what, minimum=None, above=None, integer=False, maximum=None):
     # Numbers may come templated as strings; booleans are never numbers.
     try:
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
@@ -70,7 +70,7 @@ def _number(value, what, minimum=None, above=None, integer=False, maximum=None):
 
 
 def _count(value, what, minimum=1, maximum=None):
-    return int(_number(value, what, minimum=minimum, maximum=maximum, integer=True))
+    return int(check_number(value, what, minimum=minimum, maximum=maximum, integer=True))
 
 
 def _dict(value, where, keys):
@@ -144,11 +144,11 @@ def check_plan(plan, source="plan"):
         items.append(
             {
                 "flavor": _name(item["flavor"], where + ": flavor") if kind == "flavor" else None,
-                "volume_gb": _number(item["volume_gb"], where + ": volume_gb", above=0) if kind == "volume_gb" else None,
+                "volume_gb": check_number(item["volume_gb"], where + ": volume_gb", above=0) if kind == "volume_gb" else None,
                 "cluster": check_cluster(item["cluster"], where + ": cluster") if kind == "cluster" else None,
                 "address": item["address"].strip() if kind == "address" else None,
                 "count": _count(item.get("count", 1), where + ": count"),
-                "hourly_price": None if item.get("hourly_price") is None else _number(item["hourly_price"], where + ": hourly_price", minimum=0),
+                "hourly_price": None if item.get("hourly_price") is None else check_number(item["hourly_price"], where + ": hourly_price", minimum=0),
                 "public_ip": bool(item.get("public_ip", False)),
             }
         )
@@ -482,13 +482,13 @@ def read_concurrently(client, params, reads):
 
 def plan_request(params):
     """The validated plan of params: hours, margin, items, Terraform's destroyed and not priced; no request."""
-    hours = _number(params.get("hours", 24), "hours", above=0)
-    margin = _number(params.get("margin_percent", 0), "margin_percent", minimum=0)
+    hours = check_number(params.get("hours", 24), "hours", above=0)
+    margin = check_number(params.get("margin_percent", 0), "margin_percent", minimum=0)
     unpriced = params.get("unpriced_resources") or "fail"
     if unpriced not in UNPRICED:
         raise HyperstackError("unpriced_resources must be fail or ignore, got %s" % json.dumps(unpriced, default=str))
     budget = params.get("monthly_budget")
-    budget = None if budget is None else _number(budget, "monthly_budget", minimum=0)
+    budget = None if budget is None else check_number(budget, "monthly_budget", minimum=0)
     items = check_plan(params.get("plan") or [])
     tf = {"items": [], "destroyed": [], "not_priced": []}
     path = params.get("terraform_plan")

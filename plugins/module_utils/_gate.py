@@ -17,7 +17,7 @@ from decimal import ROUND_FLOOR, Decimal
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import (
     BUDGET_KEYS,
-    _number,
+    check_number,
     estimate_from,
     plan_reads,
     plan_request,
@@ -81,8 +81,8 @@ def read_gate(client, params):
     runs and the month-to-date too (without a plan, the verdict then adds only the budget).
     """
     # Checked before any request, as the plan is.
-    min_runway = _number(params.get("min_runway_days") or 0, "min_runway_days")
-    min_headroom = _number(params.get("min_headroom") or 0, "min_headroom")
+    min_runway = check_number(params.get("min_runway_days") or 0, "min_runway_days")
+    min_headroom = check_number(params.get("min_headroom") or 0, "min_headroom")
     planned = bool(params.get("plan")) or bool(params.get("terraform_plan"))
     # A monthly budget needs what runs (the usage) as a plan does: it is priced as an empty plan.
     budgeted = params.get("monthly_budget") is not None
