@@ -24,8 +24,7 @@ from ansible.module_utils.common.parameters import PASS_VARS
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import InfoModule
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, plain, run_info
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret
-from ansible_collections.nexgencloud.hyperstack.tests.unit.test_module_utils import _run_module
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, run_module
 
 MODULE_FILES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
 ACTION_FILES = sorted(p.stem for p in (ROOT / "plugins" / "action").glob("*.py") if not p.name.startswith("_"))
@@ -90,7 +89,7 @@ def _both(tree, name, args, environ=None):
     environ = environ or {}
     here = run_info(INFO_MODULES[name], args, environ, FQCN % name)
     # As _execute_module sends it: the module names itself after the task's action.
-    rc, module = _run_module(tree, name, dict(args, _ansible_module_name=FQCN % name, **INJECT), environ)
+    rc, module = run_module(tree, name, dict(args, _ansible_module_name=FQCN % name, **INJECT), environ)
     assert rc == (1 if here.get("failed") else 0), (here, module)
     return here, module
 

@@ -14,12 +14,7 @@ import time
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import credit_body, drip, fetch_failure, hang, make_client
-
-
-def _api_requests(emu):
-    with emu.state.lock:
-        return [r for r in emu.state.requests if r["path"] == CREDIT.path]
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, credit_body, drip, fetch_failure, hang, make_client
 
 
 def test_rate_limited_forever(emu):
@@ -37,7 +32,7 @@ def test_rate_limited_forever(emu):
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_retries=2, api_retry_max_delay=0.2))
     elapsed = time.monotonic() - start
     assert exc.status_code == 429
-    assert len(_api_requests(emu)) == 3
+    assert len(api_requests(emu, CREDIT.path)) == 3
     assert "HTTP 429" in exc.msg and "Too Many Requests" in exc.msg and "rate limit exceeded" in exc.msg
     assert "gave up after 3 attempts" in exc.msg and "api_retries" in exc.msg
     # Two waits, each Retry-After: 60 capped to 0.2 s.
@@ -59,7 +54,7 @@ def test_emulator_rate_limit_forever(emu):
 def test_server_error_forever(emu, status, retries):
     emu.state.add_faults([{"status": status, "times": -1}])
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_retries=retries, api_retry_max_delay=0.05))
-    assert len(_api_requests(emu)) == retries + 1
+    assert len(api_requests(emu, CREDIT.path)) == retries + 1
     assert exc.status_code == status
     assert "HTTP %d" % status in exc.msg and "server error" in exc.msg
     assert ("gave up after %d attempts" % (retries + 1) in exc.msg) == (retries > 0)
@@ -106,7 +101,7 @@ def test_hang_forever_on_the_emulator(emu):
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_timeout=0.3, api_retries=1, api_retry_max_delay=0.05))
     assert time.monotonic() - start < 0.6 + 0.05 + 1.5
-    assert len(_api_requests(emu)) == 2
+    assert len(api_requests(emu, CREDIT.path)) == 2
     assert "timed out" in exc.msg.lower()
 
 
