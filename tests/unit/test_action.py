@@ -108,6 +108,7 @@ def _cases(api_url):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(_cases("")))
 @pytest.mark.parametrize("name", sorted(INFO_MODULES))
 def test_same_result_as_the_module(emu, collection_tree, name, case):

@@ -11,9 +11,12 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import ROOT
 
 
+@pytest.mark.slow
 def test_benchmark_smoke():
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / "benchmark.py"), "--smoke"], capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -41,6 +41,7 @@ def _assert_timed_out(exc, elapsed):
     assert TIMEOUT * 0.9 <= elapsed <= TIMEOUT + SLACK, elapsed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", ["status", "headers", "body"])
 def test_a_trickle_over_http_is_cut_at_the_deadline(scripted, part):
     scripted.always(trickle(part, delay=0.2))
@@ -48,6 +49,7 @@ def test_a_trickle_over_http_is_cut_at_the_deadline(scripted, part):
     assert len(scripted.requests) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", ["status", "headers", "body"])
 def test_a_trickle_over_tls_is_cut_at_the_deadline(tls_scripted, ca_file, part):
     tls_scripted.always(trickle(part, delay=0.2))
@@ -81,6 +83,7 @@ class _TrickleProxy:
         self._listener.close()
 
 
+@pytest.mark.slow
 def test_a_trickled_tls_handshake_is_cut_at_the_deadline(tls_scripted, ca_file):
     tls_scripted.always(trickle("body", delay=0))
     proxy = _TrickleProxy(tls_scripted.port, delay=0.05)
@@ -143,6 +146,7 @@ def deadline_state(sock):
         return False
 
 
+@pytest.mark.slow
 def test_each_retry_gets_its_own_deadline(scripted):
     # Two attempts, each cut at its deadline: the retry is not cut short by the first one's.
     scripted.always(trickle("headers", delay=0.2))
@@ -153,6 +157,7 @@ def test_each_retry_gets_its_own_deadline(scripted):
     assert 2 * TIMEOUT * 0.9 <= elapsed <= 2 * TIMEOUT + 0.05 + SLACK, elapsed
 
 
+@pytest.mark.slow
 def test_an_answer_within_the_deadline_is_not_cut(scripted):
     # A slow but finished answer passes, and the connection is reused for the next request.
     scripted.always(trickle("body", delay=0.005))

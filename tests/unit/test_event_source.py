@@ -181,6 +181,7 @@ def test_first_poll_gives_an_event_and_an_unchanged_one_none(emu):
     assert not api_requests(emu, "/billing/billing/history"), "no budget, no history read"
 
 
+@pytest.mark.slow
 def test_an_event_when_the_headroom_crosses_its_line_and_only_then(emu):
     events = run(
         emu,
@@ -225,6 +226,7 @@ def test_a_failing_streak_gives_one_error_and_polling_goes_on(emu):
     assert not emu.state.faults and api_requests(emu, "/billing/billing/usage")
 
 
+@pytest.mark.slow
 def test_a_429_within_a_poll_waits_its_retry_after(emu):
     emu.state.add_faults([{"status": 429, "headers": {"Retry-After": "1"}}])
     events = run(emu, _args(emu, api_retries=1, api_retry_max_delay=5), [None, None])
@@ -233,6 +235,7 @@ def test_a_429_within_a_poll_waits_its_retry_after(emu):
     assert second["time"] - first["time"] >= 1.0
 
 
+@pytest.mark.slow
 def test_a_429_past_the_retries_makes_the_next_poll_wait_its_retry_after(emu):
     # No retries in the client (FAST): the poll fails, and the next waits 1 s, not the 0.05 s interval.
     emu.state.add_faults([{"status": 429, "headers": {"Retry-After": "1"}}])
@@ -264,6 +267,7 @@ def test_the_budget_reads_the_month_to_date_of_this_month(emu):
     assert query["start_date"] == [datetime.now(timezone.utc).strftime("%Y-%m-01T00:00:00")]
 
 
+@pytest.mark.slow
 def test_a_slow_read_never_blocks_the_event_loop(emu):
     emu.state.add_faults([{"action": "hang", "seconds": 1.0}])
     ticks = []

@@ -83,6 +83,7 @@ def silent_server():
         conn.close()
 
 
+@pytest.mark.slow
 def test_server_that_never_answers(silent_server):
     url, accepted = silent_server
     timeout, retries, cap = 0.4, 2, 0.2
@@ -127,6 +128,7 @@ def test_dns_failure():
     assert "resolve" in exc.msg.lower(), exc.msg
 
 
+@pytest.mark.slow
 def test_slow_drip_body_is_cut_by_the_deadline(scripted):
     # Each byte arrives well within the timeout; only a deadline for the whole body stops it.
     scripted.always(drip(credit_body(), delay=0.1))
@@ -163,6 +165,7 @@ def test_hang_before_the_head(scripted):
     assert time.monotonic() - start < 1.5
 
 
+@pytest.mark.slow
 def test_a_read_never_waits_past_the_deadline(scripted):
     # Head and a first byte of the body at once, the next byte late in the timeout, then silence:
     # the read after it may wait only what is left of the timeout, not a whole timeout more.

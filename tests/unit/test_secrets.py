@@ -149,6 +149,7 @@ def playbook_run(collection_tree, tmp_path_factory):
                 server.stop()
 
 
+@pytest.mark.slow
 def test_playbook_ran_every_case(playbook_run):
     assert playbook_run["rc"] == 0, playbook_run["output"][-3000:]
     assert playbook_run["results"] is not None
@@ -159,6 +160,7 @@ def test_every_module_is_scanned():
     assert set(OTHER_MODULES) | {MODULE.rsplit(".", 1)[1]} == set(MODULES)
 
 
+@pytest.mark.slow
 def test_every_other_module_fails_cleanly_on_the_echo(playbook_run):
     for name in OTHER_CASES:
         result = playbook_run["results"][name]
@@ -167,6 +169,7 @@ def test_every_other_module_fails_cleanly_on_the_echo(playbook_run):
         assert "\n" not in result["msg"] and "Traceback" not in result.get("exception", ""), (name, result)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", [KEY, SPECIAL_KEY], ids=["key", "special-key"])
 def test_no_key_in_any_output(playbook_run, key):
     for where in ("output", "files"):
@@ -176,6 +179,7 @@ def test_no_key_in_any_output(playbook_run, key):
             pytest.fail("the key (%r) is in the %s: ...%s..." % (leaked, where, playbook_run[where][max(0, at - 300) : at + 100]))
 
 
+@pytest.mark.slow
 def test_results_are_what_each_case_should_give(playbook_run):
     results = playbook_run["results"]
     for name in ("success_arg", "success_env"):
@@ -204,6 +208,7 @@ def test_results_are_what_each_case_should_give(playbook_run):
         assert "Traceback" not in result.get("exception", "") and result["msg"].startswith(CREDIT_WHAT), (name, result)
 
 
+@pytest.mark.slow
 def test_lookup_results(playbook_run):
     results = playbook_run["results"]
     assert results["lookup_success_env"]["msg"]["headroom"] == 1500.0

@@ -32,6 +32,7 @@ def test_last_day_cost_recovers_too(emu):
     assert facts == emu.state.snapshot()["last_day_cost"]
 
 
+@pytest.mark.slow
 def test_retry_after_seconds_is_honoured(emu):
     emu.state.add_faults([{"status": 429, "headers": {"Retry-After": "1"}}])
     start = time.monotonic()
@@ -51,6 +52,7 @@ def test_the_last_refusal_tells_its_retry_after(emu, header, expected):
     assert exc.status_code == 429 and exc.retry_after == expected
 
 
+@pytest.mark.slow
 def test_retry_after_http_date_is_honoured(emu):
     # An HTTP date has whole seconds: 2 s ahead means a wait of more than 1 s.
     when = email.utils.formatdate(time.time() + 2, usegmt=True)
