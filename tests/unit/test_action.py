@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class L: the action plugins, which run a module's declaration in the controller process.
+"""The action plugins, which run a module's declaration in the controller process.
 
 Each result of run_info is compared whole with what the module itself returns, run as
 Ansible runs it (a child Python), for the same arguments against the same server.

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class A: the emulator and the client's schemas agree with the published OpenAPI spec.
+"""The emulator and the client's schemas agree with the published OpenAPI spec.
 
 The spec excerpt in fixtures/ is a copy of what NexGen Cloud publishes with its SDKs.
 """

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class A for the pricing endpoints: the emulator and the client's schemas agree with the published
+"""The pricing endpoints' contract: the emulator and the client's schemas agree with the published
 OpenAPI spec (fixtures/infrahub-openapi-pricing-excerpt.yaml, copied from it unchanged)."""
 
 from __future__ import annotations

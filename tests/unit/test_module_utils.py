@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class K: the module_utils functions, and the docs that cannot drift from API_OPTIONS."""
+"""The module_utils functions, and the docs that cannot drift from API_OPTIONS."""
 
 from __future__ import annotations
 

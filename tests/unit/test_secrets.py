@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class J: the API key never shows in what ansible-playbook -vvv prints, even when servers echo it.
+"""The API key never shows in what ansible-playbook -vvv prints, even when servers echo it.
 
 One real ansible-playbook run covers every case (a run costs seconds): each case has its own
 loopback server, so the cases cannot steal each other's faults.

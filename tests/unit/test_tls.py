@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class F: TLS against a real private CA (trustme) on loopback."""
+"""TLS against a real private CA (trustme) on loopback."""
 
 from __future__ import annotations
 
