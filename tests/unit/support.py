@@ -300,20 +300,6 @@ def reset_connection():
     return action
 
 
-def drip(body, delay, status=200):
-    """Send a valid head at once, then the body one byte every delay seconds."""
-    body = body if isinstance(body, bytes) else json.dumps(body).encode()
-
-    def action(conn, request, server):
-        conn.sendall(b"HTTP/1.1 %d OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (status, len(body)))
-        for i in range(len(body)):
-            if server.wake.wait(delay):
-                return
-            conn.sendall(body[i : i + 1])
-
-    return action
-
-
 def trickle(part, delay, body=None):
     """Send a valid answer with one part of it (status, headers or body) a byte every delay
     seconds and the rest at once: each byte well within any read timeout, the whole never."""
@@ -337,6 +323,13 @@ def trickle(part, delay, body=None):
     return action
 
 
+def at_once(action):
+    """action, run as soon as a connection is accepted, without reading a request: with hang(), a
+    server that never reads a word; with respond(), one that answers a TLS hello in plain HTTP."""
+    action.at_once = True
+    return action
+
+
 def pipe(source, sink, delay=0.0, stop=None):
     """Forward what source sends to sink until either closes (or stop is set); with a delay, one
     byte every delay seconds. For the loopback proxies of the tests."""
@@ -351,6 +344,51 @@ def pipe(source, sink, delay=0.0, stop=None):
         pass
     finally:
         sink.close()
+
+
+class Proxy:
+    """A loopback proxy. Without upstream: an HTTP proxy that tunnels each CONNECT to its target and
+    records the head of each request in heads. With upstream (a port on loopback): it forwards every
+    connection there, sending what comes back a byte every delay seconds (a TLS handshake trickles)."""
+
+    def __init__(self, upstream=None, delay=0.0):
+        self.upstream = upstream
+        self.delay = delay
+        self.heads = []
+        self.stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client = self._listener.accept()[0]
+            except OSError:
+                return
+            threading.Thread(target=self._forward, args=(client,), daemon=True).start()
+
+    def _forward(self, client):
+        if self.upstream is None:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = client.recv(4096)
+                if not data:
+                    client.close()
+                    return
+                head += data
+            self.heads.append(head.decode("latin-1"))
+            host, port = head.split()[1].decode().rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:
+            upstream = socket.create_connection(("127.0.0.1", self.upstream))
+        threading.Thread(target=pipe, args=(client, upstream, 0, self.stop), daemon=True).start()
+        pipe(upstream, client, self.delay, self.stop)
+
+    def close(self):
+        self.stop.set()
+        self._listener.close()
 
 
 def echo_key(status=401):
@@ -373,7 +411,7 @@ class ScriptedServer:
     """A loopback HTTP/1.1 server on raw sockets: each connection gets the next scripted action.
 
     Raw sockets let a test send what an HTTP server library would refuse to: any status
-    code, a lying Content-Length, bytes that are not UTF-8, a reset, a hang, a drip.
+    code, a lying Content-Length, bytes that are not UTF-8, a reset, a hang, a trickle.
     """
 
     def __init__(self, ssl_context=None, address="127.0.0.1"):
@@ -440,6 +478,16 @@ class ScriptedServer:
                     with self.lock:
                         self.tls_failures.append(str(exc))
                     return
+            with self.lock:
+                first = self.script[0] if self.script else self.default
+                if getattr(first, "at_once", False):
+                    if self.script:
+                        self.script.pop(0)
+                else:
+                    first = None
+            if first is not None:
+                first(conn, None, self)
+                return
             conn.settimeout(10)
             head = b""
             while b"\r\n\r\n" not in head:
@@ -485,12 +533,13 @@ __all__ = [
     "PRICES",
     "ROOT",
     "SPECIAL_KEY",
+    "Proxy",
     "ScriptedServer",
     "api_requests",
     "validate",
     "check_message",
     "credit_body",
-    "drip",
+    "at_once",
     "echo_key",
     "failed_get",
     "fetch_failure",

@@ -21,7 +21,7 @@ from urllib3.util.ssltransport import SSLTransport
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import _Deadline
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fetch_failure, make_client, pipe, trickle
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import Proxy, fetch_failure, make_client, trickle
 
 TIMEOUT = 1.0
 # What the issue allows past api_timeout, for one attempt.
@@ -57,36 +57,10 @@ def test_a_trickle_over_tls_is_cut_at_the_deadline(tls_scripted, ca_file, part):
     assert len(tls_scripted.requests) == 1
 
 
-class _TrickleProxy:
-    """Forwards to a TLS server, sending what the server says a byte every delay seconds: the
-    TLS handshake itself trickles."""
-
-    def __init__(self, upstream_port, delay):
-        self.delay = delay
-        self.upstream_port = upstream_port
-        self.stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        try:
-            client = self._listener.accept()[0]
-        except OSError:
-            return
-        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-        threading.Thread(target=pipe, args=(client, upstream, 0, self.stop), daemon=True).start()
-        pipe(upstream, client, self.delay, self.stop)
-
-    def close(self):
-        self.stop.set()
-        self._listener.close()
-
-
 @pytest.mark.slow
 def test_a_trickled_tls_handshake_is_cut_at_the_deadline(tls_scripted, ca_file):
     tls_scripted.always(trickle("body", delay=0))
-    proxy = _TrickleProxy(tls_scripted.port, delay=0.05)
+    proxy = Proxy(upstream=tls_scripted.port, delay=0.05)
     try:
         _assert_timed_out(*_timed_failure("https://127.0.0.1:%d/v1" % proxy.port, ca_path=ca_file))
     finally:

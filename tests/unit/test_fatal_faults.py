@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, credit_body, drip, fetch_failure, hang, make_client
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, at_once, credit_body, fetch_failure, hang, make_client, trickle
 
 
 def test_rate_limited_forever(emu):
@@ -60,38 +59,17 @@ def test_server_error_forever(emu, status, retries):
     assert ("gave up after %d attempts" % (retries + 1) in exc.msg) == (retries > 0)
 
 
-@pytest.fixture
-def silent_server():
-    """Accepts connections and never says a word."""
-    sock = socket.create_server(("127.0.0.1", 0))
-    accepted = []
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                conn, dummy = sock.accept()
-            except OSError:
-                return
-            accepted.append(conn)
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield "http://127.0.0.1:%d/v1" % sock.getsockname()[1], accepted
-    stop.set()
-    sock.close()
-    for conn in accepted:
-        conn.close()
-
-
 @pytest.mark.slow
-def test_server_that_never_answers(silent_server):
-    url, accepted = silent_server
+def test_server_that_never_answers(scripted):
+    # Accepts connections and never says a word (nor reads one).
+    scripted.always(at_once(hang()))
+    url = scripted.url()
     timeout, retries, cap = 0.4, 2, 0.2
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(url, api_timeout=timeout, api_retries=retries, api_retry_max_delay=cap))
     elapsed = time.monotonic() - start
     attempts = retries + 1
-    assert len(accepted) == attempts
+    assert scripted.connections == attempts
     assert "could not reach" in exc.msg and "timed out" in exc.msg.lower() and "gave up after 3 attempts" in exc.msg
     assert exc.status_code is None
     assert attempts * timeout * 0.9 <= elapsed <= attempts * timeout + retries * cap + 1.5, elapsed
@@ -131,7 +109,7 @@ def test_dns_failure():
 @pytest.mark.slow
 def test_slow_drip_body_is_cut_by_the_deadline(scripted):
     # Each byte arrives well within the timeout; only a deadline for the whole body stops it.
-    scripted.always(drip(credit_body(), delay=0.1))
+    scripted.always(trickle("body", delay=0.1))
     timeout = 0.5
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(scripted.url(), api_timeout=timeout, api_retries=1, api_retry_max_delay=0.05))
@@ -151,7 +129,7 @@ def test_slow_drip_on_the_emulator(emu):
 
 def test_slow_drip_of_a_hang_after_the_head(scripted):
     # Head at once, then nothing: the read timeout ends it.
-    scripted.always(drip(credit_body(), delay=30))
+    scripted.always(trickle("body", delay=30))
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(scripted.url(), api_timeout=0.4, api_retries=0))
     assert time.monotonic() - start < 1.5
