@@ -391,22 +391,6 @@ class Proxy:
         self._listener.close()
 
 
-def echo_key(status=401):
-    """A careless server that repeats the key it got, raw, JSON-escaped and URL-quoted, in body and headers."""
-
-    def action(conn, request, server):
-        sent = request.header("api_key", "")
-        document = {
-            "status": False,
-            "message": "Invalid API key %s" % sent,
-            "error_reason": "key %s (%s) is not valid" % (quote(sent, safe=""), json.dumps(sent)),
-        }
-        # json.dumps escapes the key's quote and backslash: its JSON-escaped form goes on the wire.
-        respond(status, document, headers={"X-Echo-Api-Key": sent, "WWW-Authenticate": "api_key=%s" % quote(sent)})(conn, request, server)
-
-    return action
-
-
 class ScriptedServer:
     """A loopback HTTP/1.1 server on raw sockets: each connection gets the next scripted action.
 
@@ -540,7 +524,6 @@ __all__ = [
     "check_message",
     "credit_body",
     "at_once",
-    "echo_key",
     "failed_get",
     "fetch_failure",
     "find_secret",

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info_modules import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, Emulator, ScriptedServer, echo_key, find_secret
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, Emulator, find_secret
 
 LOOKUP = ROOT / "plugins" / "lookup" / "credit.py"
 MODULE = "nexgencloud.hyperstack.hyperstack_credit_info"
@@ -63,19 +63,19 @@ def playbook_run(collection_tree, tmp_path_factory):
             tasks.append({"name": name, MODULE: args, "register": name, "ignore_errors": True})
 
         # A server that echoes the key raw, JSON-escaped and URL-quoted, with a key whose forms differ.
-        scripted = ScriptedServer()
-        servers.append(scripted)
-        scripted.always(echo_key(401))
+        echo_special = Emulator(api_key=KEY).start()
+        servers.append(echo_special)
+        echo_special.state.add_faults([{"action": "echo_key", "times": -1}])
         tasks.append(
             {
                 "name": "echo_special_key",
-                MODULE: {"api_url": scripted.url(), "api_key": SPECIAL_KEY, "api_retries": 0},
+                MODULE: {"api_url": echo_special.api_url, "api_key": SPECIAL_KEY, "api_retries": 0},
                 "register": "echo_special_key",
                 "ignore_errors": True,
             }
         )
         for name, extra in OTHER_MODULES.items():
-            args = dict({"api_url": scripted.url(), "api_key": SPECIAL_KEY, "api_retries": 0}, **extra)
+            args = dict({"api_url": echo_special.api_url, "api_key": SPECIAL_KEY, "api_retries": 0}, **extra)
             case = "echo_special_key_%s" % name
             tasks.append({"name": case, "nexgencloud.hyperstack." + name: args, "register": case, "ignore_errors": True})
 
@@ -91,7 +91,7 @@ def playbook_run(collection_tree, tmp_path_factory):
                 "lookup_success_env": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % ok.api_url,
                 "lookup_echo_arg": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_key=%r, api_retries=0)" % (echo.api_url, KEY),
                 "lookup_echo_env": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % echo.api_url,
-                "lookup_echo_special": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_key=%r, api_retries=0)" % (scripted.url(), SPECIAL_KEY),
+                "lookup_echo_special": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_key=%r, api_retries=0)" % (echo_special.api_url, SPECIAL_KEY),
                 "lookup_redirect_latin1": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % latin1.api_url,
             }
             for name, expression in lookup_cases.items():
@@ -143,10 +143,7 @@ def playbook_run(collection_tree, tmp_path_factory):
         }
     finally:
         for server in servers:
-            if isinstance(server, ScriptedServer):
-                server.close()
-            else:
-                server.stop()
+            server.stop()
 
 
 @pytest.mark.slow
