@@ -393,7 +393,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(
                 int(fault.get("status", 401)),
                 _error_body("Invalid API key %s" % echoed, "key %s (%s) is not valid" % (quote(echoed, safe=""), json.dumps(echoed)[1:-1])),
-                {"X-Echo-Api-Key": echoed},
+                {"X-Echo-Api-Key": echoed, "WWW-Authenticate": "api_key=%s" % quote(echoed)},
             )
         elif action == "oversized":
             self._oversized(int(fault.get("size", 5 * 1024 * 1024)), fault.get("declare_length", True))

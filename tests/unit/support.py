@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What the unit tests share: the secret, real loopback servers and checks of a failure message.
+"""What the unit tests share: the secret, real loopback servers, checks of a failure message, the
+OpenAPI contract checks, a module run as Ansible runs it, and the sample price list of the estimate.
 
 Imported as ansible_collections.nexgencloud.hyperstack.tests.unit.support (conftest.py makes
 sure the collection tree is importable), so it is one module however a test reaches it.
@@ -10,17 +11,25 @@ sure the collection tree is importable), so it is one module however a test reac
 
 from __future__ import annotations
 
+import copy
 import http
 import importlib.util
 import json
+import os
 import socket
 import ssl
 import struct
+import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
+
+import jsonschema
+import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient, HyperstackError
 
@@ -87,11 +96,55 @@ def resolve_refs(spec, node):
     """node of an OpenAPI document with every $ref replaced by its target in spec's components."""
     if isinstance(node, dict):
         if "$ref" in node:
-            return resolve_refs(spec, spec["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]])
+            prefix = "#/components/schemas/"
+            assert node["$ref"].startswith(prefix), node["$ref"]
+            return resolve_refs(spec, spec["components"]["schemas"][node["$ref"][len(prefix) :]])
         return {key: resolve_refs(spec, value) for key, value in node.items()}
     if isinstance(node, list):
         return [resolve_refs(spec, item) for item in node]
     return node
+
+
+def strict(schema):
+    """The schema with every property required and no other allowed, at every level.
+
+    The spec marks nothing required, so any object would pass it; the emulator is held to
+    the stricter reading that it sends exactly the documented fields.
+    """
+    schema = copy.deepcopy(schema)
+    if schema.get("type") == "object" and "properties" in schema:
+        schema["required"] = sorted(schema["properties"])
+        schema["additionalProperties"] = False
+        schema["properties"] = {name: strict(sub) for name, sub in schema["properties"].items()}
+    return schema
+
+
+def validate(document, schema):
+    """Assert that document is valid against the JSON schema, naming every error."""
+    errors = list(jsonschema.Draft4Validator(schema).iter_errors(document))
+    assert not errors, [e.message for e in errors]
+
+
+def get_json(url, key=KEY):
+    """(status, Content-Type, parsed body) of a GET of url with the key in its api_key header."""
+    request = urllib.request.Request(url, headers={"api_key": key})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:  # nosec - loopback emulator
+            return answer.status, answer.headers.get("Content-Type"), json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type"), json.loads(error.read())
+
+
+def failed_get(emu, path, status):
+    """(status, body) of a GET of path that fails with status: a wrong key (401), a wrong path (404), or an injected fault."""
+    if status == 401:
+        got, dummy, body = get_json(emu.api_url + path, key="hs-wrong-key")
+    elif status == 404:
+        got, dummy, body = get_json(emu.api_url + path + "/nope")
+    else:
+        emu.state.add_faults([{"status": status}])
+        got, dummy, body = get_json(emu.api_url + path)
+    return got, body
 
 
 def make_client(api_url, api_key=KEY, **options):
@@ -109,6 +162,81 @@ def fetch_failure(endpoint, client, key=KEY):
         check_message(exc.msg, key)
         return exc
     raise AssertionError("expected a failure, got facts %r" % (facts,))
+
+
+def refused(call, *args, **kwargs):
+    """The clean message of the HyperstackError that call(*args, **kwargs) must raise."""
+    with pytest.raises(HyperstackError) as caught:
+        call(*args, **kwargs)
+    return check_message(caught.value.msg)
+
+
+def api_requests(emu, *paths):
+    """What the emulator's API endpoints received for paths, oldest first."""
+    with emu.state.lock:
+        return [r for r in emu.state.requests if r["path"] in paths]
+
+
+# -- a module run as Ansible runs it (a child Python reading its arguments) ---------
+
+
+# Runs a module as python -m would, in a Python where the named libraries cannot be imported
+# (sys.modules[name] = None makes "import name" fail, as when it is not installed).
+_WITHOUT = """
+import runpy, sys
+for name in sys.argv.pop(1).split(","):
+    sys.modules[name] = None
+runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
+"""
+
+
+def run_module(collection_tree, module, args, env=None, without=None):
+    """(exit status, result) of a module run in a child Python as Ansible runs it, its arguments in a file."""
+    args_file = collection_tree / ".." / ("args-%d.json" % os.getpid())
+    args_file = args_file.resolve()
+    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+    try:
+        environment = dict(os.environ, PYTHONPATH=str(collection_tree), **(env or {}))
+        for name in ("HYPERSTACK_API_KEY", "HYPERSTACK_API_URL", "HYPERSTACK_API_ADDRESS"):
+            if name not in (env or {}):
+                environment.pop(name, None)
+        name = "ansible_collections.nexgencloud.hyperstack.plugins.modules.%s" % module
+        done = subprocess.run(
+            [sys.executable, "-c", _WITHOUT, ",".join(without), name, str(args_file)] if without else [sys.executable, "-m", name, str(args_file)],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        args_file.unlink()
+    if not without:
+        assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+# -- the estimate's sample flavors and price list, and Terraform plans ---------------
+
+FLAVORS = [
+    {"name": "n3-A100x1", "region_name": "NORWAY-1", "gpu": "A100-80G-PCIe", "gpu_count": 1, "cpu": 28, "ram": 120.0, "stock_available": False},
+    {"name": "n3-A100x1", "region_name": "CANADA-1", "gpu": "A100-80G-PCIe", "gpu_count": 1, "cpu": 28, "ram": 120.0, "stock_available": True},
+    {"name": "n3-H100x8", "region_name": "US-1", "gpu": "H100-80G-PCIe", "gpu_count": 8, "cpu": 252, "ram": 1440.0, "stock_available": True},
+    {"name": "n1-cpu-small", "region_name": "US-1", "gpu": "", "gpu_count": 0, "cpu": 4, "ram": 16.5, "stock_available": True},
+]
+PRICES = [
+    {"name": "a100-80g-pcie", "value": 1.35},
+    {"name": "H100-80G-PCIE", "value": 1.9},
+    {"name": "vCPU (CPU-only-flavors)", "value": 0.1},
+    {"name": "ram (cpu-only-flavors)", "value": 0.2},
+    {"name": "Cloud-SSD", "value": 0.000082},
+    {"name": "publicip", "value": 0.00672},
+]
+
+
+def terraform_plan_json(*changes, **top):
+    """The text of a Terraform plan (terraform show -json) with these resource_changes."""
+    return json.dumps(dict({"format_version": "1.2", "planned_values": {}, "resource_changes": list(changes)}, **top))
 
 
 # -- a loopback HTTP server whose every answer the test scripts -----------------
@@ -172,20 +300,6 @@ def reset_connection():
     return action
 
 
-def drip(body, delay, status=200):
-    """Send a valid head at once, then the body one byte every delay seconds."""
-    body = body if isinstance(body, bytes) else json.dumps(body).encode()
-
-    def action(conn, request, server):
-        conn.sendall(b"HTTP/1.1 %d OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % (status, len(body)))
-        for i in range(len(body)):
-            if server.wake.wait(delay):
-                return
-            conn.sendall(body[i : i + 1])
-
-    return action
-
-
 def trickle(part, delay, body=None):
     """Send a valid answer with one part of it (status, headers or body) a byte every delay
     seconds and the rest at once: each byte well within any read timeout, the whole never."""
@@ -209,6 +323,13 @@ def trickle(part, delay, body=None):
     return action
 
 
+def at_once(action):
+    """action, run as soon as a connection is accepted, without reading a request: with hang(), a
+    server that never reads a word; with respond(), one that answers a TLS hello in plain HTTP."""
+    action.at_once = True
+    return action
+
+
 def pipe(source, sink, delay=0.0, stop=None):
     """Forward what source sends to sink until either closes (or stop is set); with a delay, one
     byte every delay seconds. For the loopback proxies of the tests."""
@@ -225,27 +346,56 @@ def pipe(source, sink, delay=0.0, stop=None):
         sink.close()
 
 
-def echo_key(status=401):
-    """A careless server that repeats the key it got, raw, JSON-escaped and URL-quoted, in body and headers."""
+class Proxy:
+    """A loopback proxy. Without upstream: an HTTP proxy that tunnels each CONNECT to its target and
+    records the head of each request in heads. With upstream (a port on loopback): it forwards every
+    connection there, sending what comes back a byte every delay seconds (a TLS handshake trickles)."""
 
-    def action(conn, request, server):
-        sent = request.header("api_key", "")
-        document = {
-            "status": False,
-            "message": "Invalid API key %s" % sent,
-            "error_reason": "key %s (%s) is not valid" % (quote(sent, safe=""), json.dumps(sent)),
-        }
-        # json.dumps escapes the key's quote and backslash: its JSON-escaped form goes on the wire.
-        respond(status, document, headers={"X-Echo-Api-Key": sent, "WWW-Authenticate": "api_key=%s" % quote(sent)})(conn, request, server)
+    def __init__(self, upstream=None, delay=0.0):
+        self.upstream = upstream
+        self.delay = delay
+        self.heads = []
+        self.stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
 
-    return action
+    def _accept(self):
+        while True:
+            try:
+                client = self._listener.accept()[0]
+            except OSError:
+                return
+            threading.Thread(target=self._forward, args=(client,), daemon=True).start()
+
+    def _forward(self, client):
+        if self.upstream is None:
+            head = b""
+            while b"\r\n\r\n" not in head:
+                data = client.recv(4096)
+                if not data:
+                    client.close()
+                    return
+                head += data
+            self.heads.append(head.decode("latin-1"))
+            host, port = head.split()[1].decode().rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)))
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:
+            upstream = socket.create_connection(("127.0.0.1", self.upstream))
+        threading.Thread(target=pipe, args=(client, upstream, 0, self.stop), daemon=True).start()
+        pipe(upstream, client, self.delay, self.stop)
+
+    def close(self):
+        self.stop.set()
+        self._listener.close()
 
 
 class ScriptedServer:
     """A loopback HTTP/1.1 server on raw sockets: each connection gets the next scripted action.
 
     Raw sockets let a test send what an HTTP server library would refuse to: any status
-    code, a lying Content-Length, bytes that are not UTF-8, a reset, a hang, a drip.
+    code, a lying Content-Length, bytes that are not UTF-8, a reset, a hang, a trickle.
     """
 
     def __init__(self, ssl_context=None, address="127.0.0.1"):
@@ -312,6 +462,16 @@ class ScriptedServer:
                     with self.lock:
                         self.tls_failures.append(str(exc))
                     return
+            with self.lock:
+                first = self.script[0] if self.script else self.default
+                if getattr(first, "at_once", False):
+                    if self.script:
+                        self.script.pop(0)
+                else:
+                    first = None
+            if first is not None:
+                first(conn, None, self)
+                return
             conn.settimeout(10)
             head = b""
             while b"\r\n\r\n" not in head:
@@ -351,22 +511,33 @@ def credit_body(credit=10.0, threshold=0.0, can_create_instance=True, **extra):
 __all__ = [
     "Emulator",
     "FIXTURES",
+    "FLAVORS",
     "HyperstackError",
     "KEY",
+    "PRICES",
     "ROOT",
     "SPECIAL_KEY",
+    "Proxy",
     "ScriptedServer",
+    "api_requests",
+    "validate",
     "check_message",
     "credit_body",
-    "drip",
-    "echo_key",
+    "at_once",
+    "failed_get",
     "fetch_failure",
     "find_secret",
+    "get_json",
     "hang",
     "make_client",
     "pipe",
+    "refused",
     "reset_connection",
+    "resolve_refs",
     "respond",
+    "run_module",
     "secret_forms",
+    "strict",
+    "terraform_plan_json",
     "trickle",
 ]

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class L: the action plugins, which run a module's declaration in the controller process.
+"""The action plugins, which run a module's declaration in the controller process.
 
 Each result of run_info is compared whole with what the module itself returns, run as
 Ansible runs it (a child Python), for the same arguments against the same server.
@@ -24,8 +24,7 @@ from ansible.module_utils.common.parameters import PASS_VARS
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import InfoModule, plain
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, run_info
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret
-from ansible_collections.nexgencloud.hyperstack.tests.unit.test_module_utils import _run_module
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, run_module
 
 MODULE_FILES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
 ACTION_FILES = sorted(p.stem for p in (ROOT / "plugins" / "action").glob("*.py") if not p.name.startswith("_"))
@@ -90,7 +89,7 @@ def _both(tree, name, args, environ=None):
     environ = environ or {}
     here = run_info(INFO_MODULES[name], args, environ, FQCN % name)
     # As _execute_module sends it: the module names itself after the task's action.
-    rc, module = _run_module(tree, name, dict(args, _ansible_module_name=FQCN % name, **INJECT), environ)
+    rc, module = run_module(tree, name, dict(args, _ansible_module_name=FQCN % name, **INJECT), environ)
     assert rc == (1 if here.get("failed") else 0), (here, module)
     return here, module
 
@@ -109,6 +108,7 @@ def _cases(api_url):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(_cases("")))
 @pytest.mark.parametrize("name", sorted(INFO_MODULES))
 def test_same_result_as_the_module(emu, collection_tree, name, case):

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class E: 200 answers whose body is not a credit response, and the valid edge cases."""
+"""200 answers whose body is not a credit response, and the valid edge cases."""
 
 from __future__ import annotations
 

@@ -2,72 +2,27 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class A: the emulator and the client's schemas agree with the published OpenAPI spec.
+"""The emulator and the client's schemas agree with the published OpenAPI spec.
 
 The spec excerpt in fixtures/ is a copy of what NexGen Cloud publishes with its SDKs.
 """
 
 from __future__ import annotations
 
-import copy
-import json
-import urllib.request
 from http import HTTPStatus
 
-import jsonschema
 import pytest
 import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, KEY, make_client, respond
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, failed_get, get_json, make_client, resolve_refs, respond, strict, validate
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-billing-excerpt.yaml").read_text())
 
 
-def _resolve(node):
-    """node with every $ref into components/schemas replaced by its target."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            prefix = "#/components/schemas/"
-            assert node["$ref"].startswith(prefix), node["$ref"]
-            return _resolve(SPEC["components"]["schemas"][node["$ref"][len(prefix) :]])
-        return {key: _resolve(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_resolve(item) for item in node]
-    return node
-
-
 def response_schema(path, status):
-    return _resolve(SPEC["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"])
-
-
-def _strict(schema):
-    """The schema with every property required and no other allowed, at every level.
-
-    The spec marks nothing required, so any object would pass it; the emulator is held to
-    the stricter reading that it sends exactly the documented fields.
-    """
-    schema = copy.deepcopy(schema)
-    if schema.get("type") == "object" and "properties" in schema:
-        schema["required"] = sorted(schema["properties"])
-        schema["additionalProperties"] = False
-        schema["properties"] = {name: _strict(sub) for name, sub in schema["properties"].items()}
-    return schema
-
-
-def _validate(document, schema):
-    errors = list(jsonschema.Draft4Validator(schema).iter_errors(document))
-    assert not errors, [e.message for e in errors]
-
-
-def _get(url, key=KEY):
-    request = urllib.request.Request(url, headers={"api_key": key})
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:  # nosec - loopback emulator
-            return answer.status, answer.headers.get("Content-Type"), json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type"), json.loads(error.read())
+    return resolve_refs(SPEC, SPEC["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"])
 
 
 def test_spec_excerpt_has_what_the_collection_reads():
@@ -75,7 +30,7 @@ def test_spec_excerpt_has_what_the_collection_reads():
         responses = SPEC["paths"][path]["get"]["responses"]
         assert {"200", "400", "401", "403", "404", "500"} <= set(responses)
         for status in (400, 401, 403, 404):
-            assert response_schema(path, status) == _resolve({"$ref": "#/components/schemas/ErrorResponseModel"})
+            assert response_schema(path, status) == resolve_refs(SPEC, {"$ref": "#/components/schemas/ErrorResponseModel"})
     assert SPEC["components"]["securitySchemes"]["apiKey"] == {
         "description": "Send it as api_key in header",
         "in": "header",
@@ -88,59 +43,47 @@ def test_spec_excerpt_has_what_the_collection_reads():
 @pytest.mark.parametrize("credit, threshold", [(1500.0, 0.0), (250, 0), (-12.5, 0.0)])
 def test_emulator_credit_matches_the_spec(emu, can_create_instance, credit, threshold):
     emu.state.update({"credit": credit, "threshold": threshold, "can_create_instance": can_create_instance})
-    status, content_type, body = _get(emu.api_url + CREDIT.path)
+    status, content_type, body = get_json(emu.api_url + CREDIT.path)
     assert status == 200 and content_type == "application/json"
     schema = response_schema(CREDIT.path, 200)
-    _validate(body, schema)
+    validate(body, schema)
     if can_create_instance == "omit":
         assert "can_create_instance" not in body["data"]
         body["data"]["can_create_instance"] = True  # the strict check covers the other fields
-    _validate(body, _strict(schema))
+    validate(body, strict(schema))
     assert body["data"]["credit"] == credit and body["data"]["threshold"] == threshold
 
 
 def test_emulator_last_day_cost_matches_the_spec(emu):
     emu.state.update({"last_day_cost": {"instances_cost": 6, "volumes_cost": 0.5, "clusters_cost": 0.0, "total_cost": 6.5}})
-    status, dummy, body = _get(emu.api_url + LAST_DAY_COST.path)
+    status, dummy, body = get_json(emu.api_url + LAST_DAY_COST.path)
     assert status == 200
-    _validate(body, _strict(response_schema(LAST_DAY_COST.path, 200)))
+    validate(body, strict(response_schema(LAST_DAY_COST.path, 200)))
     assert body["data"]["total_cost"] == 6.5
-
-
-def _failed_get(emu, path, status):
-    """(status, body) of a GET of path that fails with status: a wrong key (401), a wrong path (404), or an injected fault."""
-    if status == 401:
-        got, dummy, body = _get(emu.api_url + path, key="hs-wrong-key")
-    elif status == 404:
-        got, dummy, body = _get(emu.api_url + path + "/nope")
-    else:
-        emu.state.add_faults([{"status": status}])
-        got, dummy, body = _get(emu.api_url + path)
-    return got, body
 
 
 @pytest.mark.parametrize("path", [CREDIT.path, LAST_DAY_COST.path])
 @pytest.mark.parametrize("status", [400, 401, 403, 404])
 def test_emulator_errors_match_the_error_model(emu, path, status):
-    got, body = _failed_get(emu, path, status)
+    got, body = failed_get(emu, path, status)
     assert got == status
-    _validate(body, _strict(response_schema(path, status)))
+    validate(body, strict(response_schema(path, status)))
     assert body["status"] is False and body["message"]
     if status in (400, 403):
         assert body["message"] == HTTPStatus(status).phrase, "an injected error names its own status"
 
 
 def test_emulator_401_says_what_the_spec_says(emu):
-    body = _get(emu.api_url + CREDIT.path, key="")[2]
+    body = get_json(emu.api_url + CREDIT.path, key="")[2]
     assert body["message"] == "No valid API key provided"
 
 
 def test_emulator_rate_limit_uses_the_error_model(emu):
     emu.state.update({"rate_limit": 1})
-    _get(emu.api_url + CREDIT.path)
-    status, dummy, body = _get(emu.api_url + CREDIT.path)
+    get_json(emu.api_url + CREDIT.path)
+    status, dummy, body = get_json(emu.api_url + CREDIT.path)
     assert status == 429
-    _validate(body, _strict(response_schema(CREDIT.path, 401)))
+    validate(body, strict(response_schema(CREDIT.path, 401)))
 
 
 @pytest.mark.parametrize(
@@ -160,7 +103,7 @@ def test_client_schema_accepts_the_spec_examples(scripted, endpoint, component):
 def test_client_schema_fields_are_the_specs_fields():
     # The client may require more than the spec, but never a field the spec does not have.
     for endpoint, component in ((CREDIT, "Get_credit_and_threshold_info_in_response"), (LAST_DAY_COST, "Last_day_cost_response")):
-        spec = _resolve(SPEC["components"]["schemas"][component])
+        spec = resolve_refs(SPEC, SPEC["components"]["schemas"][component])
         assert set(endpoint.schema["properties"]) <= set(spec["properties"])
         data = endpoint.schema["properties"]["data"]
         assert set(data["properties"]) == set(spec["properties"]["data"]["properties"])

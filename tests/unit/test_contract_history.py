@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class A for the billing history: the emulator and the client's schema agree with the published
+"""The billing history's contract: the emulator and the client's schema agree with the published
 OpenAPI spec (fixtures/infrahub-openapi-billing-history-excerpt.yaml, copied from it unchanged)."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import pytest
 import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import BILLING_HISTORY
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, make_client, resolve_refs, respond
-from ansible_collections.nexgencloud.hyperstack.tests.unit.test_contract import _failed_get, _get, _strict, _validate
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, failed_get, get_json, make_client, resolve_refs, respond, strict, validate
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-billing-history-excerpt.yaml").read_text())
 OPERATION = SPEC["paths"][BILLING_HISTORY.path]["get"]
@@ -44,9 +43,9 @@ def test_spec_excerpt_has_what_the_budget_reads():
 )
 def test_emulator_billing_history_matches_the_spec(emu, state):
     emu.state.update(state)
-    status, content_type, body = _get(emu.api_url + BILLING_HISTORY.path + QUERY)
+    status, content_type, body = get_json(emu.api_url + BILLING_HISTORY.path + QUERY)
     assert status == 200 and content_type == "application/json"
-    _validate(body, _strict(response_schema(200)))
+    validate(body, strict(response_schema(200)))
     history = body["billing_history"]
     assert history["total_count"] == len(history["billing_history"])
     if "month_to_date" in state:
@@ -55,17 +54,17 @@ def test_emulator_billing_history_matches_the_spec(emu, state):
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404])
 def test_emulator_billing_history_errors_match_the_error_model(emu, status):
-    got, body = _failed_get(emu, BILLING_HISTORY.path, status)
+    got, body = failed_get(emu, BILLING_HISTORY.path, status)
     assert got == status
-    _validate(body, _strict(response_schema(status)))
+    validate(body, strict(response_schema(status)))
 
 
 @pytest.mark.parametrize("name", ["start_date", "end_date"])
 @pytest.mark.parametrize("value", ["2026-12-01", "2026-12-01 00:00:00", "2026-13-01T00:00:00", "yesterday"])
 def test_emulator_refuses_a_date_not_in_the_documented_format(emu, name, value):
-    status, dummy, body = _get(emu.api_url + BILLING_HISTORY.path + "?%s=%s" % (name, value.replace(" ", "%20")))
+    status, dummy, body = get_json(emu.api_url + BILLING_HISTORY.path + "?%s=%s" % (name, value.replace(" ", "%20")))
     assert status == 400
-    _validate(body, _strict(response_schema(400)))
+    validate(body, strict(response_schema(400)))
     assert body["message"] == "%s should be formatted in YYYY-MM-DDTHH:MM:SS, got %r" % (name, value)
 
 
@@ -95,14 +94,14 @@ def test_client_schema_fields_are_the_specs_fields():
 def test_emulator_credit_falls_at_the_rate_it_is_told(emu):
     emu.state.update({"credit": 100.0, "credit_fall_per_second": 50.0})
     time.sleep(0.2)
-    first = _get(emu.api_url + "/billing/user-credit/credit")[2]["data"]["credit"]
+    first = get_json(emu.api_url + "/billing/user-credit/credit")[2]["data"]["credit"]
     assert first <= 90, first  # $10 or more in 0.2 s (more on a slow machine)
     time.sleep(0.2)
-    second = _get(emu.api_url + "/billing/user-credit/credit")[2]["data"]["credit"]
+    second = get_json(emu.api_url + "/billing/user-credit/credit")[2]["data"]["credit"]
     assert second <= first - 10, (first, second)
     # Stopped, the credit keeps what it fell to; set, it starts from the new value.
     kept = emu.state.update({"credit_fall_per_second": 0})["credit"]
     assert kept <= second and round(kept, 2) == kept
     time.sleep(0.1)
-    assert _get(emu.api_url + "/billing/user-credit/credit")[2]["data"]["credit"] == kept
+    assert get_json(emu.api_url + "/billing/user-credit/credit")[2]["data"]["credit"] == kept
     assert emu.state.update({"credit": 5000})["credit"] == 5000

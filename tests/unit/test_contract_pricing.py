@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class A for the pricing endpoints: the emulator and the client's schemas agree with the published
+"""The pricing endpoints' contract: the emulator and the client's schemas agree with the published
 OpenAPI spec (fixtures/infrahub-openapi-pricing-excerpt.yaml, copied from it unchanged)."""
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import pytest
 import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import FLAVORS, PRICEBOOK, USAGE
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, make_client, resolve_refs, respond
-from ansible_collections.nexgencloud.hyperstack.tests.unit.test_contract import _failed_get, _get, _strict, _validate
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, failed_get, get_json, make_client, resolve_refs, respond, strict, validate
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-pricing-excerpt.yaml").read_text())
 # Fields the reference docs show as null (the spec marks nothing nullable).
@@ -35,14 +34,14 @@ def response_schema(path, status):
 
 @pytest.mark.parametrize("path, query", [(PRICEBOOK.path, ""), (USAGE.path, ""), (FLAVORS.path, ""), (FLAVORS.path, "?region=US-1")])
 def test_emulator_pricing_endpoints_match_the_spec(emu, path, query):
-    status, content_type, body = _get(emu.api_url + path + query)
+    status, content_type, body = get_json(emu.api_url + path + query)
     assert status == 200 and content_type == "application/json"
-    _validate(body, _with_nulls(_strict(response_schema(path, 200))))
+    validate(body, _with_nulls(strict(response_schema(path, 200))))
     assert body, "the emulator serves data"
 
 
 def test_emulator_flavors_are_grouped_and_filtered_as_the_api_does(emu):
-    body = _get(emu.api_url + FLAVORS.path + "?region=US-1")[2]
+    body = get_json(emu.api_url + FLAVORS.path + "?region=US-1")[2]
     assert [(g["gpu"], g["region_name"], [f["name"] for f in g["flavors"]]) for g in body["data"]] == [
         ("H100-80G-PCIe", "US-1", ["n3-H100x8"]),
         ("", "US-1", ["n1-cpu-small"]),
@@ -53,9 +52,9 @@ def test_emulator_flavors_are_grouped_and_filtered_as_the_api_does(emu):
 @pytest.mark.parametrize("path", [PRICEBOOK.path, USAGE.path, FLAVORS.path])
 @pytest.mark.parametrize("status", [400, 401, 404])
 def test_emulator_pricing_errors_match_the_error_model(emu, path, status):
-    got, body = _failed_get(emu, path, status)
+    got, body = failed_get(emu, path, status)
     assert got == status
-    _validate(body, _strict(response_schema(path, 401)))
+    validate(body, strict(response_schema(path, 401)))
 
 
 @pytest.mark.parametrize(

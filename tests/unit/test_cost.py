@@ -15,22 +15,7 @@ import pytest
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import PRICEBOOK, USAGE, HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, make_client
-
-FLAVORS = [
-    {"name": "n3-A100x1", "region_name": "NORWAY-1", "gpu": "A100-80G-PCIe", "gpu_count": 1, "cpu": 28, "ram": 120.0, "stock_available": False},
-    {"name": "n3-A100x1", "region_name": "CANADA-1", "gpu": "A100-80G-PCIe", "gpu_count": 1, "cpu": 28, "ram": 120.0, "stock_available": True},
-    {"name": "n3-H100x8", "region_name": "US-1", "gpu": "H100-80G-PCIe", "gpu_count": 8, "cpu": 252, "ram": 1440.0, "stock_available": True},
-    {"name": "n1-cpu-small", "region_name": "US-1", "gpu": "", "gpu_count": 0, "cpu": 4, "ram": 16.5, "stock_available": True},
-]
-PRICES = [
-    {"name": "a100-80g-pcie", "value": 1.35},
-    {"name": "H100-80G-PCIE", "value": 1.9},
-    {"name": "vCPU (CPU-only-flavors)", "value": 0.1},
-    {"name": "ram (cpu-only-flavors)", "value": 0.2},
-    {"name": "Cloud-SSD", "value": 0.000082},
-    {"name": "publicip", "value": 0.00672},
-]
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, make_client, terraform_plan_json
 
 
 def _item(**given):
@@ -168,16 +153,12 @@ def test_estimate_lists_flavors_out_of_stock_once():
     assert _cost.estimate(facts, 0, items, Decimal(1), Decimal(0))["out_of_stock"] == ["x"]
 
 
-def _tf(*changes, **top):
-    return json.dumps(dict({"format_version": "1.2", "planned_values": {}, "resource_changes": list(changes)}, **top))
-
-
 def _change(kind, actions, after, address=None):
     return {"address": address or kind + ".x", "type": kind, "change": {"actions": actions, "after": after}}
 
 
 def test_terraform_plan_counts_what_is_created_only():
-    text = _tf(
+    text = terraform_plan_json(
         _change("hyperstack_core_virtual_machine", ["create"], {"flavor_name": "n3-A100x1", "assign_floating_ip": True}, "vm.a[0]"),
         _change("hyperstack_core_virtual_machine", ["delete", "create"], {"flavor_name": "n1-cpu-small"}, "vm.b"),
         _change("hyperstack_core_volume", ["create"], {"size": 100}, "vol.c"),
@@ -200,9 +181,12 @@ def test_terraform_plan_counts_what_is_created_only():
         ("not json", "terraform_plan p.json is not JSON"),
         (json.dumps({"format_version": "4.0", "values": {}}), "terraform_plan p.json is not a Terraform plan in JSON"),
         (json.dumps([1]), "terraform_plan p.json is not a Terraform plan in JSON"),
-        (_tf(_change("hyperstack_core_virtual_machine", ["create"], {})), "hyperstack_core_virtual_machine.x has no known flavor_name in the plan"),
         (
-            _tf(_change("hyperstack_core_volume", ["create"], {"size": -1})),
+            terraform_plan_json(_change("hyperstack_core_virtual_machine", ["create"], {})),
+            "hyperstack_core_virtual_machine.x has no known flavor_name in the plan",
+        ),
+        (
+            terraform_plan_json(_change("hyperstack_core_volume", ["create"], {"size": -1})),
             "terraform_plan p.json: hyperstack_core_volume.x item 1: volume_gb must be more than 0",
         ),
     ],

@@ -15,10 +15,8 @@ from decimal import Decimal
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, check_message
-from ansible_collections.nexgencloud.hyperstack.tests.unit.test_cost import FLAVORS, PRICES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, refused, terraform_plan_json
 
 PROVIDER = "registry.terraform.io/nexgencloud/hyperstack"
 
@@ -27,12 +25,6 @@ def _cluster(region="US-1", **given):
     cluster = dict({"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 8}, **given)
     item = _cost.check_plan([{"cluster": cluster}])[0]
     return _cost.price_item(item, FLAVORS, PRICES, region)
-
-
-def _refused(call, *args, **kwargs):
-    with pytest.raises(HyperstackError) as caught:
-        call(*args, **kwargs)
-    return check_message(caught.value.msg)
 
 
 # -- clusters ---------------------------------------------------------------------------------
@@ -84,14 +76,14 @@ def test_a_cluster_with_an_hourly_price_needs_no_price_list_but_its_flavors_must
     priced = _cost.price_item(item, FLAVORS, [], None)
     assert (priced["cost_per_hour"], priced["priced_by"]) == (Decimal(20), "hourly_price")
     item["cluster"]["node_flavor"] = "n3-H100x9"
-    assert _refused(_cost.price_item, item, FLAVORS, [], None).startswith("flavor n3-H100x9 does not exist")
+    assert refused(_cost.price_item, item, FLAVORS, [], None).startswith("flavor n3-H100x9 does not exist")
 
 
 def test_a_clusters_flavors_must_share_a_region():
-    message = _refused(_cluster, region=None, node_flavor="n3-A100x1")
+    message = refused(_cluster, region=None, node_flavor="n3-A100x1")
     assert message == ("the cluster's flavors are offered in no one region (n1-cpu-small in US-1; n3-A100x1 in CANADA-1, NORWAY-1): give flavors of one region")
-    assert _refused(_cluster, region="CANADA-1") == "flavor n1-cpu-small is not offered in region CANADA-1; it is in US-1"
-    assert _refused(_cluster, region="CANADA-1", master_flavor="n3-A100x1") == "flavor n3-H100x8 is not offered in region CANADA-1; it is in US-1"
+    assert refused(_cluster, region="CANADA-1") == "flavor n1-cpu-small is not offered in region CANADA-1; it is in US-1"
+    assert refused(_cluster, region="CANADA-1", master_flavor="n3-A100x1") == "flavor n3-H100x8 is not offered in region CANADA-1; it is in US-1"
 
 
 @pytest.mark.parametrize(
@@ -127,20 +119,16 @@ def test_a_clusters_flavors_must_share_a_region():
     ],
 )
 def test_bad_clusters_are_refused_with_one_line(cluster, message):
-    assert _refused(_cost.check_plan, [{"cluster": cluster}]) == message
+    assert refused(_cost.check_plan, [{"cluster": cluster}]) == message
 
 
 def test_a_cluster_is_one_kind_of_item_and_takes_no_public_ip():
-    assert "must have exactly one of" in _refused(_cost.check_plan, [{"cluster": {"master_flavor": "m"}, "flavor": "f"}])
-    message = _refused(_cost.check_plan, [{"cluster": {"master_flavor": "m", "node_flavor": "a", "node_count": 1}, "public_ip": True}])
+    assert "must have exactly one of" in refused(_cost.check_plan, [{"cluster": {"master_flavor": "m"}, "flavor": "f"}])
+    message = refused(_cost.check_plan, [{"cluster": {"master_flavor": "m", "node_flavor": "a", "node_count": 1}, "public_ip": True}])
     assert message == "plan item 1: public_ip applies to a flavor, not a cluster"
 
 
 # -- Terraform: clusters, failing closed, what is destroyed ---------------------------------------
-
-
-def _tf(*changes, **top):
-    return json.dumps(dict({"format_version": "1.2", "planned_values": {}, "resource_changes": list(changes)}, **top))
 
 
 def _change(kind, actions, after=None, address=None, before=None, provider=PROVIDER):
@@ -151,7 +139,9 @@ def _change(kind, actions, after=None, address=None, before=None, provider=PROVI
 
 
 def test_a_terraform_cluster_becomes_a_cluster_item_with_the_providers_defaults():
-    text = _tf(_change("hyperstack_core_cluster", ["create"], {"master_flavor_name": "n1-cpu-small", "node_flavor_name": "n3-H100x8", "node_count": 8}))
+    text = terraform_plan_json(
+        _change("hyperstack_core_cluster", ["create"], {"master_flavor_name": "n1-cpu-small", "node_flavor_name": "n3-H100x8", "node_count": 8})
+    )
     item = _cost.terraform_plan(text, "p.json")["items"][0]
     assert item["cluster"] == {
         "master_flavor": "n1-cpu-small",
@@ -163,7 +153,7 @@ def test_a_terraform_cluster_becomes_a_cluster_item_with_the_providers_defaults(
         "support_flavor": "n1-cpu-small",
     }
     assert item["source"] == "hyperstack_core_cluster.x"
-    standard = _tf(
+    standard = terraform_plan_json(
         _change(
             "hyperstack_core_cluster",
             ["create"],
@@ -172,18 +162,18 @@ def test_a_terraform_cluster_becomes_a_cluster_item_with_the_providers_defaults(
     )
     item = _cost.terraform_plan(standard, "p.json")["items"][0]
     assert (item["cluster"]["master_count"], item["cluster"]["deployment_mode"]) == (3, "standard")
-    unknown = _tf(_change("hyperstack_core_cluster", ["create"], {"master_flavor_name": "m", "node_count": 2}, "hyperstack_core_cluster.k"))
-    assert _refused(_cost.terraform_plan, unknown, "p.json") == (
+    unknown = terraform_plan_json(_change("hyperstack_core_cluster", ["create"], {"master_flavor_name": "m", "node_count": 2}, "hyperstack_core_cluster.k"))
+    assert refused(_cost.terraform_plan, unknown, "p.json") == (
         "terraform_plan p.json: hyperstack_core_cluster.k has no known node_flavor_name in the plan: set it to a literal value"
     )
 
 
 def test_an_unpriced_hyperstack_resource_fails_closed_naming_it_and_how_to_go_on():
-    text = _tf(
+    text = terraform_plan_json(
         _change("hyperstack_core_floating_ip", ["create"], {}, "hyperstack_core_floating_ip.web"),
         _change("hyperstack_core_firewall", ["create"], {}, "hyperstack_core_firewall.fw", provider="mirror.example.com/nexgencloud/hyperstack"),
     )
-    assert _refused(_cost.terraform_plan, text, "p.json") == (
+    assert refused(_cost.terraform_plan, text, "p.json") == (
         "terraform_plan p.json creates Hyperstack resources the estimate does not price: hyperstack_core_floating_ip.web (hyperstack_core_floating_ip),"
         " hyperstack_core_firewall.fw (hyperstack_core_firewall); price each as a plan item {address: ADDRESS, hourly_price: DOLLARS},"
         " or set unpriced_resources: ignore to leave them out"
@@ -197,7 +187,7 @@ def test_an_unpriced_hyperstack_resource_fails_closed_naming_it_and_how_to_go_on
 
 
 def test_free_hyperstack_types_pass_silently_and_other_providers_are_listed_as_not_hyperstacks_bill():
-    text = _tf(
+    text = terraform_plan_json(
         *[_change(kind, ["create"], {}) for kind in sorted(_cost.FREE_TYPES)],
         _change("tls_private_key", ["create"], {}, "tls_private_key.ops", provider="registry.terraform.io/hashicorp/tls"),
         # Without provider_name, a hyperstack_ type is taken as the provider's: it is not let through.
@@ -209,13 +199,15 @@ def test_free_hyperstack_types_pass_silently_and_other_providers_are_listed_as_n
         {"address": "tls_private_key.ops", "type": "tls_private_key", "reason": "not Hyperstack's bill (provider registry.terraform.io/hashicorp/tls)"},
         {"address": "local_file.key", "type": "local_file", "reason": "not Hyperstack's bill (provider None)"},
     ]
-    assert "hyperstack_core_gpu_pool.x" in _refused(_cost.terraform_plan, _tf(_change("hyperstack_core_gpu_pool", ["create"], {}, provider=None)), "p.json")
+    assert "hyperstack_core_gpu_pool.x" in refused(
+        _cost.terraform_plan, terraform_plan_json(_change("hyperstack_core_gpu_pool", ["create"], {}, provider=None)), "p.json"
+    )
 
 
 def test_an_address_item_prices_a_terraform_resource_that_is_then_not_refused(tmp_path):
     path = tmp_path / "p.json"
     path.write_text(
-        _tf(
+        terraform_plan_json(
             _change("hyperstack_core_floating_ip", ["create"], {}, "hyperstack_core_floating_ip.web"),
             _change("hyperstack_core_volume", ["create"], {"size": 10}, "hyperstack_core_volume.z"),
         )
@@ -232,17 +224,17 @@ def test_an_address_item_prices_a_terraform_resource_that_is_then_not_refused(tm
         "hourly_price",
         None,
     )
-    assert _refused(_cost.check_plan, [{"address": "x.y"}]) == (
+    assert refused(_cost.check_plan, [{"address": "x.y"}]) == (
         "plan item 1: address names a Terraform resource (e.g. hyperstack_core_floating_ip.web) and needs its hourly_price"
     )
 
 
 def test_unpriced_resources_takes_fail_or_ignore():
-    assert _refused(_cost.plan_request, {"unpriced_resources": "skip"}) == 'unpriced_resources must be fail or ignore, got "skip"'
+    assert refused(_cost.plan_request, {"unpriced_resources": "skip"}) == 'unpriced_resources must be fail or ignore, got "skip"'
 
 
 def test_what_a_plan_destroys_is_listed_with_the_id_before():
-    text = _tf(
+    text = terraform_plan_json(
         _change("hyperstack_core_virtual_machine", ["delete"], None, "vm.old", before={"id": "501", "flavor_name": "n3-H100x8"}),
         _change("hyperstack_core_virtual_machine", ["delete", "create"], {"flavor_name": "n1-cpu-small"}, "vm.swap", before={"id": 7}),
         _change("hyperstack_core_volume", ["create", "delete"], {"size": 10}, "vol.v", before={"id": "502"}),
@@ -321,7 +313,7 @@ def test_the_summary_names_what_is_out_of_stock():
 
 def test_entries_that_create_nothing_before_the_creates_do_not_stop_the_loop():
     # terraform show -json writes resources by address: a kept or updated one may well come first.
-    text = _tf(
+    text = terraform_plan_json(
         _change("hyperstack_core_virtual_machine", ["no-op"], {"flavor_name": "n3-H100x8"}, "a.kept"),
         _change("hyperstack_core_virtual_machine", ["update"], {"flavor_name": "n3-H100x8"}, "b.renamed"),
         {"address": "c.odd", "type": "hyperstack_core_volume"},
@@ -332,12 +324,12 @@ def test_entries_that_create_nothing_before_the_creates_do_not_stop_the_loop():
 
 @pytest.mark.parametrize("text", ["null", "5", '"plan"', json.dumps({"planned_values": {}, "resource_changes": []}), json.dumps({"format_version": "1.2"})])
 def test_a_file_of_another_shape_is_refused_not_crashed_on(text):
-    assert _refused(_cost.terraform_plan, text, "p.json").startswith("terraform_plan p.json is not a Terraform plan in JSON")
+    assert refused(_cost.terraform_plan, text, "p.json").startswith("terraform_plan p.json is not a Terraform plan in JSON")
 
 
 def test_the_breakdown_names_the_terraform_address_of_each_item_from_a_plan(tmp_path, emu):
     path = tmp_path / "p.json"
-    path.write_text(_tf(_change("hyperstack_core_volume", ["create"], {"size": 10}, "hyperstack_core_volume.data")))
+    path.write_text(terraform_plan_json(_change("hyperstack_core_volume", ["create"], {"size": 10}, "hyperstack_core_volume.data")))
     result = MODULES["hyperstack_deployment_cost_info"].run(dict(api_key=KEY, api_url=emu.api_url, terraform_plan=str(path), plan=[{"volume_gb": 5}]))
     breakdown = result["hyperstack_deployment_cost_info"]["breakdown"]
     assert [entry.get("source") for entry in breakdown] == [None, "hyperstack_core_volume.data"]
@@ -347,14 +339,14 @@ def test_the_breakdown_names_the_terraform_address_of_each_item_from_a_plan(tmp_
 
 
 def test_flavor_suggestions_ignore_case():
-    assert _refused(_cost.price_item, _cost.check_plan([{"flavor": "a100"}])[0], FLAVORS, PRICES) == "flavor a100 does not exist; the closest are n3-A100x1"
+    assert refused(_cost.price_item, _cost.check_plan([{"flavor": "a100"}])[0], FLAVORS, PRICES) == "flavor a100 does not exist; the closest are n3-A100x1"
 
 
 def test_a_region_without_flavors_names_the_regions_in_the_estimate_and_in_flavor_info(emu):
     params = dict(api_key=KEY, api_url=emu.api_url, plan=[{"flavor": "n3-A100x1"}], region="EUROPE-9")
     expected = "region EUROPE-9 has no flavors; the regions are CANADA-1, NORWAY-1, US-1"
-    assert _refused(MODULES["hyperstack_deployment_cost_info"].run, params) == expected
-    assert _refused(MODULES["hyperstack_flavor_info"].run, dict(api_key=KEY, api_url=emu.api_url, region="EUROPE-9")) == expected
+    assert refused(MODULES["hyperstack_deployment_cost_info"].run, params) == expected
+    assert refused(MODULES["hyperstack_flavor_info"].run, dict(api_key=KEY, api_url=emu.api_url, region="EUROPE-9")) == expected
 
 
 # -- the reads at once --------------------------------------------------------------------------
@@ -374,7 +366,7 @@ def test_the_estimates_reads_are_made_at_once(emu):
 
 def test_a_failed_read_among_several_fails_the_task_with_the_first_reads_message(emu):
     params = dict(api_key="wrong-" + KEY, api_url=emu.api_url, plan=[{"flavor": "n3-A100x1"}], api_retries=0)
-    assert _refused(MODULES["hyperstack_deployment_cost_info"].run, params).startswith("reading the credit balance (GET /billing/user-credit/credit): HTTP 401")
+    assert refused(MODULES["hyperstack_deployment_cost_info"].run, params).startswith("reading the credit balance (GET /billing/user-credit/credit): HTTP 401")
 
 
 @pytest.mark.parametrize("document", [{"format_version": "1.2", "planned_values": {}}, {"format_version": "1.2", "resource_changes": []}])

@@ -14,20 +14,8 @@ from decimal import Decimal
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, check_message
-from ansible_collections.nexgencloud.hyperstack.tests.unit.test_cost import FLAVORS, PRICES
-
-
-def _refused(call, *args, **kwargs):
-    with pytest.raises(HyperstackError) as caught:
-        call(*args, **kwargs)
-    return check_message(caught.value.msg)
-
-
-def _tf(*changes, **top):
-    return json.dumps(dict({"format_version": "1.2", "planned_values": {}, "resource_changes": list(changes)}, **top))
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, refused, terraform_plan_json
 
 
 def _create(kind, after=None, address=None, provider="registry.terraform.io/nexgencloud/hyperstack"):
@@ -59,36 +47,36 @@ def test_the_types_that_cost_nothing_are_these_five_and_unpriced_resources_takes
     ],
 )
 def test_each_part_of_a_cluster_is_named_when_refused(cluster, message):
-    assert _refused(_cost.check_plan, [{"cluster": cluster}]) == message
+    assert refused(_cost.check_plan, [{"cluster": cluster}]) == message
 
 
 def test_a_node_group_starts_with_one_worker_and_a_flavor_must_be_a_name():
     cluster = _cost.check_plan([{"cluster": {"master_flavor": "m", "node_groups": [{"flavor": "a"}]}}])[0]["cluster"]
     assert cluster["node_groups"] == [{"flavor": "a", "count": 1, "max_count": None}]
-    assert _refused(_cost.check_plan, [{"flavor": 5}]) == "plan item 1: flavor must be a flavor name, got 5"
+    assert refused(_cost.check_plan, [{"flavor": 5}]) == "plan item 1: flavor must be a flavor name, got 5"
 
 
 @pytest.mark.parametrize("address", ["  ", 5])
 def test_an_address_must_be_a_name(address):
-    assert "address names a Terraform resource" in _refused(_cost.check_plan, [{"address": address, "hourly_price": 1}])
+    assert "address names a Terraform resource" in refused(_cost.check_plan, [{"address": address, "hourly_price": 1}])
 
 
 def test_the_messages_of_a_file_that_is_not_a_plan_are_whole():
-    assert _refused(_cost.terraform_plan, "{", "p.json") == (
+    assert refused(_cost.terraform_plan, "{", "p.json") == (
         "terraform_plan p.json is not JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)):"
         " give the output of terraform show -json PLANFILE"
     )
-    assert _refused(_cost.terraform_plan, json.dumps({"format_version": "1.2", "resource_changes": {}}), "p.json") == (
+    assert refused(_cost.terraform_plan, json.dumps({"format_version": "1.2", "resource_changes": {}}), "p.json") == (
         "terraform_plan p.json is not a Terraform plan in JSON (it needs format_version and planned_values or resource_changes):"
         " give the output of terraform show -json PLANFILE, not of a state"
     )
-    assert _refused(_cost.plan_request, {"terraform_plan": "/nonexistent/p.json"}) == (
+    assert refused(_cost.plan_request, {"terraform_plan": "/nonexistent/p.json"}) == (
         "terraform_plan /nonexistent/p.json could not be read on the host running the task: [Errno 2] No such file or directory: '/nonexistent/p.json'"
     )
 
 
 def test_the_provider_decides_whose_bill_a_resource_is_before_its_type():
-    text = _tf(_create("hyperstack_tools_report", address="hyperstack_tools_report.r", provider="registry.terraform.io/acme/hyperstack-tools"))
+    text = terraform_plan_json(_create("hyperstack_tools_report", address="hyperstack_tools_report.r", provider="registry.terraform.io/acme/hyperstack-tools"))
     assert _cost.terraform_plan(text, "p.json")["not_priced"] == [
         {
             "address": "hyperstack_tools_report.r",
@@ -99,8 +87,8 @@ def test_the_provider_decides_whose_bill_a_resource_is_before_its_type():
 
 
 def test_every_unknown_attribute_of_a_cluster_is_named():
-    text = _tf(_create("hyperstack_core_cluster", {"node_count": 1}, "hyperstack_core_cluster.k"))
-    assert "hyperstack_core_cluster.k has no known master_flavor_name or node_flavor_name in the plan" in _refused(_cost.terraform_plan, text, "p.json")
+    text = terraform_plan_json(_create("hyperstack_core_cluster", {"node_count": 1}, "hyperstack_core_cluster.k"))
+    assert "hyperstack_core_cluster.k has no known master_flavor_name or node_flavor_name in the plan" in refused(_cost.terraform_plan, text, "p.json")
 
 
 MANY = [dict(FLAVORS[3], name=name) for name in ("flavor-1", "flavor-2", "flavor-3", "flavor-4", "n1-cpu-large", "n1-cpu-medium", "n1-cpu-small", "n1-cpu-xl")]
@@ -115,12 +103,12 @@ MANY = [dict(FLAVORS[3], name=name) for name in ("flavor-1", "flavor-2", "flavor
     ],
 )
 def test_three_suggestions_at_most(name, message):
-    assert _refused(_cost.price_item, _cost.check_plan([{"flavor": name}])[0], MANY, PRICES) == message
+    assert refused(_cost.price_item, _cost.check_plan([{"flavor": name}])[0], MANY, PRICES) == message
 
 
 def test_the_regions_a_flavor_is_in_are_listed_with_commas():
     item = _cost.check_plan([{"flavor": "n3-A100x1"}])[0]
-    assert _refused(_cost.price_item, item, FLAVORS, PRICES, "US-1") == "flavor n3-A100x1 is not offered in region US-1; it is in CANADA-1, NORWAY-1"
+    assert refused(_cost.price_item, item, FLAVORS, PRICES, "US-1") == "flavor n3-A100x1 is not offered in region US-1; it is in CANADA-1, NORWAY-1"
 
 
 def test_a_cluster_at_a_contract_price_is_in_stock_and_count_multiplies_its_price_at_count():
@@ -134,7 +122,7 @@ def test_a_cluster_at_a_contract_price_is_in_stock_and_count_multiplies_its_pric
 
 def test_a_cluster_whose_flavor_has_no_price_says_so():
     item = _cost.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 1}}])[0]
-    assert _refused(_cost.price_item, item, FLAVORS, PRICES[2:]) == (
+    assert refused(_cost.price_item, item, FLAVORS, PRICES[2:]) == (
         "the price list has no entry 'H100-80G-PCIe' for a cluster of n1-cpu-small: give the item an hourly_price (dollars per hour per unit)"
     )
 
@@ -185,8 +173,8 @@ def test_the_defaults_and_names_of_hours_and_margin():
     request = _cost.plan_request({})
     assert (request["hours"], request["margin"]) == (Decimal(24), Decimal(0))
     assert _cost.plan_request({"hours": 0.5})["hours"] == Decimal("0.5")
-    assert _refused(_cost.plan_request, {"hours": "x"}) == 'hours must be a number, got "x"'
-    assert _refused(_cost.plan_request, {"margin_percent": -1}) == "margin_percent must be 0 or more, got -1"
+    assert refused(_cost.plan_request, {"hours": "x"}) == 'hours must be a number, got "x"'
+    assert refused(_cost.plan_request, {"margin_percent": -1}) == "margin_percent must be 0 or more, got -1"
 
 
 # -- the gate ---------------------------------------------------------------------------------
@@ -224,7 +212,7 @@ def test_the_gate_module_passes_each_option_on(emu, tmp_path):
     assert _gate_run(emu, plan=[{"flavor": "n3-H100x8"}], require_stock=False)["passed"] is True
     assert _gate_run(emu, plan=[{"flavor": "n3-A100x1"}], region="CANADA-1")["breakdown"][0]["region"] == ["CANADA-1"]
     path = tmp_path / "p.json"
-    path.write_text(_tf(_create("hyperstack_core_volume", {"size": 10})))
+    path.write_text(terraform_plan_json(_create("hyperstack_core_volume", {"size": 10})))
     assert _gate_run(emu, terraform_plan=str(path))["breakdown"][0]["source"] == "hyperstack_core_volume.x"
-    assert _refused(_gate.read_gate, None, {"min_runway_days": "x"}) == 'min_runway_days must be a number, got "x"'
-    assert _refused(_gate.read_gate, None, {"min_headroom": "x"}) == 'min_headroom must be a number, got "x"'
+    assert refused(_gate.read_gate, None, {"min_runway_days": "x"}) == 'min_runway_days must be a number, got "x"'
+    assert refused(_gate.read_gate, None, {"min_headroom": "x"}) == 'min_headroom must be a number, got "x"'

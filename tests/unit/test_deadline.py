@@ -20,7 +20,7 @@ import pytest
 from urllib3.util.ssltransport import SSLTransport
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, _Deadline
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fetch_failure, make_client, pipe, trickle
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import Proxy, fetch_failure, make_client, trickle
 
 TIMEOUT = 1.0
 # What the issue allows past api_timeout, for one attempt.
@@ -40,6 +40,7 @@ def _assert_timed_out(exc, elapsed):
     assert TIMEOUT * 0.9 <= elapsed <= TIMEOUT + SLACK, elapsed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", ["status", "headers", "body"])
 def test_a_trickle_over_http_is_cut_at_the_deadline(scripted, part):
     scripted.always(trickle(part, delay=0.2))
@@ -47,6 +48,7 @@ def test_a_trickle_over_http_is_cut_at_the_deadline(scripted, part):
     assert len(scripted.requests) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", ["status", "headers", "body"])
 def test_a_trickle_over_tls_is_cut_at_the_deadline(tls_scripted, ca_file, part):
     tls_scripted.always(trickle(part, delay=0.2))
@@ -54,35 +56,10 @@ def test_a_trickle_over_tls_is_cut_at_the_deadline(tls_scripted, ca_file, part):
     assert len(tls_scripted.requests) == 1
 
 
-class _TrickleProxy:
-    """Forwards to a TLS server, sending what the server says a byte every delay seconds: the
-    TLS handshake itself trickles."""
-
-    def __init__(self, upstream_port, delay):
-        self.delay = delay
-        self.upstream_port = upstream_port
-        self.stop = threading.Event()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        try:
-            client = self._listener.accept()[0]
-        except OSError:
-            return
-        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-        threading.Thread(target=pipe, args=(client, upstream, 0, self.stop), daemon=True).start()
-        pipe(upstream, client, self.delay, self.stop)
-
-    def close(self):
-        self.stop.set()
-        self._listener.close()
-
-
+@pytest.mark.slow
 def test_a_trickled_tls_handshake_is_cut_at_the_deadline(tls_scripted, ca_file):
     tls_scripted.always(trickle("body", delay=0))
-    proxy = _TrickleProxy(tls_scripted.port, delay=0.05)
+    proxy = Proxy(upstream=tls_scripted.port, delay=0.05)
     try:
         _assert_timed_out(*_timed_failure("https://127.0.0.1:%d/v1" % proxy.port, ca_path=ca_file))
     finally:
@@ -142,6 +119,7 @@ def deadline_state(sock):
         return False
 
 
+@pytest.mark.slow
 def test_each_retry_gets_its_own_deadline(scripted):
     # Two attempts, each cut at its deadline: the retry is not cut short by the first one's.
     scripted.always(trickle("headers", delay=0.2))
@@ -152,6 +130,7 @@ def test_each_retry_gets_its_own_deadline(scripted):
     assert 2 * TIMEOUT * 0.9 <= elapsed <= 2 * TIMEOUT + 0.05 + SLACK, elapsed
 
 
+@pytest.mark.slow
 def test_an_answer_within_the_deadline_is_not_cut(scripted):
     # A slow but finished answer passes, and the connection is reused for the next request.
     scripted.always(trickle("body", delay=0.005))

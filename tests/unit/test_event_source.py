@@ -19,7 +19,9 @@ import yaml
 
 from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source import credit as source
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, find_secret
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, api_requests, find_secret
+
+CREDIT_PATH = "/billing/user-credit/credit"
 
 FAST = {"interval": 0.05, "api_timeout": 2, "api_retries": 0, "api_retry_max_delay": 0.1}
 
@@ -39,8 +41,8 @@ async def _run(emu, args, steps, polls=2):
         for step, count in [(step, polls) for step in steps] + [(None, 1)]:
             if step is not None:
                 step()
-            seen, deadline = len(_api_requests(emu)), time.monotonic() + 20
-            while len(_api_requests(emu)) < seen + count:
+            seen, deadline = len(api_requests(emu, CREDIT_PATH)), time.monotonic() + 20
+            while len(api_requests(emu, CREDIT_PATH)) < seen + count:
                 assert time.monotonic() < deadline, "the source stopped polling"
                 assert not task.done(), task.exception() if task.done() else None
                 await asyncio.sleep(0.01)
@@ -56,10 +58,6 @@ async def _run(emu, args, steps, polls=2):
 
 def run(emu, args, steps, polls=2):
     return asyncio.run(_run(emu, args, steps, polls))
-
-
-def _api_requests(emu, path="/billing/user-credit/credit"):
-    return [r for r in emu.state.requests if r["path"] == path]
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -179,10 +177,11 @@ def test_first_poll_gives_an_event_and_an_unchanged_one_none(emu):
     facts = events[0]["hyperstack_credit"]
     assert facts["credit"] == 1500.0 and facts["cost_per_hour"] == 1.41 and facts["below"] == []
     assert facts["month_to_date"] is None and facts["month_forecast"] is None
-    assert len(_api_requests(emu)) >= 5, "it kept polling"
-    assert not _api_requests(emu, "/billing/billing/history"), "no budget, no history read"
+    assert len(api_requests(emu, CREDIT_PATH)) >= 5, "it kept polling"
+    assert not api_requests(emu, "/billing/billing/history"), "no budget, no history read"
 
 
+@pytest.mark.slow
 def test_an_event_when_the_headroom_crosses_its_line_and_only_then(emu):
     events = run(
         emu,
@@ -201,7 +200,7 @@ def test_an_event_when_the_headroom_crosses_its_line_and_only_then(emu):
 def test_every_poll_gives_an_event_at_every_poll(emu):
     events = run(emu, _args(emu, every_poll=True), [None], polls=5)
     # One event per poll; the last poll may have been cancelled half-way.
-    polls = len(_api_requests(emu))
+    polls = len(api_requests(emu, CREDIT_PATH))
     assert len(events) >= 5 and polls - 1 <= len(events) <= polls
 
 
@@ -224,24 +223,26 @@ def test_a_failing_streak_gives_one_error_and_polling_goes_on(emu):
     assert first["status_code"] == 503 and first["msg"].startswith("reading the credit balance (GET /billing/user-credit/credit): HTTP 503")
     assert second["status_code"] == 401 and "check api_key or HYPERSTACK_API_KEY" in second["msg"]
     # Polling went on after each streak: whole polls (the usage is read after the credit) once the faults were spent.
-    assert not emu.state.faults and _api_requests(emu, "/billing/billing/usage")
+    assert not emu.state.faults and api_requests(emu, "/billing/billing/usage")
 
 
+@pytest.mark.slow
 def test_a_429_within_a_poll_waits_its_retry_after(emu):
     emu.state.add_faults([{"status": 429, "headers": {"Retry-After": "1"}}])
     events = run(emu, _args(emu, api_retries=1, api_retry_max_delay=5), [None, None])
     assert [next(iter(e)) for e in events] == ["hyperstack_credit"]
-    first, second = _api_requests(emu)[:2]
+    first, second = api_requests(emu, CREDIT_PATH)[:2]
     assert second["time"] - first["time"] >= 1.0
 
 
+@pytest.mark.slow
 def test_a_429_past_the_retries_makes_the_next_poll_wait_its_retry_after(emu):
     # No retries in the client (FAST): the poll fails, and the next waits 1 s, not the 0.05 s interval.
     emu.state.add_faults([{"status": 429, "headers": {"Retry-After": "1"}}])
     events = run(emu, _args(emu), [None])
     assert [next(iter(e)) for e in events] == ["hyperstack_credit_error", "hyperstack_credit"]
     assert events[0]["hyperstack_credit_error"]["status_code"] == 429
-    first, second = _api_requests(emu)[:2]
+    first, second = api_requests(emu, CREDIT_PATH)[:2]
     assert second["time"] - first["time"] >= 1.0
 
 
@@ -262,10 +263,11 @@ def test_the_budget_reads_the_month_to_date_of_this_month(emu):
     assert [e["hyperstack_credit"]["below"] for e in events] == [["budget"], []]
     assert events[0]["hyperstack_credit"]["month_to_date"] == 1900.0 and events[0]["hyperstack_credit"]["month_forecast"] > 1900
     assert events[1]["hyperstack_credit"]["month_forecast"] == 900.5  # nothing runs any more
-    query = parse_qs(_api_requests(emu, "/billing/billing/history")[0]["query"])
+    query = parse_qs(api_requests(emu, "/billing/billing/history")[0]["query"])
     assert query["start_date"] == [datetime.now(timezone.utc).strftime("%Y-%m-01T00:00:00")]
 
 
+@pytest.mark.slow
 def test_a_slow_read_never_blocks_the_event_loop(emu):
     emu.state.add_faults([{"action": "hang", "seconds": 1.0}])
     ticks = []

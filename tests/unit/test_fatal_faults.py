@@ -2,24 +2,18 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class C: faults that never clear must end in one clear failure, in bounded time."""
+"""Faults that never clear must end in one clear failure, in bounded time."""
 
 from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import credit_body, drip, fetch_failure, hang, make_client
-
-
-def _api_requests(emu):
-    with emu.state.lock:
-        return [r for r in emu.state.requests if r["path"] == CREDIT.path]
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, at_once, credit_body, fetch_failure, hang, make_client, trickle
 
 
 def test_rate_limited_forever(emu):
@@ -37,7 +31,7 @@ def test_rate_limited_forever(emu):
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_retries=2, api_retry_max_delay=0.2))
     elapsed = time.monotonic() - start
     assert exc.status_code == 429
-    assert len(_api_requests(emu)) == 3
+    assert len(api_requests(emu, CREDIT.path)) == 3
     assert "HTTP 429" in exc.msg and "Too Many Requests" in exc.msg and "rate limit exceeded" in exc.msg
     assert "gave up after 3 attempts" in exc.msg and "api_retries" in exc.msg
     # Two waits, each Retry-After: 60 capped to 0.2 s.
@@ -59,43 +53,23 @@ def test_emulator_rate_limit_forever(emu):
 def test_server_error_forever(emu, status, retries):
     emu.state.add_faults([{"status": status, "times": -1}])
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_retries=retries, api_retry_max_delay=0.05))
-    assert len(_api_requests(emu)) == retries + 1
+    assert len(api_requests(emu, CREDIT.path)) == retries + 1
     assert exc.status_code == status
     assert "HTTP %d" % status in exc.msg and "server error" in exc.msg
     assert ("gave up after %d attempts" % (retries + 1) in exc.msg) == (retries > 0)
 
 
-@pytest.fixture
-def silent_server():
-    """Accepts connections and never says a word."""
-    sock = socket.create_server(("127.0.0.1", 0))
-    accepted = []
-    stop = threading.Event()
-
-    def serve():
-        while not stop.is_set():
-            try:
-                conn, dummy = sock.accept()
-            except OSError:
-                return
-            accepted.append(conn)
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield "http://127.0.0.1:%d/v1" % sock.getsockname()[1], accepted
-    stop.set()
-    sock.close()
-    for conn in accepted:
-        conn.close()
-
-
-def test_server_that_never_answers(silent_server):
-    url, accepted = silent_server
+@pytest.mark.slow
+def test_server_that_never_answers(scripted):
+    # Accepts connections and never says a word (nor reads one).
+    scripted.always(at_once(hang()))
+    url = scripted.url()
     timeout, retries, cap = 0.4, 2, 0.2
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(url, api_timeout=timeout, api_retries=retries, api_retry_max_delay=cap))
     elapsed = time.monotonic() - start
     attempts = retries + 1
-    assert len(accepted) == attempts
+    assert scripted.connections == attempts
     assert "could not reach" in exc.msg and "timed out" in exc.msg.lower() and "gave up after 3 attempts" in exc.msg
     assert exc.status_code is None
     assert attempts * timeout * 0.9 <= elapsed <= attempts * timeout + retries * cap + 1.5, elapsed
@@ -106,7 +80,7 @@ def test_hang_forever_on_the_emulator(emu):
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_timeout=0.3, api_retries=1, api_retry_max_delay=0.05))
     assert time.monotonic() - start < 0.6 + 0.05 + 1.5
-    assert len(_api_requests(emu)) == 2
+    assert len(api_requests(emu, CREDIT.path)) == 2
     assert "timed out" in exc.msg.lower()
 
 
@@ -132,9 +106,10 @@ def test_dns_failure():
     assert "resolve" in exc.msg.lower(), exc.msg
 
 
+@pytest.mark.slow
 def test_slow_drip_body_is_cut_by_the_deadline(scripted):
     # Each byte arrives well within the timeout; only a deadline for the whole body stops it.
-    scripted.always(drip(credit_body(), delay=0.1))
+    scripted.always(trickle("body", delay=0.1))
     timeout = 0.5
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(scripted.url(), api_timeout=timeout, api_retries=1, api_retry_max_delay=0.05))
@@ -154,7 +129,7 @@ def test_slow_drip_on_the_emulator(emu):
 
 def test_slow_drip_of_a_hang_after_the_head(scripted):
     # Head at once, then nothing: the read timeout ends it.
-    scripted.always(drip(credit_body(), delay=30))
+    scripted.always(trickle("body", delay=30))
     start = time.monotonic()
     exc = fetch_failure(CREDIT, make_client(scripted.url(), api_timeout=0.4, api_retries=0))
     assert time.monotonic() - start < 1.5
@@ -168,6 +143,7 @@ def test_hang_before_the_head(scripted):
     assert time.monotonic() - start < 1.5
 
 
+@pytest.mark.slow
 def test_a_read_never_waits_past_the_deadline(scripted):
     # Head and a first byte of the body at once, the next byte late in the timeout, then silence:
     # the read after it may wait only what is left of the timeout, not a whole timeout more.

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class D: the API's own errors: not retried, worded with the API's message and reason."""
+"""The API's own errors: not retried, worded with the API's message and reason."""
 
 from __future__ import annotations
 
@@ -10,12 +10,7 @@ import pytest
 import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, credit_body, fetch_failure, make_client, respond
-
-
-def _api_requests(emu):
-    with emu.state.lock:
-        return [r for r in emu.state.requests if r["path"] in (CREDIT.path, LAST_DAY_COST.path)]
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, api_requests, credit_body, fetch_failure, make_client, respond
 
 
 @pytest.mark.parametrize(
@@ -32,7 +27,7 @@ def _api_requests(emu):
 def test_client_errors_are_not_retried(emu, status, message, reason, hint):
     emu.state.add_faults([{"status": status, "body": {"status": False, "message": message, "error_reason": reason}, "times": -1}])
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_retries=3, api_retry_max_delay=0.05))
-    assert len(_api_requests(emu)) == 1
+    assert len(api_requests(emu, CREDIT.path, LAST_DAY_COST.path)) == 1
     assert exc.status_code == status
     assert "HTTP %d" % status in exc.msg
     assert message in exc.msg and "error_reason: %s" % reason in exc.msg
@@ -46,7 +41,7 @@ def test_wrong_key_gets_the_emulators_401(emu):
     exc = fetch_failure(CREDIT, make_client(emu.api_url, api_key="hs-not-the-right-one", api_retries=3))
     assert exc.status_code == 401
     assert "No valid API key provided" in exc.msg and "HYPERSTACK_API_KEY" in exc.msg
-    assert len(_api_requests(emu)) == 1
+    assert len(api_requests(emu, CREDIT.path, LAST_DAY_COST.path)) == 1
 
 
 def test_unknown_path_gets_a_404(emu):
@@ -66,7 +61,7 @@ def test_500_with_html_says_it_is_not_the_api_json(emu):
     assert exc.status_code == 500
     assert "HTTP 500" in exc.msg and "text/html" in exc.msg and "not the API's JSON" in exc.msg
     assert "<html>" not in exc.msg
-    assert len(_api_requests(emu)) == 2
+    assert len(api_requests(emu, CREDIT.path, LAST_DAY_COST.path)) == 2
 
 
 @pytest.mark.parametrize(

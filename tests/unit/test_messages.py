@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class L: each failure's whole message, word for word, from its first character to its last.
+"""Each failure's whole message, word for word, from its first character to its last.
 
 The other tests check that a message holds the right facts; these pin the wording a user reads
 (and a playbook may match on), so a change to any of it is a deliberate one.

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class K: the module_utils functions, and the docs that cannot drift from API_OPTIONS."""
+"""The module_utils functions, and the docs that cannot drift from API_OPTIONS."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cli
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, CREDIT, HyperstackClient, HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import api_argument_spec
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, respond, secret_forms
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, respond, run_module, secret_forms
 
 DOC = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
 MODULES = sorted(p for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
@@ -244,43 +244,8 @@ def test_missing_libraries_names_none_here():
 # -- the module itself, run as Ansible runs it (a child Python reading its arguments) ----
 
 
-# Runs a module as python -m would, in a Python where the named libraries cannot be imported
-# (sys.modules[name] = None makes "import name" fail, as when it is not installed).
-_WITHOUT = """
-import runpy, sys
-for name in sys.argv.pop(1).split(","):
-    sys.modules[name] = None
-runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
-"""
-
-
-def _run_module(collection_tree, module, args, env=None, without=None):
-    args_file = collection_tree / ".." / ("args-%d.json" % os.getpid())
-    args_file = args_file.resolve()
-    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-    try:
-        environment = dict(os.environ, PYTHONPATH=str(collection_tree), **(env or {}))
-        for name in ("HYPERSTACK_API_KEY", "HYPERSTACK_API_URL", "HYPERSTACK_API_ADDRESS"):
-            if name not in (env or {}):
-                environment.pop(name, None)
-        name = "ansible_collections.nexgencloud.hyperstack.plugins.modules.%s" % module
-        done = subprocess.run(
-            [sys.executable, "-c", _WITHOUT, ",".join(without), name, str(args_file)] if without else [sys.executable, "-m", name, str(args_file)],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    finally:
-        args_file.unlink()
-    if not without:
-        assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
-    return done.returncode, json.loads(done.stdout)
-
-
 def test_module_success_and_check_mode(emu, collection_tree):
-    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": emu.api_url, "_ansible_check_mode": True})
+    rc, result = run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": emu.api_url, "_ansible_check_mode": True})
     assert rc == 0 and result["changed"] is False
     assert result["hyperstack_credit_info"] == {"credit": 1500.0, "threshold": 0.0, "can_create_instance": True, "headroom": 1500.0}
     assert KEY not in json.dumps(result)
@@ -288,14 +253,14 @@ def test_module_success_and_check_mode(emu, collection_tree):
 
 def test_module_failure_has_status_code(emu, collection_tree):
     emu.state.add_faults([{"action": "echo_key", "times": -1}])
-    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": emu.api_url, "api_retries": 0})
+    rc, result = run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": emu.api_url, "api_retries": 0})
     assert rc == 1 and result["failed"] is True and result["status_code"] == 401
     assert KEY not in json.dumps(result)
 
 
 def test_module_reads_the_environment(emu, collection_tree):
     emu.state.update({"last_day_cost": {"instances_cost": 1, "volumes_cost": 2, "clusters_cost": 0, "total_cost": 3}})
-    rc, result = _run_module(collection_tree, "hyperstack_last_day_cost_info", {}, env={"HYPERSTACK_API_KEY": KEY, "HYPERSTACK_API_ADDRESS": emu.api_url})
+    rc, result = run_module(collection_tree, "hyperstack_last_day_cost_info", {}, env={"HYPERSTACK_API_KEY": KEY, "HYPERSTACK_API_ADDRESS": emu.api_url})
     assert rc == 0, result
     assert list(result["hyperstack_last_day_cost_info"].values()) == [1, 2, 0, 3]
 
@@ -304,7 +269,7 @@ def test_module_failure_from_below_is_one_line(scripted, collection_tree):
     # The crash issue 10 found: a Latin-1 byte in a redirect's Location ended the module with
     # "Module failed: 'utf-8' codec can't decode byte 0xe9" and an exception in the result.
     scripted.always(respond(301, b"", headers={"Location": "https://api.example/caf\u00e9?k=%s" % KEY}))
-    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": scripted.url(), "api_retries": 1})
+    rc, result = run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": scripted.url(), "api_retries": 1})
     assert rc == 1 and result["failed"] is True and result["status_code"] == 301
     assert "Traceback" not in result.get("exception", ""), result["exception"]
     assert result["msg"].startswith(CREDIT.what + ": the API answered HTTP 301 with a redirect to https://api.example/caf\u00e9?k=********"), result["msg"]
@@ -314,7 +279,7 @@ def test_module_failure_from_below_is_one_line(scripted, collection_tree):
 @pytest.mark.parametrize("missing", [["requests"], ["jsonschema"], ["requests", "jsonschema"]], ids="+".join)
 def test_module_names_the_missing_library(scripted, collection_tree, missing):
     args = {"api_key": KEY, "api_url": scripted.url(), "_ansible_tracebacks_for": ["error"]}
-    rc, result = _run_module(collection_tree, "hyperstack_credit_info", args, without=missing)
+    rc, result = run_module(collection_tree, "hyperstack_credit_info", args, without=missing)
     assert rc == 1 and result["failed"] is True
     assert "Failed to import the required Python library (%s)" % " and ".join(missing) in result["msg"], result["msg"]
     assert result["msg"].endswith(" Run pip install -r requirements.txt (the collection's) on the host that runs the check."), result["msg"]
@@ -336,7 +301,7 @@ def test_client_names_the_missing_library(collection_tree):
 
 
 def test_module_without_a_key(collection_tree):
-    rc, result = _run_module(collection_tree, "hyperstack_credit_info", {"api_url": "http://127.0.0.1:1/v1"})
+    rc, result = run_module(collection_tree, "hyperstack_credit_info", {"api_url": "http://127.0.0.1:1/v1"})
     assert rc == 1 and result["msg"] == (
         "api_key is missing or empty: set the api_key option, the HYPERSTACK_API_KEY environment variable,"
         " or api_key in module_defaults for group/nexgencloud.hyperstack.all"
@@ -345,11 +310,11 @@ def test_module_without_a_key(collection_tree):
 
 def test_module_names_the_environment_variable_of_a_bad_value(scripted, collection_tree):
     args = {"api_key": KEY, "api_url": scripted.url()}
-    rc, result = _run_module(collection_tree, "hyperstack_credit_info", args, env={"HYPERSTACK_API_TIMEOUT": "abc"})
+    rc, result = run_module(collection_tree, "hyperstack_credit_info", args, env={"HYPERSTACK_API_TIMEOUT": "abc"})
     assert rc == 1 and result["msg"] == "HYPERSTACK_API_TIMEOUT='abc' is not a number", result["msg"]
     assert scripted.requests == []
     # A value the task gives wins: the variable is not read, so it is not refused.
-    rc, result = _run_module(collection_tree, "hyperstack_credit_info", dict(args, api_timeout=5), env={"HYPERSTACK_API_TIMEOUT": "abc"})
+    rc, result = run_module(collection_tree, "hyperstack_credit_info", dict(args, api_timeout=5), env={"HYPERSTACK_API_TIMEOUT": "abc"})
     assert rc == 1 and "HYPERSTACK_API_TIMEOUT" not in result["msg"] and len(scripted.requests) == 1
 
 

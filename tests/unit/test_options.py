@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class H: bad options are refused before any request, naming the option."""
+"""Bad options are refused before any request, naming the option."""
 
 from __future__ import annotations
 

@@ -12,6 +12,9 @@ import pytest
 
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
 
+# The SDK's import alone takes a second.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def hyperstack():

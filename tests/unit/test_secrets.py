@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class J: the API key never shows in what ansible-playbook -vvv prints, even when servers echo it.
+"""The API key never shows in what ansible-playbook -vvv prints, even when servers echo it.
 
 One real ansible-playbook run covers every case (a run costs seconds): each case has its own
 loopback server, so the cases cannot steal each other's faults.
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, Emulator, ScriptedServer, echo_key, find_secret
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, Emulator, find_secret
 
 LOOKUP = ROOT / "plugins" / "lookup" / "credit.py"
 MODULE = "nexgencloud.hyperstack.hyperstack_credit_info"
@@ -63,19 +63,19 @@ def playbook_run(collection_tree, tmp_path_factory):
             tasks.append({"name": name, MODULE: args, "register": name, "ignore_errors": True})
 
         # A server that echoes the key raw, JSON-escaped and URL-quoted, with a key whose forms differ.
-        scripted = ScriptedServer()
-        servers.append(scripted)
-        scripted.always(echo_key(401))
+        echo_special = Emulator(api_key=KEY).start()
+        servers.append(echo_special)
+        echo_special.state.add_faults([{"action": "echo_key", "times": -1}])
         tasks.append(
             {
                 "name": "echo_special_key",
-                MODULE: {"api_url": scripted.url(), "api_key": SPECIAL_KEY, "api_retries": 0},
+                MODULE: {"api_url": echo_special.api_url, "api_key": SPECIAL_KEY, "api_retries": 0},
                 "register": "echo_special_key",
                 "ignore_errors": True,
             }
         )
         for name, extra in OTHER_MODULES.items():
-            args = dict({"api_url": scripted.url(), "api_key": SPECIAL_KEY, "api_retries": 0}, **extra)
+            args = dict({"api_url": echo_special.api_url, "api_key": SPECIAL_KEY, "api_retries": 0}, **extra)
             case = "echo_special_key_%s" % name
             tasks.append({"name": case, "nexgencloud.hyperstack." + name: args, "register": case, "ignore_errors": True})
 
@@ -91,7 +91,7 @@ def playbook_run(collection_tree, tmp_path_factory):
                 "lookup_success_env": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % ok.api_url,
                 "lookup_echo_arg": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_key=%r, api_retries=0)" % (echo.api_url, KEY),
                 "lookup_echo_env": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % echo.api_url,
-                "lookup_echo_special": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_key=%r, api_retries=0)" % (scripted.url(), SPECIAL_KEY),
+                "lookup_echo_special": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_key=%r, api_retries=0)" % (echo_special.api_url, SPECIAL_KEY),
                 "lookup_redirect_latin1": "lookup('nexgencloud.hyperstack.credit', api_url=%r, api_retries=0)" % latin1.api_url,
             }
             for name, expression in lookup_cases.items():
@@ -143,12 +143,10 @@ def playbook_run(collection_tree, tmp_path_factory):
         }
     finally:
         for server in servers:
-            if isinstance(server, ScriptedServer):
-                server.close()
-            else:
-                server.stop()
+            server.stop()
 
 
+@pytest.mark.slow
 def test_playbook_ran_every_case(playbook_run):
     assert playbook_run["rc"] == 0, playbook_run["output"][-3000:]
     assert playbook_run["results"] is not None
@@ -159,6 +157,7 @@ def test_every_module_is_scanned():
     assert set(OTHER_MODULES) | {MODULE.rsplit(".", 1)[1]} == set(MODULES)
 
 
+@pytest.mark.slow
 def test_every_other_module_fails_cleanly_on_the_echo(playbook_run):
     for name in OTHER_CASES:
         result = playbook_run["results"][name]
@@ -167,6 +166,7 @@ def test_every_other_module_fails_cleanly_on_the_echo(playbook_run):
         assert "\n" not in result["msg"] and "Traceback" not in result.get("exception", ""), (name, result)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", [KEY, SPECIAL_KEY], ids=["key", "special-key"])
 def test_no_key_in_any_output(playbook_run, key):
     for where in ("output", "files"):
@@ -176,6 +176,7 @@ def test_no_key_in_any_output(playbook_run, key):
             pytest.fail("the key (%r) is in the %s: ...%s..." % (leaked, where, playbook_run[where][max(0, at - 300) : at + 100]))
 
 
+@pytest.mark.slow
 def test_results_are_what_each_case_should_give(playbook_run):
     results = playbook_run["results"]
     for name in ("success_arg", "success_env"):
@@ -204,6 +205,7 @@ def test_results_are_what_each_case_should_give(playbook_run):
         assert "Traceback" not in result.get("exception", "") and result["msg"].startswith(CREDIT_WHAT), (name, result)
 
 
+@pytest.mark.slow
 def test_lookup_results(playbook_run):
     results = playbook_run["results"]
     assert results["lookup_success_env"]["msg"]["headroom"] == 1500.0

@@ -24,8 +24,13 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, HyperstackError, check_message, find_secret, make_client
+
+# Seconds of load and a real ansible-playbook run.
+pytestmark = pytest.mark.slow
 
 RATE_LIMIT = 100  # requests per window (real API: 500)
 RATE_WINDOW = 3.0  # seconds of the window, and of the 429s after it (real API: 60)

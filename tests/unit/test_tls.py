@@ -2,14 +2,13 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class F: TLS against a real private CA (trustme) on loopback."""
+"""TLS against a real private CA (trustme) on loopback."""
 
 from __future__ import annotations
 
 import re
 import socket
 import ssl
-import threading
 import time
 import warnings
 
@@ -18,12 +17,13 @@ import pytest
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     HyperstackError,
+    Proxy,
     ScriptedServer,
+    at_once,
     check_message,
     credit_body,
     fetch_failure,
     make_client,
-    pipe,
     respond,
 )
 
@@ -112,41 +112,9 @@ def test_options_win_over_requests_ca_bundle_on_a_host_name(named_server, ca_fil
         assert CREDIT.fetch(make_client(named_server, **options))["credit"] == 42.0
 
 
-class ConnectProxy:
-    """An HTTP proxy on loopback that tunnels CONNECT to its target and records each request's head."""
-
-    def __init__(self):
-        self.heads = []
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                client = self._listener.accept()[0]
-            except OSError:
-                return
-            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
-
-    def _tunnel(self, client):
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += client.recv(4096)
-        self.heads.append(head.decode("latin-1"))
-        host, port = head.split()[1].decode().rsplit(":", 1)
-        upstream = socket.create_connection((host, int(port)))
-        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        for source, sink in ((client, upstream), (upstream, client)):
-            threading.Thread(target=pipe, args=(source, sink), daemon=True).start()
-
-    def close(self):
-        self._listener.close()
-
-
 @pytest.fixture
 def proxy():
-    server = ConnectProxy()
+    server = Proxy()
     yield server
     server.close()
 
@@ -251,22 +219,10 @@ def test_garbage_ca_file_is_a_clear_failure(good_server, tmp_path):
 
 
 @pytest.fixture
-def plain_http_server():
+def plain_http_server(scripted):
     """Answers every connection in plain HTTP at once, as a web server does to a TLS hello."""
-    sock = socket.create_server(("127.0.0.1", 0))
-
-    def serve():
-        while True:
-            try:
-                conn, dummy = sock.accept()
-            except OSError:
-                return
-            with conn:
-                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield "https://127.0.0.1:%d/v1" % sock.getsockname()[1]
-    sock.close()
+    scripted.always(at_once(respond(400, content_type=None)))
+    return "https://127.0.0.1:%d/v1" % scripted.port
 
 
 def test_plain_http_server_on_an_https_url(plain_http_server):

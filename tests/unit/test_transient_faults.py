@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Class B: transient faults the client must ride out, against the emulator on loopback."""
+"""Transient faults the client must ride out, against the emulator on loopback."""
 
 from __future__ import annotations
 
@@ -12,12 +12,7 @@ import time
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fetch_failure, make_client, reset_connection, respond
-
-
-def _api_requests(emu):
-    with emu.state.lock:
-        return [r for r in emu.state.requests if r["path"] == CREDIT.path]
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, fetch_failure, make_client, reset_connection, respond
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -26,7 +21,7 @@ def test_server_errors_then_success(emu, status):
     emu.state.add_faults([{"status": status, "times": 2}])
     facts = CREDIT.fetch(make_client(emu.api_url, api_retries=3, api_retry_max_delay=0.05))
     assert facts == {"credit": 321.5, "threshold": 21.5, "can_create_instance": True, "headroom": 300.0}
-    sent = _api_requests(emu)
+    sent = api_requests(emu, CREDIT.path)
     assert len(sent) == 3
     assert all(r["api_key_valid"] for r in sent), "every retry carries the key"
 
@@ -37,13 +32,14 @@ def test_last_day_cost_recovers_too(emu):
     assert facts == emu.state.snapshot()["last_day_cost"]
 
 
+@pytest.mark.slow
 def test_retry_after_seconds_is_honoured(emu):
     emu.state.add_faults([{"status": 429, "headers": {"Retry-After": "1"}}])
     start = time.monotonic()
     facts = CREDIT.fetch(make_client(emu.api_url, api_retries=1, api_retry_max_delay=5))
     elapsed = time.monotonic() - start
     assert facts["credit"] == 1500.0
-    assert len(_api_requests(emu)) == 2
+    assert len(api_requests(emu, CREDIT.path)) == 2
     # Backoff alone would wait at most 0.5 s: only Retry-After explains a full second.
     assert 0.95 <= elapsed < 3.5, elapsed
 
@@ -56,6 +52,7 @@ def test_the_last_refusal_tells_its_retry_after(emu, header, expected):
     assert exc.status_code == 429 and exc.retry_after == expected
 
 
+@pytest.mark.slow
 def test_retry_after_http_date_is_honoured(emu):
     # An HTTP date has whole seconds: 2 s ahead means a wait of more than 1 s.
     when = email.utils.formatdate(time.time() + 2, usegmt=True)
@@ -63,7 +60,7 @@ def test_retry_after_http_date_is_honoured(emu):
     start = time.monotonic()
     CREDIT.fetch(make_client(emu.api_url, api_retries=1, api_retry_max_delay=5))
     elapsed = time.monotonic() - start
-    assert len(_api_requests(emu)) == 2
+    assert len(api_requests(emu, CREDIT.path)) == 2
     assert 0.95 <= elapsed < 4, elapsed
 
 
@@ -81,7 +78,7 @@ def test_retry_after_is_capped_by_api_retry_max_delay(emu, retry_after):
     CREDIT.fetch(make_client(emu.api_url, api_retries=1, api_retry_max_delay=0.4))
     elapsed = time.monotonic() - start
     assert 0.35 <= elapsed < 2.5, elapsed
-    assert len(_api_requests(emu)) == 2
+    assert len(api_requests(emu, CREDIT.path)) == 2
 
 
 @pytest.mark.parametrize("retry_after", ["soon", "-5", "1.5e3", ""])
@@ -96,7 +93,7 @@ def test_connection_reset_then_success(emu):
     emu.state.add_faults([{"action": "reset"}, {"action": "close"}])
     facts = CREDIT.fetch(make_client(emu.api_url, api_retries=2, api_retry_max_delay=0.05))
     assert facts["credit"] == 1500.0
-    assert len(_api_requests(emu)) == 3
+    assert len(api_requests(emu, CREDIT.path)) == 3
 
 
 def test_read_timeout_then_success(emu):
@@ -105,7 +102,7 @@ def test_read_timeout_then_success(emu):
     facts = CREDIT.fetch(make_client(emu.api_url, api_timeout=0.5, api_retries=1, api_retry_max_delay=0.05))
     elapsed = time.monotonic() - start
     assert facts["credit"] == 1500.0
-    assert len(_api_requests(emu)) == 2
+    assert len(api_requests(emu, CREDIT.path)) == 2
     assert 0.45 <= elapsed < 3, elapsed
 
 
@@ -114,7 +111,7 @@ def test_truncated_body_then_success(emu):
     emu.state.add_faults([{"action": "truncated"}])
     facts = CREDIT.fetch(make_client(emu.api_url, api_retries=1, api_retry_max_delay=0.05))
     assert facts["credit"] == 1500.0
-    assert len(_api_requests(emu)) == 2
+    assert len(api_requests(emu, CREDIT.path)) == 2
 
 
 def test_raw_reset_then_success(scripted):
