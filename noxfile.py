@@ -110,6 +110,7 @@ def collection_tree():
 @contextlib.contextmanager
 def _emulator(session, venv, log, *args):
     """The API emulator in the background for the block: its API URL, ending in /v1."""
+    BUILD.mkdir(parents=True, exist_ok=True)
     url_file = BUILD / f"emulator-{os.getpid()}.url"
     url_file.unlink(missing_ok=True)
     with open(log, "w", encoding="utf-8") as out:
