@@ -2,14 +2,263 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The community's checks (antsibull-nox.toml) and the docs site. scripts/test.sh runs them."""
+"""The test command's sessions (scripts/test.sh runs them), the community's checks (antsibull-nox.toml) and the docs site.
 
+    nox -l                                            the sessions
+    nox -s units-2.21 -- -k test_gate                 pytest arguments after -- (a file::test too)
+    nox -s integration-2.21 -- hyperstack_usage_info  ansible-test targets after --
+    nox -s units                                      every core (CORES="2.20 2.21" narrows it)
+
+The sessions of a core share its venv, .venv/ansible-X.Y, made once and installed into again only
+when a requirement line is new, so a second run starts at once; ansible-test wants the collection
+at .build/tree/ansible_collections/nexgencloud/hyperstack, copied afresh by each session.
+"""
+
+import contextlib
+import glob
 import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
-import antsibull_nox
+import antsibull_nox  # reads CI: under CI=true its formatters check, never fix
 import nox
 
+# scripts/test.sh runs nox under CI=true for that, and passes the CI it was given as HS_CI: the
+# sessions below see that one (a core whose Python is missing fails in CI, is skipped elsewhere).
+if "HS_CI" in os.environ:
+    os.environ["CI"] = os.environ.pop("HS_CI")
+    if not os.environ["CI"]:
+        del os.environ["CI"]
+
 antsibull_nox.load_antsibull_nox_toml()
+
+# Each ansible-core release tested, and the Python it runs on here; the last is the newest.
+# scripts/benchmark.py reads this line.
+CORES = {"2.19": "3.11", "2.20": "3.12", "2.21": "3.13"}
+NEWEST = list(CORES)[-1]
+ROOT = Path(__file__).resolve().parent
+# HS_BUILD lets runs side by side use scratch space of their own.
+BUILD = Path(os.environ.get("HS_BUILD", ROOT / ".build"))
+REQUIREMENTS = ("requirements.txt", "tests/requirements.txt")
+TOOLS = REQUIREMENTS + ("tests/requirements-tools.txt",)
+
+nox.options.envdir = str(BUILD / "nox")
+nox.options.sessions = ["sanity", "units", "integration", "release", "eda", "ee"]
+
+
+def find_python(version):
+    """A python of that version on PATH or under pyenv, or None."""
+    for candidate in (
+        [shutil.which(f"python{version}")] + sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python"))) + [shutil.which("python3")]
+    ):
+        found = candidate and subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True, check=False
+        )
+        if found and found.stdout.strip() == version:
+            return candidate
+    return None
+
+
+def _missing(session, what):
+    """CI tests every supported core and stage: what is missing there fails; elsewhere it is skipped."""
+    if os.environ.get("CI"):
+        session.error(f"{what}, and CI runs everything")
+    session.warn(f"WARNING: {what}: skipping {session.name}")
+    session.skip(what)
+
+
+def _venv(session, core, requirements, name=None):
+    """.venv/ansible-CORE (or .venv/NAME) on the core's Python, holding ansible-core CORE and the requirement files."""
+    venv = ROOT / ".venv" / (name or f"ansible-{core}")
+    python = venv / "bin" / "python"
+    stamp = venv / ".requirements"
+    if not python.exists():
+        interpreter = find_python(CORES[core]) or _missing(session, f"Python {CORES[core]} (for ansible-core {core}) was not found on PATH or under ~/.pyenv")
+        # virtualenv (nox's own) seeds pip faster than python -m venv.
+        session.run(sys.executable, "-m", "virtualenv", "-q", "-p", interpreter, str(venv), external=True)
+        stamp.write_text("")
+    want = {f"ansible-core=={core}.*"} | {line.split("#")[0].strip() for f in requirements for line in (ROOT / f).read_text().splitlines()} - {""}
+    have = set(stamp.read_text().splitlines())
+    if want - have:
+        files = [arg for f in requirements for arg in ("-r", str(ROOT / f))]
+        # Silent: pip's output is shown only if it fails.
+        session.run(str(python), "-m", "pip", "install", "-q", f"ansible-core=={core}.*", *files, external=True, silent=True)
+        stamp.write_text("".join(f"{line}\n" for line in sorted(want | have)))
+    return venv
+
+
+def collection_tree():
+    """The checkout's files as git sees them (tracked and untracked, not ignored) copied to
+    BUILD/tree/ansible_collections/nexgencloud/hyperstack, the path shape ansible-test insists on."""
+    dest = BUILD / "tree" / "ansible_collections" / "nexgencloud" / "hyperstack"
+    shutil.rmtree(BUILD / "tree", ignore_errors=True)
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True)
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        if (ROOT / name).exists():  # not a tracked file deleted in the checkout
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, dest / name, follow_symlinks=False)
+    # ansible-test lists content with git from the nearest repository: without one of its own, the
+    # tree (under the git-ignored .build/) would count as ignored, every test skipped.
+    subprocess.run(["git", "init", "-q", str(dest)], check=True)
+    return dest
+
+
+@contextlib.contextmanager
+def _emulator(session, venv, log, *args):
+    """The API emulator in the background for the block: its API URL, ending in /v1."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    url_file = BUILD / f"emulator-{os.getpid()}.url"
+    url_file.unlink(missing_ok=True)
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [venv / "bin" / "python", ROOT / "emulator" / "hyperstack_emulator.py", "--url-file", url_file, *args], stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + 10
+        while not url_file.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                session.error("the API emulator did not start; its log:\n" + Path(log).read_text(encoding="utf-8"))
+            time.sleep(0.1)
+        yield url_file.read_text(encoding="utf-8").strip()
+    finally:
+        url_file.unlink(missing_ok=True)
+        process.terminate()
+        process.wait()
+
+
+def _debs(session, programs, packages):
+    """True when the programs are there, or once the Debian packages are installed (as root, with apt-get)."""
+    if all(shutil.which(p) for p in programs):
+        return True
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        session.run("apt-get", "update", "-qq", external=True)
+        session.run("apt-get", "install", "-y", "-qq", *packages, external=True, env={"DEBIAN_FRONTEND": "noninteractive"})
+        return True
+    session.warn(f"WARNING: {' '.join(programs)} not found (apt-get install {' '.join(packages)})")
+    return False
+
+
+def _pytest(session, venv, *paths, pythonpath=False):
+    """pytest from the venv in a fresh collection tree; PYTEST_OPTS, -k PYTEST_K and the arguments after -- added.
+    A test named after -- (tests/...) replaces the default paths."""
+    tree = collection_tree()
+    args = shlex.split(os.environ.get("PYTEST_OPTS", "")) + (["-k", os.environ["PYTEST_K"]] if os.environ.get("PYTEST_K") else []) + session.posargs
+    if any(arg.startswith("tests/") for arg in session.posargs):
+        paths = [p for p in paths if not p.startswith("tests/")]
+    env = {"PATH": f"{venv}/bin:{os.environ['PATH']}"}
+    if pythonpath:
+        env["PYTHONPATH"] = str(tree.parents[2])
+    with session.chdir(tree):
+        session.run(str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *paths, *args, env=env, external=True)
+
+
+def _per_core(stage, doc):
+    """Registers the function as a session STAGE-X.Y for each core, and STAGE for those CORES names (default all)."""
+
+    def register(run):
+        for core in CORES:
+
+            def one(session, core=core):
+                run(session, core)
+
+            one.__doc__ = f"{doc}, ansible-core {core} on Python {CORES[core]}"
+            nox.session(name=f"{stage}-{core}", python=False, tags=[stage], default=False)(one)
+
+        def every(session):  # pylint: disable=unused-argument
+            """The sessions it requires do the work."""
+
+        every.__doc__ = f"{stage}-X.Y for each core (CORES names some)"
+        nox.session(name=stage, python=False, default=False, requires=[f"{stage}-{c}" for c in os.environ.get("CORES", "").split() or CORES])(every)
+        return run
+
+    return register
+
+
+@_per_core("units", "pytest tests/unit (pytest arguments after --)")
+def _units(session, core):
+    _pytest(session, _venv(session, core, REQUIREMENTS), "tests/unit", pythonpath=True)
+
+
+@_per_core("integration", "ansible-test integration --local against the emulator (targets after --)")
+def _integration(session, core):
+    venv = _venv(session, core, REQUIREMENTS)
+    tree = collection_tree()
+    with _emulator(session, venv, BUILD / f"emulator-integration-{core}.log", "--api-key", "integration-key") as url:
+        config = {"hyperstack_api_url": url, "hyperstack_api_key": "integration-key", "hyperstack_emulator": url.rsplit("/v1", 1)[0] + "/_emulator"}
+        (tree / "tests" / "integration" / "integration_config.yml").write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in config.items()))
+        with session.chdir(tree):
+            targets = os.environ.get("TARGETS", "").split() + session.posargs
+            session.run(venv / "bin" / "ansible-test", "integration", "--local", "--python", CORES[core], "--color", "no", *targets, external=True)
+
+
+@nox.session(python=False, default=False, requires=["lint", "docs-check", "extra-checks"])
+def sanity(session: nox.Session) -> None:
+    """antsibull-nox's lint, docs-check and extra-checks, then ansible-test sanity --local on the newest core."""
+    venv = _venv(session, NEWEST, TOOLS)
+    # ansible-test's shellcheck test is skipped, with only a warning, when the program is missing.
+    if not _debs(session, ["shellcheck"], ["shellcheck"]) and os.environ.get("CI"):
+        session.error("ansible-test sanity needs shellcheck in CI")
+    session.run(venv / "bin" / "python", ROOT / "scripts" / "seed_ansible_test_pip.py", external=True)
+    tree = collection_tree()
+    command = [venv / "bin" / "ansible-test", "sanity", "--local", "--python", CORES[NEWEST], "--color", "no", *session.posargs]
+    # Shown as it runs, and kept in .build/sanity.log.
+    seen = []
+    with subprocess.Popen(command, cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as run:
+        for line in run.stdout:
+            sys.stdout.write(line)
+            seen.append(line)
+    seen = "".join(seen)
+    (BUILD / "sanity.log").write_text(seen, encoding="utf-8")
+    if run.returncode:
+        session.error(f"ansible-test sanity failed (exit {run.returncode})")
+    # A sanity run that found nothing to test must not pass for a clean one.
+    if "All targets skipped" in seen:
+        session.error("ansible-test sanity found no files to test")
+
+
+@nox.session(python=False, default=False, requires=["build-import-check", "ansible-lint", "docs-site"])
+def release(session: nox.Session) -> None:
+    """antsibull-nox's build-import-check, ansible-lint and docs-site, then tests/release and tests/ee/test_awx_guide.py.
+
+    The release checks no community tool makes, and the AWX guide as written."""
+    _pytest(session, _venv(session, NEWEST, TOOLS), "tests/release", "tests/ee/test_awx_guide.py")
+
+
+@nox.session(python=False, default=False)
+def ee(session: nox.Session) -> None:
+    """The AWX guide's execution environment built with podman, and the gate run in it (tests/ee/test_ee_image.py).
+
+    It skips, saying why, where podman cannot run, except in CI."""
+    venv = _venv(session, NEWEST, TOOLS)
+    _debs(session, ["podman", "runc", "debootstrap"], ["podman", "runc", "debootstrap"])
+    _pytest(session, venv, "-rs", "tests/ee/test_ee_image.py")
+
+
+@nox.session(python=False, default=False)
+def eda(session: nox.Session) -> None:
+    """tests/eda: ansible-rulebook (.venv/eda, the newest core) with Java 17 runs rulebooks over the installed collection."""
+    if not _debs(session, ["java"], ["openjdk-17-jre-headless"]):
+        _missing(session, "ansible-rulebook needs a Java 17 runtime")
+    _pytest(session, _venv(session, NEWEST, ("requirements.txt", "tests/requirements-eda.txt"), name="eda"), "tests/eda", pythonpath=True)
+
+
+@nox.session(python=False, default=False)
+def demo(session: nox.Session) -> None:
+    """scripts/demo.sh's plays on the oldest core this machine has, against the emulator.
+
+    With HYPERSTACK_API_KEY set, against the real API."""
+    core = next((c for c, version in CORES.items() if find_python(version)), None) or _missing(session, "no supported Python was found")
+    env = {"HS_VENV": str(_venv(session, core, ("requirements.txt",)))}
+    script = ROOT / "scripts" / "demo.sh"
+    if os.environ.get("HYPERSTACK_API_KEY"):
+        session.run("bash", script, env=env, external=True)
+        return
+    with _emulator(session, Path(env["HS_VENV"]), BUILD / "demo-emulator.log", "--api-key", "demo-key", "--credit", "1500", "--threshold", "0") as url:
+        session.run("bash", script, env=dict(env, EMULATOR_URL=url), external=True)
 
 
 @nox.session(name="docs-site", default=False)

@@ -30,6 +30,7 @@ the benchmark stops. It writes docs/benchmark.md and the chart docs/benchmark.pn
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime
 import importlib.util
 import json
@@ -45,7 +46,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORES = ("2.19", "2.20", "2.21")
+
+
+def _supported_cores():
+    """The keys of noxfile.py's CORES, read without importing nox (the cores' venvs have none)."""
+    for node in ast.parse((ROOT / "noxfile.py").read_text()).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "CORES":
+            return tuple(ast.literal_eval(node.value))
+    raise LookupError("no CORES in noxfile.py")
+
+
+CORES = _supported_cores()
 KEY = "bench-key-7f3a"
 MODULE = "nexgencloud.hyperstack.hyperstack_credit_info"
 GOALS = {"P1": 0.10, "P0": 1.5, "P3": 1.30, "P5": 0.80, "P4": 0.15}
@@ -64,13 +75,12 @@ def load_emulator():
     return module
 
 
-def collection_tree(build):
-    """The collection laid out by scripts/lib.sh collection_tree: the directory holding ansible_collections."""
-    env = dict(os.environ, HS_BUILD=str(build))
-    out = subprocess.run(
-        ["bash", "-c", 'source "$1/scripts/lib.sh" && collection_tree', "bash", str(ROOT)], env=env, check=True, capture_output=True, text=True
-    )
-    return Path(out.stdout.strip().splitlines()[-1]).parents[2]
+def collection_tree(tmp):
+    """A directory holding ansible_collections/nexgencloud/hyperstack, a link to this checkout."""
+    link = tmp / "ansible_collections" / "nexgencloud" / "hyperstack"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(ROOT)
+    return tmp
 
 
 def plays(api_url, tasks):
@@ -395,7 +405,7 @@ def main(argv=None):
     started = time.perf_counter()
     emulator_module = load_emulator()
     with tempfile.TemporaryDirectory(prefix="hs-bench-") as tmp, emulator_module.Emulator(api_key=KEY) as emulator:
-        tree_root = collection_tree(Path(tmp) / "build")
+        tree_root = collection_tree(Path(tmp) / "tree")
         # The smoke test runs from a collection tree without .venv/: it uses this Python's own.
         bin_dir = Path(sys.executable).parent if args.smoke else None
         cores = [Core(core, tree_root, Path(tmp), emulator, args.tasks, args.hosts, bin_dir) for core in args.cores.split(",")]

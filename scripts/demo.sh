@@ -7,13 +7,11 @@
 # With HYPERSTACK_API_KEY set, it runs the gate once against the real API instead.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-
-# The oldest supported ansible-core whose Python this machine has (each needs its own).
-for pair in "2.19 3.11" "2.20 3.12" "2.21 3.13"; do
-    read -r core pyver <<<"$pair"
-    find_python "$pyver" >/dev/null && break
-done
-venv=$(ensure_venv "$core" "$pyver" "$ROOT/requirements.txt")
+# The nox session demo makes the venv (the oldest supported core this machine has), starts the
+# emulator unless HYPERSTACK_API_KEY is set, and runs this script again with HS_VENV and EMULATOR_URL.
+[ -n "${HS_VENV:-}" ] || { run_nox -s demo; exit; }
+venv=$HS_VENV
+BUILD=${HS_BUILD:-$ROOT/.build}
 # Set before the install, so ansible-galaxy does not warn that the path is not a configured one.
 export ANSIBLE_COLLECTIONS_PATH="$BUILD/collections" ANSIBLE_LOCALHOST_WARNING=false
 say "Building and installing the collection into $BUILD/collections"
@@ -33,14 +31,12 @@ urllib.request.urlopen(request, timeout=5).read()
 PY
 }
 
-if [ -n "${HYPERSTACK_API_KEY:-}" ]; then
+if [ -z "${EMULATOR_URL:-}" ]; then
     say "HYPERSTACK_API_KEY is set: running the gate against ${HYPERSTACK_API_URL:-${HYPERSTACK_API_ADDRESS:-the real Hyperstack API}}"
     gate && plan_gate
     exit $?
 fi
 
-start_emulator "$venv" "$BUILD/demo-emulator.log" --api-key demo-key --credit 1500 --threshold 0
-trap 'kill "$EMULATOR_PID" 2>/dev/null || true' EXIT
 export HYPERSTACK_API_KEY=demo-key HYPERSTACK_API_URL="$EMULATOR_URL"
 
 say "Run 1 of 4: the organization has \$1,500.00 of credit; the gate asks for \$100 of headroom"
