@@ -14,11 +14,13 @@ when a requirement line is new, so a second run starts at once; ansible-test wan
 at .build/tree/ansible_collections/nexgencloud/hyperstack, copied afresh by each session.
 """
 
+import collections
 import contextlib
 import glob
 import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -71,6 +73,15 @@ def _missing(session, what):
     session.skip(what)
 
 
+def _newest(session):
+    """The newest core this machine has the Python of; in CI, the newest supported (its venv fails without it)."""
+    if os.environ.get("CI"):
+        return NEWEST
+    return next((core for core in reversed(CORES) if find_python(CORES[core])), None) or _missing(
+        session, "none of the supported Pythons (%s) was found" % ", ".join(CORES.values())
+    )
+
+
 def _venv(session, core, requirements, name=None):
     """.venv/ansible-CORE (or .venv/NAME) on the core's Python, holding ansible-core CORE and the requirement files."""
     venv = ROOT / ".venv" / (name or f"ansible-{core}")
@@ -82,7 +93,7 @@ def _venv(session, core, requirements, name=None):
         session.run(sys.executable, "-m", "virtualenv", "-q", "-p", interpreter, str(venv), external=True)
         stamp.write_text("")
     want = {f"ansible-core=={core}.*"} | {line.split("#")[0].strip() for f in requirements for line in (ROOT / f).read_text().splitlines()} - {""}
-    have = set(stamp.read_text().splitlines())
+    have = set(stamp.read_text().splitlines()) if stamp.exists() else set()
     if want - have:
         files = [arg for f in requirements for arg in ("-r", str(ROOT / f))]
         # Silent: pip's output is shown only if it fails.
@@ -91,16 +102,29 @@ def _venv(session, core, requirements, name=None):
     return venv
 
 
-def collection_tree():
-    """The checkout's files as git sees them (tracked and untracked, not ignored) copied to
-    BUILD/tree/ansible_collections/nexgencloud/hyperstack, the path shape ansible-test insists on."""
-    dest = BUILD / "tree" / "ansible_collections" / "nexgencloud" / "hyperstack"
-    shutil.rmtree(BUILD / "tree", ignore_errors=True)
+def _copy_checkout(dest, keep=()):
+    """The checkout's files as git sees them (tracked and untracked, not ignored) copied to dest,
+    emptied first but for the names in keep."""
+    if dest.exists():
+        for entry in dest.iterdir():
+            if entry.name in keep:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True)
     for name in filter(None, listed.stdout.decode().split("\0")):
         if (ROOT / name).exists():  # not a tracked file deleted in the checkout
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, dest / name, follow_symlinks=False)
+    return dest
+
+
+def collection_tree():
+    """The checkout copied to BUILD/tree/ansible_collections/nexgencloud/hyperstack, the path shape ansible-test insists on."""
+    shutil.rmtree(BUILD / "tree", ignore_errors=True)
+    dest = _copy_checkout(BUILD / "tree" / "ansible_collections" / "nexgencloud" / "hyperstack")
     # ansible-test lists content with git from the nearest repository: without one of its own, the
     # tree (under the git-ignored .build/) would count as ignored, every test skipped.
     subprocess.run(["git", "init", "-q", str(dest)], check=True)
@@ -135,9 +159,12 @@ def _debs(session, programs, packages):
     if all(shutil.which(p) for p in programs):
         return True
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        session.run("apt-get", "update", "-qq", external=True)
-        session.run("apt-get", "install", "-y", "-qq", *packages, external=True, env={"DEBIAN_FRONTEND": "noninteractive"})
-        return True
+        try:
+            session.run("apt-get", "update", "-qq", external=True)
+            session.run("apt-get", "install", "-y", "-qq", *packages, external=True, env={"DEBIAN_FRONTEND": "noninteractive"})
+            return True
+        except nox.command.CommandFailed:
+            pass  # said below; the caller decides whether the session can go on without them
     session.warn(f"WARNING: {' '.join(programs)} not found (apt-get install {' '.join(packages)})")
     return False
 
@@ -198,13 +225,14 @@ def _integration(session, core):
 @nox.session(python=False, default=False, requires=["lint", "docs-check", "extra-checks"])
 def sanity(session: nox.Session) -> None:
     """antsibull-nox's lint, docs-check and extra-checks, then ansible-test sanity --local on the newest core."""
-    venv = _venv(session, NEWEST, TOOLS)
+    core = _newest(session)
+    venv = _venv(session, core, TOOLS)
     # ansible-test's shellcheck test is skipped, with only a warning, when the program is missing.
     if not _debs(session, ["shellcheck"], ["shellcheck"]) and os.environ.get("CI"):
         session.error("ansible-test sanity needs shellcheck in CI")
     session.run(venv / "bin" / "python", ROOT / "scripts" / "seed_ansible_test_pip.py", external=True)
     tree = collection_tree()
-    command = [venv / "bin" / "ansible-test", "sanity", "--local", "--python", CORES[NEWEST], "--color", "no", *session.posargs]
+    command = [venv / "bin" / "ansible-test", "sanity", "--local", "--python", CORES[core], "--color", "no", *session.posargs]
     # Shown as it runs, and kept in .build/sanity.log.
     seen = []
     with subprocess.Popen(command, cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as run:
@@ -225,7 +253,7 @@ def release(session: nox.Session) -> None:
     """antsibull-nox's build-import-check, ansible-lint and docs-site, then tests/release and tests/ee/test_awx_guide.py.
 
     The release checks no community tool makes, and the AWX guide as written."""
-    _pytest(session, _venv(session, NEWEST, TOOLS), "tests/release", "tests/ee/test_awx_guide.py")
+    _pytest(session, _venv(session, _newest(session), TOOLS), "tests/release", "tests/ee/test_awx_guide.py")
 
 
 @nox.session(python=False, default=False)
@@ -233,7 +261,7 @@ def ee(session: nox.Session) -> None:
     """The AWX guide's execution environment built with podman, and the gate run in it (tests/ee/test_ee_image.py).
 
     It skips, saying why, where podman cannot run, except in CI."""
-    venv = _venv(session, NEWEST, TOOLS)
+    venv = _venv(session, _newest(session), TOOLS)
     _debs(session, ["podman", "runc", "debootstrap"], ["podman", "runc", "debootstrap"])
     _pytest(session, venv, "-rs", "tests/ee/test_ee_image.py")
 
@@ -259,6 +287,56 @@ def demo(session: nox.Session) -> None:
         return
     with _emulator(session, Path(env["HS_VENV"]), BUILD / "demo-emulator.log", "--api-key", "demo-key", "--credit", "1500", "--threshold", "0") as url:
         session.run("bash", script, env=dict(env, EMULATOR_URL=url), external=True)
+
+
+def _mutation_score(work):
+    """Counts by outcome, from mutmut's cache, per file: safe while a run goes on."""
+    with contextlib.closing(sqlite3.connect(work / ".mutmut-cache")) as db:
+        rows = db.execute("SELECT sf.filename, m.status FROM mutant m JOIN line l ON m.line = l.id JOIN sourcefile sf ON l.sourcefile = sf.id").fetchall()
+    by_file = collections.defaultdict(collections.Counter)
+    for filename, status in rows:
+        by_file[filename][status] += 1
+    for filename, counts in sorted(by_file.items()):
+        tested = sum(n for s, n in counts.items() if s != "untested")
+        killed = counts["ok_killed"] + counts["bad_timeout"] + counts["ok_suspicious"]
+        score = 100.0 * killed / tested if tested else 0
+        print(f"{filename}: {sum(counts.values())} mutants, {tested} tested, {killed} killed, {counts['bad_survived']} survived, score {score:.1f}%")
+
+
+@nox.session(default=False)
+def mutation(session: nox.Session) -> None:
+    """mutmut over plugins/module_utils/ (or the files after --) with setup.cfg's runner. Slow: not a stage, not in CI.
+
+    -- --score: the counts so far (also during a run); -- --results: the survivors of the last run, with their
+    diffs (not during a run: mutmut's commands re-read the file being mutated and spoil its cache)."""
+    session.install("-r", "tests/requirements-mutation.txt")
+    work = BUILD / "mutation"
+    work.mkdir(parents=True, exist_ok=True)
+    if session.posargs == ["--score"]:
+        _mutation_score(work)
+        return
+    with session.chdir(work):
+        if session.posargs == ["--results"]:
+            session.run("mutmut", "results")
+            for mutant in session.run("mutmut", "result-ids", "survived", silent=True).split():
+                session.log(f"survivor {mutant}")
+                session.run("mutmut", "show", mutant)
+            _mutation_score(work)
+            return
+        # A copy, so a stopped run never leaves a mutant in the checkout; mutmut's cache stays, and a second
+        # run tests again only the mutants whose code or tests changed.
+        _copy_checkout(work, keep=(".mutmut-cache",))
+        paths = ",".join(session.posargs) or "plugins/module_utils/"
+        # No bytecode: a mutant of the same size written within the second of the code before it would be hidden
+        # by that code's cached .pyc (which records whole seconds). The mutation profile runs fewer hypothesis
+        # examples per mutant (conftest.py). MUTMUT_OPTS passes more options, e.g. "--enable-mutation-types
+        # string,fstring" (with its own HS_BUILD, a second run can take another share of the mutants at once).
+        env = {"PYTHONDONTWRITEBYTECODE": "1", "HYPOTHESIS_PROFILE": "mutation"}
+        # mutmut's exit status is a bit field: 1 is a fatal error (a failing baseline), the rest are outcomes.
+        outcomes = [code for code in range(256) if not code & 1]
+        command = ["mutmut", "run", "--paths-to-mutate", paths, "--no-progress", *shlex.split(os.environ.get("MUTMUT_OPTS", ""))]
+        session.run(*command, env=env, success_codes=outcomes)
+    _mutation_score(work)
 
 
 @nox.session(name="docs-site", default=False)

@@ -12,9 +12,14 @@ run_nox() {
     local venv=$ROOT/.venv/nox requirements=$ROOT/tests/requirements-nox.txt python
     if ! cmp -s "$requirements" "$venv/.requirements"; then
         # The newest Python 3 on PATH or under pyenv: antsibull-nox's checks run on nox's Python.
-        python=$(for candidate in python3 $(compgen -c python3. | grep -E '^python3\.[0-9]+$') "$HOME"/.pyenv/versions/3.*/bin/python; do
+        # nullglob: without pyenv the pattern is no candidate, not a literal one that fails the loop.
+        python=$(shopt -s nullglob; for candidate in python3 $(compgen -c python3. | grep -E '^python3\.[0-9]+$') "$HOME"/.pyenv/versions/3.*/bin/python; do
             command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; print("%d.%03d" % sys.version_info[:2], sys.executable)' 2>/dev/null
-        done | sort | tail -1 | cut -d' ' -f2-)
+        done | sort | tail -1 | cut -d' ' -f2- || true)
+        [ -n "$python" ] || {
+            echo "No python3 was found (on PATH or under ~/.pyenv): the tests need Python 3.11 or later" >&2
+            return 1
+        }
         say "Installing nox into $venv ($python)"
         "$python" -m venv --clear "$venv" || {
             echo "Could not create a virtualenv; on Debian/Ubuntu: apt-get install python3-venv" >&2

@@ -11,5 +11,6 @@ args=()
 start=$(date +%s)
 # Under CI=true antsibull-nox's formatters check, never fix; the sessions get the CI given here (HS_CI).
 export HS_CI=${CI:-}
-CI=true run_nox "${args[@]}"
+# -x: the first stage that fails stops the run, as a failing step stops CI.
+CI=true run_nox -x "${args[@]}"
 say "all stages passed (${*:-sanity units integration release eda ee}) in $(($(date +%s) - start)) s"

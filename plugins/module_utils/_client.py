@@ -119,8 +119,12 @@ def _is_loopback(host):
         return False
 
 
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
 def _shorten(text, limit=200):
-    text = " ".join(str(text).split())
+    text = _one_line(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -386,29 +390,29 @@ class HyperstackClient:
                 reason = self._exc_reason(exc)
                 if "match" in reason:
                     # A name mismatch ("Hostname mismatch", "doesn't match") is not fixed by trusting another CA.
-                    failure = "TLS verification failed for %s (%s); use the host name the certificate is issued for in api_url"
+                    worded = "TLS verification failed for %s (%s); use the host name the certificate is issued for in api_url"
                 elif "verify failed" in reason.lower():
-                    failure = "TLS verification failed for %s (%s); trust a private CA with ca_path"
+                    worded = "TLS verification failed for %s (%s); trust a private CA with ca_path"
                 elif isinstance(self._verify, str):
-                    failure = "TLS failed for %s (%s); check that ca_path is a PEM file of CA certificates"
+                    worded = "TLS failed for %s (%s); check that ca_path is a PEM file of CA certificates"
                 else:
-                    failure = "TLS failed for %s (%s)"
-                raise self._error("%s: %s" % (what, failure % (url, reason)))
+                    worded = "TLS failed for %s (%s)"
+                raise self._error("%s: %s" % (what, worded % (url, reason)))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                failure = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
+                worded = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
             except requests.exceptions.ContentDecodingError as exc:
                 raise self._error("%s: the response body from %s could not be decoded: %s" % (what, url, self._exc_reason(exc)))
             # Anything else (from requests or below) is worded once, in get, and not retried.
             else:
                 if status not in RETRY_STATUSES:
                     break
-                failure = self._http_failure(what, url, status, reason, headers, body)
+                worded = self._http_failure(what, url, status, reason, headers, body)
                 retry_after = headers.get("Retry-After")
             if attempt == attempts:
                 # Capped at an hour: a poller should not sleep for a year on one header.
                 wait = None if retry_after is None else self._parse_retry_after(retry_after)
                 wait = None if wait is None else min(wait, 3600.0)
-                raise self._error(failure + (" (gave up after %d attempts)" % attempts if attempts > 1 else ""), status, wait)
+                raise self._error(worded + (" (gave up after %d attempts)" % attempts if attempts > 1 else ""), status, wait)
             self._sleep(self._delay(attempt, retry_after))
         if 300 <= status < 400:
             raise self._error(
@@ -586,10 +590,10 @@ def _replace_all(text, secrets):
 def redact(text, *api_keys):
     """text with every form of each api key replaced, for errors raised before or outside a client.
 
-    A key that is not a string (None, a list) has no forms to redact."""
-    for api_key in api_keys:
-        text = _replace_all(text, HyperstackClient._secret_forms(api_key))
-    return text
+    A key that is not a string (None, a list) has no forms to redact. The longest forms go first, so that
+    a key that begins with another is not left with its tail in sight."""
+    forms = {form for api_key in api_keys for form in HyperstackClient._secret_forms(api_key)}
+    return _replace_all(text, sorted(forms, key=len, reverse=True))
 
 
 def keys_in_sight(api_key, environ):
@@ -603,7 +607,7 @@ def failure(exc, where=None):
     where (the module's name), never a traceback. The caller redacts the keys in sight."""
     if isinstance(exc, HyperstackError):
         return exc.result()
-    return {"msg": "%sunexpected %s: %s" % (where + ": " if where else "", type(exc).__name__, " ".join(str(exc).split()))}
+    return {"msg": "%sunexpected %s: %s" % (where + ": " if where else "", type(exc).__name__, _one_line(exc))}
 
 
 _VALIDATORS = {}

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, FLAVORS, PRICEBOOK, USAGE, HyperstackClient, HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, exact_difference, money, plain_number
 
 # Price list names (matched without regard to case) for what is not a GPU.
 VCPU, RAM, CLOUD_SSD, PUBLIC_IP = "vCPU (cpu-only-flavors)", "RAM (cpu-only-flavors)", "Cloud-SSD", "PublicIP"
@@ -289,7 +289,7 @@ def _flavor_price(flavor, prices):
     if flavor["gpu"]:
         return _price(prices, flavor["gpu"]) * gpus, "pricebook %s x %s" % (flavor["gpu"], _plural(gpus, "GPU"))
     ram = decimal(flavor["ram"])
-    return _price(prices, VCPU) * cpus + _price(prices, RAM) * ram, "pricebook %s x %d + %s x %s GB" % (VCPU, cpus, RAM, plain(ram))
+    return _price(prices, VCPU) * cpus + _price(prices, RAM) * ram, "pricebook %s x %d + %s x %s GB" % (VCPU, cpus, RAM, plain_number(ram))
 
 
 def _cluster_parts(cluster):
@@ -332,7 +332,12 @@ def price_item(item, flavors, pricebook, region=None):
     """One plan item priced: unit and total dollars per hour, where, whether in stock, and how the price was found."""
     prices = _prices(pricebook)
     cluster = item.get("cluster")
-    what = item["flavor"] or (cluster and "a cluster of %s" % cluster["master_flavor"]) or item.get("address") or "a %s GB volume" % plain(item["volume_gb"])
+    what = (
+        item["flavor"]
+        or (cluster and "a cluster of %s" % cluster["master_flavor"])
+        or item.get("address")
+        or "a %s GB volume" % plain_number(item["volume_gb"])
+    )
     result = {"flavor": item["flavor"], "volume_gb": None if item["volume_gb"] is None else float(item["volume_gb"]), "count": item["count"]}
     regions, stock, out = ([region] if region else []), None, []
     try:
@@ -355,7 +360,7 @@ def price_item(item, flavors, pricebook, region=None):
             unit, how = item["hourly_price"], "hourly_price"
         else:
             unit = _price(prices, CLOUD_SSD) * item["volume_gb"]
-            how = "pricebook %s x %s GB" % (CLOUD_SSD, plain(item["volume_gb"]))
+            how = "pricebook %s x %s GB" % (CLOUD_SSD, plain_number(item["volume_gb"]))
     except KeyError as exc:
         raise HyperstackError("the price list has no entry %s for %s: give the item an hourly_price (dollars per hour per unit)" % (exc, what))
     if item.get("address") is not None:
@@ -396,7 +401,7 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
 
     budget: (month_to_date, now, monthly_budget) for the month's forecast, or None for none.
     """
-    headroom = decimal(credit["headroom"])  # CREDIT's facts: credit - threshold, worked out once, there
+    headroom = exact_difference(credit["credit"], credit["threshold"])
     current = decimal(current_per_hour)
     plan = sum((item["cost_per_hour"] for item in items), Decimal(0))
     gone = sum((entry["cost_per_hour"] for entry in destroyed), Decimal(0))
@@ -410,8 +415,8 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
         money(current),
         ", less %s/h the plan destroys" % money(gone) if destroyed else "",
         money(required),
-        plain(hours),
-        " with a %s%% margin" % plain(margin_percent) if margin_percent else "",
+        plain_number(hours),
+        " with a %s%% margin" % plain_number(margin_percent) if margin_percent else "",
         "within" if covered else "more than",
         money(headroom),
     )

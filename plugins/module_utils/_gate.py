@@ -23,7 +23,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost impor
     plan_request,
     read_concurrently,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain_number
 
 # The keys of the fact that the verdict sets beside an estimate's.
 FACT_KEYS = ("credit", "threshold", "headroom", "can_create_instance", "daily_cost", "runway_days", "passed", "reasons", "error")
@@ -51,7 +51,7 @@ def verdict(facts, daily_cost=None, min_headroom=0, min_runway_days=0, require_c
     if runway is not None and least_days > 0 and runway < least_days:
         # Rounded down, so a shortfall never reads as the required figure itself (4.96 of 5 is 4.9, not 5.0).
         shown = runway.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)
-        reasons.append("runway %s days is below the required %s (headroom %s at %s/day)" % (shown, plain(least_days), money(headroom), money(spent)))
+        reasons.append("runway %s days is below the required %s (headroom %s at %s/day)" % (shown, plain_number(least_days), money(headroom), money(spent)))
     if facts.get("within_budget") is False:
         reasons.append(facts["budget_summary"])
     if "covered" in facts and not facts["covered"]:

@@ -18,11 +18,16 @@ def decimal(value):
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
+def exact_difference(a, b):
+    """a - b as a Decimal of the numbers as written, to the last digit (for sums and verdicts)."""
+    return decimal(a) - decimal(b)
+
+
 def difference(a, b):
-    """a - b without float noise: 0.3 - 0.1 is 0.2, not 0.19999999999999998 (a float, or an int of two ints)."""
+    """a - b without float noise, for a playbook: 0.3 - 0.1 is 0.2, not 0.19999999999999998 (a float, or an int of two ints)."""
     if isinstance(a, int) and isinstance(b, int):
         return a - b
-    return float(decimal(a) - decimal(b))
+    return float(exact_difference(a, b))
 
 
 def money(amount):
@@ -30,6 +35,6 @@ def money(amount):
     return ("-$" if amount < 0 else "$") + "{:,.2f}".format(abs(amount))
 
 
-def plain(number):
+def plain_number(number):
     """A Decimal as plain text: 100 rather than 1E+2, 24 rather than 24.0."""
     return "{:f}".format(number.normalize())

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings
 # Hypothesis runs derandomized and without a database, so a run fails or passes the same way
 # every time, on every machine: a case it once found stays as an @example in the test.
 # HYPOTHESIS_PROFILE=explore searches afresh (random, more examples) to look for new ones;
-# scripts/mutation.sh uses the smaller "mutation" profile, run once per mutant.
+# nox -s mutation uses the smaller "mutation" profile, run once per mutant.
 _FUZZ = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("default", derandomize=True, max_examples=500, **_FUZZ)
 settings.register_profile("mutation", derandomize=True, max_examples=60, **_FUZZ)

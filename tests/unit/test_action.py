@@ -54,6 +54,19 @@ _EVERY_READ = {
     "hyperstack_credit_gate_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "min_runway_days": 1, "monthly_budget": 5000},
 }
 
+_CREDIT, _LAST_DAY, _PRICES, _USAGE = "/billing/user-credit/credit", "/billing/billing/last-day-cost", "/pricebook", "/billing/billing/usage"
+_FLAVORS, _HISTORY = "/core/flavors", "/billing/billing/history"
+# What each module reads, with _EVERY_READ's arguments.
+_READS = {
+    "hyperstack_credit_info": [_CREDIT],
+    "hyperstack_last_day_cost_info": [_LAST_DAY],
+    "hyperstack_pricebook_info": [_PRICES],
+    "hyperstack_usage_info": [_USAGE],
+    "hyperstack_flavor_info": [_FLAVORS],
+    "hyperstack_deployment_cost_info": [_CREDIT, _USAGE, _FLAVORS, _PRICES, _HISTORY],
+    "hyperstack_credit_gate_info": [_CREDIT, _LAST_DAY, _USAGE, _FLAVORS, _PRICES, _HISTORY],
+}
+
 _LOADED = """
 import json, sys, ansible_collections.nexgencloud.hyperstack.plugins.action.{0}
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _modules
@@ -64,6 +77,7 @@ print(compiled > 0 and len(_client._VALIDATORS) == compiled)
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", MODULE_FILES)
 def test_the_action_plugin_imports_the_client_and_compiles_every_validator_its_module_needs_when_it_loads(emu, name):
     # What makes the controller path cheap: the strategy loads the class before it forks,
@@ -78,7 +92,7 @@ def test_the_action_plugin_imports_the_client_and_compiles_every_validator_its_m
         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)),
     )
     assert out.stdout.split("\n")[:2] == ["['jsonschema', 'requests']", "True"], out.stdout
-    assert emu.state.requests, "the module read nothing"
+    assert sorted({request["path"] for request in emu.state.requests}) == sorted(_READS[name])
 
 
 # -- the same result as the module ----------------------------------------------------------
@@ -170,6 +184,15 @@ def test_an_unexpected_exception_hides_a_key_from_the_environment():
     assert result["msg"].startswith("m: unexpected RuntimeError") and find_secret(json.dumps(result)) is None
 
 
+def _lines(client, params):
+    raise RuntimeError("first line\n    second line")
+
+
+def test_an_unexpected_exception_over_several_lines_is_one_line():
+    result = run_info(InfoModule("hyperstack_broken_info", _lines), {"api_key": KEY, "api_url": "http://127.0.0.1:9/v1"}, {}, "m")
+    assert result["msg"] == "m: unexpected RuntimeError: first line second line"
+
+
 # -- what a mutation audit of _action.py found unpinned ----------------------------------------
 
 _INJECTED = """
@@ -178,6 +201,7 @@ print(repr(_action._inject_invocation({})))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting", [None, "true", "false"])
 def test_the_invocation_is_injected_as_the_core_says(setting):
     # Before 2.21 a module always adds its invocation; from 2.21 on, only when INJECT_INVOCATION says so
@@ -219,6 +243,7 @@ for transport, async_val, become in [("local", 0, False), ("local", 10, False), 
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("libraries", ["present", "missing"])
 def test_only_a_local_task_without_async_or_become_runs_in_the_controller_with_the_libraries(libraries):
     # Anything else runs the module on the target: async and become need a process there, a remote

@@ -262,6 +262,7 @@ def test_memory_is_measured_in_a_fresh_process(emu, collection_tree, bloated_pyt
     assert _fetch_in_child(collection_tree, emu.api_url)["peak_mb"] < 100
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the peak from /proc (Linux)")
 @pytest.mark.parametrize("how", ["content-length", "no-content-length", "gzip-bomb"])
 def test_oversized_body_is_refused_with_bounded_memory(emu, scripted, collection_tree, gzip_bomb, how):

@@ -141,6 +141,12 @@ def test_estimate_is_exact_and_says_the_verdict_in_one_line():
     assert result["runway_hours"] == float(Decimal(250) / Decimal("15.5"))
 
 
+def test_the_headroom_of_a_large_balance_is_exact_to_the_cent():
+    # 123456789012345.6 - 0.01 has more digits than a float holds: through a float it would be $...,345.60.
+    result = _estimate(0, [], credit=123456789012345.6, threshold=0.01)
+    assert result["summary"].endswith(", within the headroom $123,456,789,012,345.59"), result["summary"]
+
+
 def test_estimate_covered_at_the_boundary_and_runway_null_when_nothing_costs():
     assert _estimate(0.1, ["0.2"], hours="1000", credit=300)["covered"] is True  # 0.3 x 1000 == 300, not 300.00000000000006
     idle = _estimate(0, [])

@@ -286,3 +286,10 @@ def test_a_slow_read_never_blocks_the_event_loop(emu):
     # The first read hangs for a second; the loop ran on meanwhile.
     assert len(ticks) >= 20
     assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.5, "the loop waited for the read"
+
+
+def test_an_unexpected_error_is_one_line_without_the_key():
+    assert source._failure(RuntimeError("could not use %s\n    at all" % KEY), KEY) == {
+        "status_code": None,
+        "msg": "unexpected RuntimeError: could not use ******** at all",
+    }

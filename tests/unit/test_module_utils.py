@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -323,3 +324,17 @@ def test_lookup_plugin_uses_both_fragments():
     fragments = _documentation(path)["extends_documentation_fragment"]
     # The lookup fragment first: it overrides what differs for a plugin (env entries, api_key not required).
     assert fragments.index("nexgencloud.hyperstack.api.lookup") < fragments.index("nexgencloud.hyperstack.api")
+
+
+def test_any_exception_is_one_failure_line_and_a_worded_one_keeps_its_status():
+    # The catch-all the action plugins, the lookup and the event source share.
+    assert _client.failure(RuntimeError("first line\n    second line"), "m") == {"msg": "m: unexpected RuntimeError: first line second line"}
+    assert _client.failure(KeyError("credit")) == {"msg": "unexpected KeyError: 'credit'"}
+    assert _client.failure(HyperstackError("reading the credit: HTTP 401", 401)) == {"msg": "reading the credit: HTTP 401", "status_code": 401}
+    assert _client.failure(HyperstackError("api_key is missing")) == {"msg": "api_key is missing"}
+
+
+def test_redact_takes_every_key_in_sight():
+    text = "a %s b %s c" % (KEY, quote(SPECIAL_KEY, safe=""))
+    assert _client.redact(text, None, KEY, ["not", "a", "key"], SPECIAL_KEY) == "a ******** b ******** c"
+    assert _client.keys_in_sight("given", {"HYPERSTACK_API_KEY": "from-env", "OTHER": "x"}) == ["given", "from-env"]
