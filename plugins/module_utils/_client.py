@@ -620,9 +620,10 @@ def validator(schema):
     return _VALIDATORS[id(schema)][1]
 
 
-# The API endpoints the collection reads: for each, its path, the JSON schema its 200 response must
+# -- The API endpoints the collection reads: for each, its path, the JSON schema its 200 response must
 # match and the facts a playbook gets from it. Schemas live in Python because only .py module_utils
 # travel with a module to the host running it.
+
 # Far above any real balance (a quadrillion dollars): a number past it is not a balance.
 _MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}
 

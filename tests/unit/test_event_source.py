@@ -111,6 +111,16 @@ def test_main_refuses_a_wrong_rulebook_without_the_key():
     assert find_secret(msg, SPECIAL_KEY) is None and "\n" not in msg
 
 
+def test_main_hides_the_environments_key_too(monkeypatch):
+    # The argument's key and HYPERSTACK_API_KEY are both in sight, as for the lookup and the action plugins.
+    env_key = "hs-ENVIRONMENT-3b7d21"
+    monkeypatch.setenv("HYPERSTACK_API_KEY", env_key)
+    with pytest.raises(ValueError) as caught:
+        asyncio.run(source.main(asyncio.Queue(), {"api_key": KEY, "api_url": "http://example.com/v1/" + env_key}))
+    msg = str(caught.value)
+    assert msg.startswith("nexgencloud.hyperstack.credit: api_url ") and find_secret(msg, env_key) is None
+
+
 def test_the_schema_and_the_documentation_agree():
     documented = yaml.safe_load(source.DOCUMENTATION)["options"]
     schema = source.ARGUMENT_SCHEMA["properties"]

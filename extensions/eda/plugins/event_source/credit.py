@@ -28,6 +28,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client imp
     HyperstackClient,
     HyperstackError,
     failure,
+    keys_in_sight,
     redact,
 )
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal  # noqa: E402
@@ -253,27 +254,27 @@ def poll(client, config, now=None):
     return watch(credit, cost_per_hour, month_to_date, config, now)
 
 
-def _failure(exc, api_key):
+def _failure(exc, *keys):
     error = dict({"status_code": None}, **failure(exc))
-    return dict(error, msg=redact(error["msg"], api_key))
+    return dict(error, msg=redact(error["msg"], *keys))
 
 
 async def main(queue, args):
     """Poll the API every interval seconds and put the events on queue, until cancelled."""
-    api_key = args.get("api_key") or os.environ.get("HYPERSTACK_API_KEY")
+    keys = keys_in_sight(args.get("api_key"), os.environ)
     try:
         config = settings(args)
         client = HyperstackClient.from_params(config)
     except (ValueError, HyperstackError) as exc:
         # The rulebook is wrong: say so in one line, without the key, and stop.
-        raise ValueError("nexgencloud.hyperstack.credit: %s" % redact(getattr(exc, "msg", None) or str(exc), api_key)) from None
+        raise ValueError("nexgencloud.hyperstack.credit: %s" % redact(getattr(exc, "msg", None) or str(exc), *keys)) from None
     last_below, failing = None, False
     while True:
         wait = config["interval"]
         try:
             facts = await asyncio.to_thread(poll, client, config)
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            error = _failure(exc, api_key)
+            error = _failure(exc, *keys)
             logger.warning("nexgencloud.hyperstack.credit: %s", error["msg"])
             if not failing:
                 await queue.put({"hyperstack_credit_error": error})
