@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
+from ansible_collections.nexgencloud.hyperstack.plugins.modules import hyperstack_flavor_info
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction
 
 
 class ActionModule(InfoAction):
-    MODULE = "hyperstack_flavor_info"
+    MODULE = hyperstack_flavor_info.MODULE

@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
+from ansible_collections.nexgencloud.hyperstack.plugins.modules import hyperstack_last_day_cost_info
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction
 
 
 class ActionModule(InfoAction):
-    MODULE = "hyperstack_last_day_cost_info"
+    MODULE = hyperstack_last_day_cost_info.MODULE

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The options of plugins/module_utils/_client.py API_OPTIONS, for modules.
+    # The options of plugins/module_utils/_options.py API_OPTIONS, for modules (tests/unit/test_module_utils.py holds the two together).
     DOCUMENTATION = r"""
 options:
   api_key:
@@ -63,6 +63,8 @@ options:
         the C(certifi) bundle that requests uses. O(ca_path) and O(validate_certs=false) win over both.
     type: path
 notes:
+  - An environment variable that is set but empty (or only white space) counts as unset, for every
+    option, in the modules, the C(nexgencloud.hyperstack.credit) lookup and the event source alike.
   - Responses are validated against a JSON schema before any value is returned, and a body larger
     than 1 MiB is refused. Redirects are not followed, so the key is never sent to another host.
   - Proxies come from E(HTTPS_PROXY), E(ALL_PROXY) and E(NO_PROXY), as requests reads them; a loopback

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The plan options of plugins/module_utils/_modules.py PLAN_OPTIONS, for the modules that price a plan.
+    # The plan options of plugins/module_utils/_plan.py PLAN_OPTIONS, for the modules that price a plan.
     DOCUMENTATION = r"""
 options:
   plan:

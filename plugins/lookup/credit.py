@@ -72,25 +72,19 @@ import os
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (
-    API_OPTIONS,
-    CREDIT,
-    HyperstackClient,
-    HyperstackError,
-    failure,
-    keys_in_sight,
-    redact,
-)
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import plain
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS, LOOKUP, api_values, keys_in_sight, plain
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         try:
-            return [CREDIT.fetch(HyperstackClient(**self._client_options(terms, kwargs)))]
+            return [CREDIT.fetch(HyperstackClient(**self._client_options(terms, kwargs), caller=LOOKUP))]
         except Exception as exc:  # pylint: disable=broad-exception-caught
             # Any message could quote an option value, so each one is redacted with every key in sight.
-            raise AnsibleLookupError(redact(failure(exc)["msg"], *keys_in_sight(kwargs.get("api_key"), os.environ))) from None
+            raise AnsibleLookupError(failure(exc, keys=keys_in_sight(kwargs.get("api_key"), os.environ))["msg"]) from None
 
     def _client_options(self, terms, kwargs):
         if terms:
@@ -102,15 +96,12 @@ class LookupModule(LookupBase):
             # Refused here, because Ansible's own type error would quote the value.
             raise HyperstackError("api_key must be a string, not a %s" % ("list" if isinstance(kwargs["api_key"], (list, tuple)) else "non-string value"))
         try:
+            # Ansible's own checks of the options given ...
             self.set_options(direct=kwargs)
-            # ansible-core 2.19+ hands options over as tagged str, int and float; the client gets built-in types.
-            options = {name: plain(self.get_option(name)) for name in API_OPTIONS}
+            # ... handed over as tagged str, int and float (ansible-core 2.19+): the client gets built-in types.
+            given = {name: plain(self.get_option(name)) for name in kwargs}
         except AnsibleError as exc:
             # Ansible's own option parsing, which quotes the value it refused.
             raise HyperstackError(exc.message) from None
-        if not isinstance(options["api_key"], str) or not options["api_key"].strip():
-            raise HyperstackError(
-                "api_key is missing or empty: pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable"
-                " (a lookup does not read module_defaults)"
-            )
-        return options
+        # The environment and the defaults as the modules and the event source read them (an empty variable is unset).
+        return api_values(given, os.environ)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import ROUND_DOWN, Decimal
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import BILLING_HISTORY
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import BILLING_HISTORY
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money
 
 # What GET /billing/billing/history takes for start_date and end_date.

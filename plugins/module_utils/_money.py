@@ -5,7 +5,8 @@
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
 Money, exactly: every sum and product of prices and balances is made on Decimals of the
-numbers as the API wrote them, and every amount in a message is written one way.
+numbers as the API wrote them, and every amount in a message is written one way; and the
+two runways, how long the headroom lasts at a day's cost and at an hour's.
 """
 
 from __future__ import annotations
@@ -38,3 +39,20 @@ def money(amount):
 def plain_number(number):
     """A Decimal as plain text: 100 rather than 1E+2, 24 rather than 24.0."""
     return "{:f}".format(number.normalize())
+
+
+def _lasts(headroom, spend):
+    # No spend (or a refund) means the headroom never runs out: None. A negative headroom gives a
+    # negative runway, how long ago it ran out.
+    spend = decimal(spend)
+    return decimal(headroom) / spend if spend > 0 else None
+
+
+def runway_days(headroom, daily_cost):
+    """Days the headroom lasts at the last day's cost (the gate's runway), a Decimal, or None."""
+    return _lasts(headroom, daily_cost)
+
+
+def runway_hours(headroom, cost_per_hour):
+    """Hours the headroom lasts at a burn rate per hour (the estimate's and the event source's runway), a Decimal, or None."""
+    return _lasts(headroom, cost_per_hour)

@@ -162,11 +162,16 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import GATE_OPTIONS, failed_fact, read_gate
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
+
+# The module, declared once: run here on the host, and in the controller by its action plugin.
+MODULE = InfoModule("hyperstack_credit_gate_info", read_gate, dict(PLAN_OPTIONS, **GATE_OPTIONS), on_failure=failed_fact)
 
 
 def main():
-    run_module(MODULES["hyperstack_credit_gate_info"])
+    run_module(MODULE)
 
 
 if __name__ == "__main__":

@@ -64,11 +64,15 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
+
+# The module, declared once: run here on the host, and in the controller by its action plugin.
+MODULE = InfoModule.of_endpoint("hyperstack_usage_info", USAGE)
 
 
 def main():
-    run_module(MODULES["hyperstack_usage_info"])
+    run_module(MODULE)
 
 
 if __name__ == "__main__":

@@ -27,17 +27,22 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action.normal import ActionModule as NormalAction
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import failure, keys_in_sight, missing_libraries, redact
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES, plain
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import missing_libraries
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, ROLE, keys_in_sight, plain
+
+# The collection's role whose variables a message of its gate task names (ROLE), not the module's options.
+GATE_ROLE = "nexgencloud.hyperstack.credit_gate"
 
 
-def run_info(info, args, environ, module_name, invocation=True):
+def run_info(info, args, environ, module_name, invocation=True, caller=MODULE):
     """The result the module info would give for the task args, run in this process.
 
     environ: the environment the module would see on the host (the controller's and the
     task's environment: keyword). module_name: the task's action, as the module names
     itself in its messages. invocation: whether the module would add its arguments to the
-    result. Never raises: any failure is one worded line without the key.
+    result. caller: whose names the messages use (the role's variables for the role's task).
+    Never raises: any failure is one worded line without the key.
     """
     problems = []
     spec = info.argument_spec(environ, problems)
@@ -48,18 +53,17 @@ def run_info(info, args, environ, module_name, invocation=True):
         # The values AnsibleModule hides in its result: those of the no_log options.
         no_log = [str(params[name]) for name, option in spec.items() if option.get("no_log") and params.get(name) not in (None, "")]
         if validation.error_messages or problems:
-            result = {"failed": True, "msg": validation.errors.msg if validation.error_messages else problems[0]}
+            msg = validation.errors.msg if validation.error_messages else problems[0]
             if validation.error_messages and isinstance(validation.errors[0], UnsupportedError):
-                result["msg"] = "Unsupported parameters for (%s) module: %s" % (module_name, result["msg"])
-        else:
-            result = info.run(params)
+                msg = "Unsupported parameters for (%s) module: %s" % (module_name, msg)
+            raise HyperstackError(msg)
+        result = info.run(params, caller)
     except Exception as exc:  # pylint: disable=broad-exception-caught
-        result = dict(failure(exc, module_name), failed=True)
+        # Every key in sight, in every form the client knows, even before validation found one.
+        keys = no_log + keys_in_sight(args.get("api_key"), environ)
+        result = dict(info.failed(failure(exc, module_name, keys)), failed=True)
     if invocation:
         result["invocation"] = {"module_args": params}
-    if "msg" in result:
-        # Every key in sight, in every form the client knows, even before validation found one.
-        result["msg"] = redact(result["msg"], *no_log, *keys_in_sight(args.get("api_key"), environ))
     return remove_values(result, no_log)
 
 
@@ -72,7 +76,7 @@ def _inject_invocation(task_vars):
 
 
 class InfoAction(NormalAction):
-    """The action plugin of one module: a subclass names it in MODULE."""
+    """The action plugin of one module: a subclass names its declaration (InfoModule) in MODULE."""
 
     MODULE = None
 
@@ -83,8 +87,13 @@ class InfoAction(NormalAction):
         environ = {}
         self._compute_environment_string(environ)
         environ = dict(os.environ, **{str(k): str(v) for k, v in environ.items()}) if environ else os.environ
-        result.update(run_info(MODULES[self.MODULE], self._task.args, environ, self._task.action, _inject_invocation(task_vars)))
+        caller = ROLE if self._role_name() == GATE_ROLE else MODULE
+        result.update(run_info(self.MODULE, self._task.args, environ, self._task.action, _inject_invocation(task_vars), caller))
         return result
+
+    def _role_name(self):
+        role = getattr(self._task, "_role", None)
+        return role.get_name() if role is not None else None
 
     def _in_controller(self):
         # Async, become and a real remote host need the module on the target; and when the

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import http
+import importlib
 import importlib.util
 import json
 import os
@@ -31,10 +32,17 @@ from urllib.parse import quote
 import jsonschema
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient, HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 
 # The collection root (…/ansible_collections/nexgencloud/hyperstack).
 ROOT = Path(__file__).resolve().parents[2]
+
+# Every module's declaration (InfoModule), by name, from its file under plugins/modules.
+MODULES = {
+    path.stem: importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.modules." + path.stem).MODULE
+    for path in sorted((ROOT / "plugins" / "modules").glob("hyperstack_*.py"))
+}
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # Distinctive, so a scan of any output for it cannot match by chance.

@@ -21,8 +21,9 @@ from urllib.parse import quote
 import pytest
 from ansible.module_utils.common.parameters import PASS_VARS
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES as INFO_MODULES
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import InfoModule, plain
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES as INFO_MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import plain
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, run_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, run_module
 
@@ -38,10 +39,10 @@ FQCN = "nexgencloud.hyperstack.%s"
 
 @pytest.mark.parametrize("name", MODULE_FILES)
 def test_every_module_has_an_action_plugin_and_a_declaration(name):
-    assert name in INFO_MODULES, "%s has no MODULES entry in _modules.py" % name
+    assert name in INFO_MODULES, "%s declares no MODULE" % name
     assert name in ACTION_FILES, "plugins/action/%s.py is missing: the module would run through AnsiballZ" % name
     plugin = importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.action.%s" % name)
-    assert issubclass(plugin.ActionModule, InfoAction) and plugin.ActionModule.MODULE == name
+    assert issubclass(plugin.ActionModule, InfoAction) and plugin.ActionModule.MODULE is INFO_MODULES[name] and INFO_MODULES[name].name == name
 
 
 def test_no_action_plugin_without_its_module():
@@ -68,11 +69,11 @@ _READS = {
 }
 
 _LOADED = """
-import json, sys, ansible_collections.nexgencloud.hyperstack.plugins.action.{0}
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _modules
+import json, sys, ansible_collections.nexgencloud.hyperstack.plugins.action.{0} as action
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client
 print(sorted({{'requests', 'jsonschema'}} & set(sys.modules)))
 compiled = len(_client._VALIDATORS)
-_modules.MODULES['{0}'].run(json.loads(sys.argv[1]))
+action.ActionModule.MODULE.run(json.loads(sys.argv[1]))
 print(compiled > 0 and len(_client._VALIDATORS) == compiled)
 """
 

@@ -15,7 +15,8 @@ import zlib
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST, MAX_BODY_BYTES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import MAX_BODY_BYTES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, HyperstackError, credit_body, fetch_failure, make_client, respond
 
 
@@ -216,8 +217,9 @@ def test_message_is_optional(scripted):
 # from, so the baseline and the result would both be pytest's figure.
 _CHILD = r"""
 import json, sys
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient, HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 client = HyperstackClient(api_key=sys.argv[2], api_url=sys.argv[1], api_timeout=20, api_retries=0)
 try:
     outcome = {"facts": CREDIT.fetch(client)}

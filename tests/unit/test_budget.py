@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import check_message, make_client
 
 UTC = timezone.utc

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
 
 CREDIT = {"credit": 10000.0, "threshold": 0.0, "headroom": 10000.0, "can_create_instance": True}
@@ -24,12 +24,12 @@ NOW = datetime(2026, 12, 31, 0, 0, tzinfo=timezone.utc)
 HISTORY = "/billing/billing/history"
 
 
-def _plan(hourly_price):
-    return [_cost.price_item(item, [], []) for item in _cost.check_plan([{"address": "vm.new", "hourly_price": hourly_price}])]
+def _priced_plan(hourly_price):
+    return [_pricing.price_item(item, [], []) for item in _plan.check_plan([{"address": "vm.new", "hourly_price": hourly_price}])]
 
 
 def _estimate(budget, destroyed=(), hours=48):
-    return _cost.estimate(CREDIT, 1.80, _plan(1.35), Decimal(hours), Decimal(0), destroyed, budget=budget)
+    return _cost.estimate(CREDIT, 1.80, _priced_plan(1.35), Decimal(hours), Decimal(0), destroyed, budget=budget)
 
 
 def test_the_forecast_counts_what_runs_after_the_plan_and_the_plan_for_the_hours_left():

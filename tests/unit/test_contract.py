@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, failed_get, get_json, make_client, resolve_refs, respond, strict, validate
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-billing-excerpt.yaml").read_text())

@@ -12,7 +12,7 @@ import time
 import pytest
 import yaml
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import BILLING_HISTORY
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import BILLING_HISTORY
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, failed_get, get_json, make_client, resolve_refs, respond, strict, validate
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-billing-history-excerpt.yaml").read_text())

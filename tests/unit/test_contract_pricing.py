@@ -12,7 +12,7 @@ import json
 import pytest
 import yaml
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import FLAVORS, PRICEBOOK, USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import FLAVORS, PRICEBOOK, USAGE
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, failed_get, get_json, make_client, resolve_refs, respond, strict, validate
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-pricing-excerpt.yaml").read_text())

@@ -12,18 +12,19 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import PRICEBOOK, USAGE, HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import PRICEBOOK, USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, make_client, terraform_plan_json
 
 
 def _item(**given):
-    return _cost.check_plan([given])[0]
+    return _plan.check_plan([given])[0]
 
 
 def _price(region=None, **given):
-    return _cost.price_item(_item(**given), FLAVORS, PRICES, region)
+    return _pricing.price_item(_item(**given), FLAVORS, PRICES, region)
 
 
 def test_gpu_flavor_costs_its_gpu_price_times_the_count_matched_without_case():
@@ -43,8 +44,8 @@ def test_cpu_only_flavor_costs_vcpus_plus_ram():
 def test_counts_written_as_whole_floats_price_as_the_integers_they_are():
     # JSON Schema's "integer" (the flavors' schema) takes 8.0 and 4.0: no Decimal x float TypeError, no "8.0 GPUs".
     whole = [dict(flavor, gpu_count=float(flavor["gpu_count"]), cpu=float(flavor["cpu"])) for flavor in FLAVORS]
-    gpu = _cost.price_item(_item(flavor="n3-H100x8"), whole, PRICES)
-    cpu = _cost.price_item(_item(flavor="n1-cpu-small"), whole, PRICES)
+    gpu = _pricing.price_item(_item(flavor="n3-H100x8"), whole, PRICES)
+    cpu = _pricing.price_item(_item(flavor="n1-cpu-small"), whole, PRICES)
     assert (gpu["unit_price_per_hour"], gpu["priced_by"]) == (Decimal("15.2"), "pricebook H100-80G-PCIe x 8 GPUs")
     assert (cpu["unit_price_per_hour"], cpu["priced_by"]) == (Decimal("3.7"), "pricebook vCPU (cpu-only-flavors) x 4 + RAM (cpu-only-flavors) x 16.5 GB")
 
@@ -58,7 +59,7 @@ def test_volume_costs_cloud_ssd_per_gb_and_public_ip_adds_per_machine():
 
 
 def test_hourly_price_overrides_the_price_list_even_when_it_lacks_the_entry():
-    priced = _cost.price_item(_item(flavor="n3-H100x8", hourly_price="12.5", count=2), FLAVORS, [], None)
+    priced = _pricing.price_item(_item(flavor="n3-H100x8", hourly_price="12.5", count=2), FLAVORS, [], None)
     assert (priced["cost_per_hour"], priced["priced_by"]) == (Decimal("25.0"), "hourly_price")
 
 
@@ -84,7 +85,7 @@ def test_unknown_or_elsewhere_flavors_are_named(given, region, message):
 
 def test_missing_price_says_to_give_hourly_price():
     with pytest.raises(HyperstackError) as caught:
-        _cost.price_item(_item(volume_gb=10), FLAVORS, [{"name": "L40", "value": 1}], None)
+        _pricing.price_item(_item(volume_gb=10), FLAVORS, [{"name": "L40", "value": 1}], None)
     assert caught.value.msg == "the price list has no entry 'Cloud-SSD' for a 10 GB volume: give the item an hourly_price (dollars per hour per unit)"
 
 
@@ -120,7 +121,7 @@ def test_missing_price_says_to_give_hourly_price():
 )
 def test_bad_plans_are_refused_with_one_line(plan, message):
     with pytest.raises(HyperstackError) as caught:
-        _cost.check_plan(plan)
+        _plan.check_plan(plan)
     assert caught.value.msg == message
 
 
@@ -173,7 +174,7 @@ def test_terraform_plan_counts_what_is_created_only():
         _change("hyperstack_core_virtual_machine", ["no-op"], {"flavor_name": "n3-H100x8"}),
         _change("hyperstack_core_keypair", ["create"], {"name": "k"}),
     )
-    items = _cost.terraform_plan(text, "p.json")["items"]
+    items = _plan.terraform_plan(text, "p.json")["items"]
     assert [(i["flavor"], i["volume_gb"], i["public_ip"], i["source"]) for i in items] == [
         ("n3-A100x1", None, True, "vm.a[0]"),
         ("n1-cpu-small", None, False, "vm.b"),
@@ -199,7 +200,7 @@ def test_terraform_plan_counts_what_is_created_only():
 )
 def test_terraform_plan_that_is_not_one_is_refused(text, message):
     with pytest.raises(HyperstackError) as caught:
-        _cost.terraform_plan(text, "p.json")
+        _plan.terraform_plan(text, "p.json")
     assert message in caught.value.msg and "\n" not in caught.value.msg
 
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, refused, terraform_plan_json
 
 PROVIDER = "registry.terraform.io/nexgencloud/hyperstack"
@@ -23,8 +23,8 @@ PROVIDER = "registry.terraform.io/nexgencloud/hyperstack"
 
 def _cluster(region="US-1", **given):
     cluster = dict({"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 8}, **given)
-    item = _cost.check_plan([{"cluster": cluster}])[0]
-    return _cost.price_item(item, FLAVORS, PRICES, region)
+    item = _plan.check_plan([{"cluster": cluster}])[0]
+    return _pricing.price_item(item, FLAVORS, PRICES, region)
 
 
 # -- clusters ---------------------------------------------------------------------------------
@@ -46,11 +46,11 @@ def test_a_full_cluster_costs_masters_workers_bastion_and_load_balancer():
 
 def test_a_cluster_is_out_of_stock_when_any_of_its_flavors_is():
     flavors = FLAVORS + [dict(FLAVORS[3], region_name="NORWAY-1")]
-    item = _cost.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_groups": [{"flavor": "n3-A100x1"}]}}])[0]
-    priced = _cost.price_item(item, flavors, PRICES, "NORWAY-1")
+    item = _plan.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_groups": [{"flavor": "n3-A100x1"}]}}])[0]
+    priced = _pricing.price_item(item, flavors, PRICES, "NORWAY-1")
     assert (priced["stock_available"], priced["_out_of_stock"]) == (False, ["n3-A100x1"])
     # Without a region, the regions offering every flavor of it: only NORWAY-1 has both.
-    assert _cost.price_item(item, flavors, PRICES, None)["region"] == ["NORWAY-1"]
+    assert _pricing.price_item(item, flavors, PRICES, None)["region"] == ["NORWAY-1"]
 
 
 def test_a_standard_cluster_has_no_bastion_and_node_groups_are_priced_at_max_count():
@@ -63,20 +63,20 @@ def test_a_standard_cluster_has_no_bastion_and_node_groups_are_priced_at_max_cou
 
 
 def test_support_flavor_prices_the_bastion_and_load_balancer_and_count_multiplies_clusters():
-    item = _cost.check_plan(
+    item = _plan.check_plan(
         [{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n1-cpu-small", "node_count": 1, "support_flavor": "n3-H100x8"}, "count": 2}]
     )[0]
-    priced = _cost.price_item(item, FLAVORS, PRICES, None)
+    priced = _pricing.price_item(item, FLAVORS, PRICES, None)
     # (3 x 3.7 + 2 x 15.2) x 2 clusters
     assert priced["unit_price_per_hour"] == Decimal("41.5") and priced["cost_per_hour"] == Decimal("83.0")
 
 
 def test_a_cluster_with_an_hourly_price_needs_no_price_list_but_its_flavors_must_exist():
-    item = _cost.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 1}, "hourly_price": 20}])[0]
-    priced = _cost.price_item(item, FLAVORS, [], None)
+    item = _plan.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 1}, "hourly_price": 20}])[0]
+    priced = _pricing.price_item(item, FLAVORS, [], None)
     assert (priced["cost_per_hour"], priced["priced_by"]) == (Decimal(20), "hourly_price")
     item["cluster"]["node_flavor"] = "n3-H100x9"
-    assert refused(_cost.price_item, item, FLAVORS, [], None).startswith("flavor n3-H100x9 does not exist")
+    assert refused(_pricing.price_item, item, FLAVORS, [], None).startswith("flavor n3-H100x9 does not exist")
 
 
 def test_a_clusters_flavors_must_share_a_region():
@@ -119,12 +119,12 @@ def test_a_clusters_flavors_must_share_a_region():
     ],
 )
 def test_bad_clusters_are_refused_with_one_line(cluster, message):
-    assert refused(_cost.check_plan, [{"cluster": cluster}]) == message
+    assert refused(_plan.check_plan, [{"cluster": cluster}]) == message
 
 
 def test_a_cluster_is_one_kind_of_item_and_takes_no_public_ip():
-    assert "must have exactly one of" in refused(_cost.check_plan, [{"cluster": {"master_flavor": "m"}, "flavor": "f"}])
-    message = refused(_cost.check_plan, [{"cluster": {"master_flavor": "m", "node_flavor": "a", "node_count": 1}, "public_ip": True}])
+    assert "must have exactly one of" in refused(_plan.check_plan, [{"cluster": {"master_flavor": "m"}, "flavor": "f"}])
+    message = refused(_plan.check_plan, [{"cluster": {"master_flavor": "m", "node_flavor": "a", "node_count": 1}, "public_ip": True}])
     assert message == "plan item 1: public_ip applies to a flavor, not a cluster"
 
 
@@ -142,7 +142,7 @@ def test_a_terraform_cluster_becomes_a_cluster_item_with_the_providers_defaults(
     text = terraform_plan_json(
         _change("hyperstack_core_cluster", ["create"], {"master_flavor_name": "n1-cpu-small", "node_flavor_name": "n3-H100x8", "node_count": 8})
     )
-    item = _cost.terraform_plan(text, "p.json")["items"][0]
+    item = _plan.terraform_plan(text, "p.json")["items"][0]
     assert item["cluster"] == {
         "master_flavor": "n1-cpu-small",
         "master_count": 2,
@@ -160,10 +160,10 @@ def test_a_terraform_cluster_becomes_a_cluster_item_with_the_providers_defaults(
             {"master_flavor_name": "m", "master_count": 3, "node_flavor_name": "n", "node_count": 1, "deployment_mode": "standard"},
         )
     )
-    item = _cost.terraform_plan(standard, "p.json")["items"][0]
+    item = _plan.terraform_plan(standard, "p.json")["items"][0]
     assert (item["cluster"]["master_count"], item["cluster"]["deployment_mode"]) == (3, "standard")
     unknown = terraform_plan_json(_change("hyperstack_core_cluster", ["create"], {"master_flavor_name": "m", "node_count": 2}, "hyperstack_core_cluster.k"))
-    assert refused(_cost.terraform_plan, unknown, "p.json") == (
+    assert refused(_plan.terraform_plan, unknown, "p.json") == (
         "terraform_plan p.json: hyperstack_core_cluster.k has no known node_flavor_name in the plan: set it to a literal value"
     )
 
@@ -173,12 +173,12 @@ def test_an_unpriced_hyperstack_resource_fails_closed_naming_it_and_how_to_go_on
         _change("hyperstack_core_floating_ip", ["create"], {}, "hyperstack_core_floating_ip.web"),
         _change("hyperstack_core_firewall", ["create"], {}, "hyperstack_core_firewall.fw", provider="mirror.example.com/nexgencloud/hyperstack"),
     )
-    assert refused(_cost.terraform_plan, text, "p.json") == (
+    assert refused(_plan.terraform_plan, text, "p.json") == (
         "terraform_plan p.json creates Hyperstack resources the estimate does not price: hyperstack_core_floating_ip.web (hyperstack_core_floating_ip),"
         " hyperstack_core_firewall.fw (hyperstack_core_firewall); price each as a plan item {address: ADDRESS, hourly_price: DOLLARS},"
         " or set unpriced_resources: ignore to leave them out"
     )
-    ignored = _cost.terraform_plan(text, "p.json", "ignore")
+    ignored = _plan.terraform_plan(text, "p.json", "ignore")
     assert not ignored["items"] and [(n["address"], n["type"]) for n in ignored["not_priced"]] == [
         ("hyperstack_core_floating_ip.web", "hyperstack_core_floating_ip"),
         ("hyperstack_core_firewall.fw", "hyperstack_core_firewall"),
@@ -188,19 +188,19 @@ def test_an_unpriced_hyperstack_resource_fails_closed_naming_it_and_how_to_go_on
 
 def test_free_hyperstack_types_pass_silently_and_other_providers_are_listed_as_not_hyperstacks_bill():
     text = terraform_plan_json(
-        *[_change(kind, ["create"], {}) for kind in sorted(_cost.FREE_TYPES)],
+        *[_change(kind, ["create"], {}) for kind in sorted(_plan.FREE_TYPES)],
         _change("tls_private_key", ["create"], {}, "tls_private_key.ops", provider="registry.terraform.io/hashicorp/tls"),
         # Without provider_name, a hyperstack_ type is taken as the provider's: it is not let through.
         _change("local_file", ["create"], {}, "local_file.key", provider=None),
     )
-    result = _cost.terraform_plan(text, "p.json")
+    result = _plan.terraform_plan(text, "p.json")
     assert not result["items"] and not result["destroyed"]
     assert result["not_priced"] == [
         {"address": "tls_private_key.ops", "type": "tls_private_key", "reason": "not Hyperstack's bill (provider registry.terraform.io/hashicorp/tls)"},
         {"address": "local_file.key", "type": "local_file", "reason": "not Hyperstack's bill (provider None)"},
     ]
     assert "hyperstack_core_gpu_pool.x" in refused(
-        _cost.terraform_plan, terraform_plan_json(_change("hyperstack_core_gpu_pool", ["create"], {}, provider=None)), "p.json"
+        _plan.terraform_plan, terraform_plan_json(_change("hyperstack_core_gpu_pool", ["create"], {}, provider=None)), "p.json"
     )
 
 
@@ -212,25 +212,25 @@ def test_an_address_item_prices_a_terraform_resource_that_is_then_not_refused(tm
             _change("hyperstack_core_volume", ["create"], {"size": 10}, "hyperstack_core_volume.z"),
         )
     )
-    request = _cost.plan_request({"plan": [{"address": "hyperstack_core_floating_ip.web", "hourly_price": 0.01}], "terraform_plan": str(path)})
+    request = _plan.plan_request({"plan": [{"address": "hyperstack_core_floating_ip.web", "hourly_price": 0.01}], "terraform_plan": str(path)})
     assert [(i["address"], i["hourly_price"], i.get("source")) for i in request["items"]] == [
         ("hyperstack_core_floating_ip.web", Decimal("0.01"), None),
         (None, None, "hyperstack_core_volume.z"),  # what follows the resource priced by hand is still read
     ]
-    priced = _cost.price_item(request["items"][0], [], [], None)
+    priced = _pricing.price_item(request["items"][0], [], [], None)
     assert (priced["address"], priced["cost_per_hour"], priced["priced_by"], priced["stock_available"]) == (
         "hyperstack_core_floating_ip.web",
         Decimal("0.01"),
         "hourly_price",
         None,
     )
-    assert refused(_cost.check_plan, [{"address": "x.y"}]) == (
+    assert refused(_plan.check_plan, [{"address": "x.y"}]) == (
         "plan item 1: address names a Terraform resource (e.g. hyperstack_core_floating_ip.web) and needs its hourly_price"
     )
 
 
 def test_unpriced_resources_takes_fail_or_ignore():
-    assert refused(_cost.plan_request, {"unpriced_resources": "skip"}) == 'unpriced_resources must be fail or ignore, got "skip"'
+    assert refused(_plan.plan_request, {"unpriced_resources": "skip"}) == 'unpriced_resources must be fail or ignore, got "skip"'
 
 
 def test_what_a_plan_destroys_is_listed_with_the_id_before():
@@ -241,7 +241,7 @@ def test_what_a_plan_destroys_is_listed_with_the_id_before():
         _change("hyperstack_core_cluster", ["delete"], None, "cluster.c", before={}),
         _change("hyperstack_core_keypair", ["delete"], None, "keypair.k", before={"id": "9"}),
     )
-    result = _cost.terraform_plan(text, "p.json")
+    result = _plan.terraform_plan(text, "p.json")
     assert result["destroyed"] == [
         {"address": "vm.old", "type": "hyperstack_core_virtual_machine", "id": "501"},
         {"address": "vm.swap", "type": "hyperstack_core_virtual_machine", "id": 7},
@@ -266,7 +266,7 @@ def test_destroyed_resources_cost_their_usage_row_of_their_type_and_id():
         {"address": "vol.gone", "type": "hyperstack_core_volume", "id": "4711"},
         {"address": "cluster.c", "type": "hyperstack_core_cluster", "id": None},
     ]
-    priced = _cost.price_destroyed(destroyed, rows)
+    priced = _pricing.price_destroyed(destroyed, rows)
     assert [(e["address"], e["cost_per_hour"], e["found"]) for e in priced] == [
         ("vm.old", Decimal("1.3500"), True),  # 0.0225 x 60, the vm row, not the volume row of the same id
         ("vm.again", Decimal(0), True),  # the same row is subtracted once
@@ -319,12 +319,12 @@ def test_entries_that_create_nothing_before_the_creates_do_not_stop_the_loop():
         {"address": "c.odd", "type": "hyperstack_core_volume"},
         _change("hyperstack_core_virtual_machine", ["create"], {"flavor_name": "n3-A100x1"}, "d.new"),
     )
-    assert [i["source"] for i in _cost.terraform_plan(text, "p.json")["items"]] == ["d.new"]
+    assert [i["source"] for i in _plan.terraform_plan(text, "p.json")["items"]] == ["d.new"]
 
 
 @pytest.mark.parametrize("text", ["null", "5", '"plan"', json.dumps({"planned_values": {}, "resource_changes": []}), json.dumps({"format_version": "1.2"})])
 def test_a_file_of_another_shape_is_refused_not_crashed_on(text):
-    assert refused(_cost.terraform_plan, text, "p.json").startswith("terraform_plan p.json is not a Terraform plan in JSON")
+    assert refused(_plan.terraform_plan, text, "p.json").startswith("terraform_plan p.json is not a Terraform plan in JSON")
 
 
 def test_the_breakdown_names_the_terraform_address_of_each_item_from_a_plan(tmp_path, emu):
@@ -339,7 +339,7 @@ def test_the_breakdown_names_the_terraform_address_of_each_item_from_a_plan(tmp_
 
 
 def test_flavor_suggestions_ignore_case():
-    assert refused(_cost.price_item, _cost.check_plan([{"flavor": "a100"}])[0], FLAVORS, PRICES) == "flavor a100 does not exist; the closest are n3-A100x1"
+    assert refused(_pricing.price_item, _plan.check_plan([{"flavor": "a100"}])[0], FLAVORS, PRICES) == "flavor a100 does not exist; the closest are n3-A100x1"
 
 
 def test_a_region_without_flavors_names_the_regions_in_the_estimate_and_in_flavor_info(emu):
@@ -372,4 +372,4 @@ def test_a_failed_read_among_several_fails_the_task_with_the_first_reads_message
 @pytest.mark.parametrize("document", [{"format_version": "1.2", "planned_values": {}}, {"format_version": "1.2", "resource_changes": []}])
 def test_a_plan_needs_only_one_of_planned_values_and_resource_changes(document):
     # terraform show -json leaves resource_changes out of a plan with no changes.
-    assert _cost.terraform_plan(json.dumps(document), "p.json") == {"items": [], "destroyed": [], "not_priced": []}
+    assert _plan.terraform_plan(json.dumps(document), "p.json") == {"items": [], "destroyed": [], "not_priced": []}

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, refused, terraform_plan_json
 
 
@@ -23,15 +23,15 @@ def _create(kind, after=None, address=None, provider="registry.terraform.io/nexg
 
 
 def test_the_types_that_cost_nothing_are_these_five_and_unpriced_resources_takes_these_two():
-    assert _cost.FREE_TYPES == {
+    assert _plan.FREE_TYPES == {
         "hyperstack_core_keypair",
         "hyperstack_core_environment",
         "hyperstack_core_virtual_machine_sg_rule",
         "hyperstack_core_volume_attachment",
         "hyperstack_auth_role",
     }
-    assert _cost.UNPRICED == ("fail", "ignore") and _cost.USAGE_TYPES == {_cost.VM: "vm", _cost.VOLUME: "volume"}
-    assert not _cost.plan_request({"unpriced_resources": "ignore"})["items"]
+    assert _plan.UNPRICED == ("fail", "ignore") and _pricing.USAGE_TYPES == {_plan.VM: "vm", _plan.VOLUME: "volume"}
+    assert not _plan.plan_request({"unpriced_resources": "ignore"})["items"]
 
 
 @pytest.mark.parametrize(
@@ -47,37 +47,37 @@ def test_the_types_that_cost_nothing_are_these_five_and_unpriced_resources_takes
     ],
 )
 def test_each_part_of_a_cluster_is_named_when_refused(cluster, message):
-    assert refused(_cost.check_plan, [{"cluster": cluster}]) == message
+    assert refused(_plan.check_plan, [{"cluster": cluster}]) == message
 
 
 def test_a_node_group_starts_with_one_worker_and_a_flavor_must_be_a_name():
-    cluster = _cost.check_plan([{"cluster": {"master_flavor": "m", "node_groups": [{"flavor": "a"}]}}])[0]["cluster"]
+    cluster = _plan.check_plan([{"cluster": {"master_flavor": "m", "node_groups": [{"flavor": "a"}]}}])[0]["cluster"]
     assert cluster["node_groups"] == [{"flavor": "a", "count": 1, "max_count": None}]
-    assert refused(_cost.check_plan, [{"flavor": 5}]) == "plan item 1: flavor must be a flavor name, got 5"
+    assert refused(_plan.check_plan, [{"flavor": 5}]) == "plan item 1: flavor must be a flavor name, got 5"
 
 
 @pytest.mark.parametrize("address", ["  ", 5])
 def test_an_address_must_be_a_name(address):
-    assert "address names a Terraform resource" in refused(_cost.check_plan, [{"address": address, "hourly_price": 1}])
+    assert "address names a Terraform resource" in refused(_plan.check_plan, [{"address": address, "hourly_price": 1}])
 
 
 def test_the_messages_of_a_file_that_is_not_a_plan_are_whole():
-    assert refused(_cost.terraform_plan, "{", "p.json") == (
+    assert refused(_plan.terraform_plan, "{", "p.json") == (
         "terraform_plan p.json is not JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)):"
         " give the output of terraform show -json PLANFILE"
     )
-    assert refused(_cost.terraform_plan, json.dumps({"format_version": "1.2", "resource_changes": {}}), "p.json") == (
+    assert refused(_plan.terraform_plan, json.dumps({"format_version": "1.2", "resource_changes": {}}), "p.json") == (
         "terraform_plan p.json is not a Terraform plan in JSON (it needs format_version and planned_values or resource_changes):"
         " give the output of terraform show -json PLANFILE, not of a state"
     )
-    assert refused(_cost.plan_request, {"terraform_plan": "/nonexistent/p.json"}) == (
+    assert refused(_plan.plan_request, {"terraform_plan": "/nonexistent/p.json"}) == (
         "terraform_plan /nonexistent/p.json could not be read on the host running the task: [Errno 2] No such file or directory: '/nonexistent/p.json'"
     )
 
 
 def test_the_provider_decides_whose_bill_a_resource_is_before_its_type():
     text = terraform_plan_json(_create("hyperstack_tools_report", address="hyperstack_tools_report.r", provider="registry.terraform.io/acme/hyperstack-tools"))
-    assert _cost.terraform_plan(text, "p.json")["not_priced"] == [
+    assert _plan.terraform_plan(text, "p.json")["not_priced"] == [
         {
             "address": "hyperstack_tools_report.r",
             "type": "hyperstack_tools_report",
@@ -88,7 +88,7 @@ def test_the_provider_decides_whose_bill_a_resource_is_before_its_type():
 
 def test_every_unknown_attribute_of_a_cluster_is_named():
     text = terraform_plan_json(_create("hyperstack_core_cluster", {"node_count": 1}, "hyperstack_core_cluster.k"))
-    assert "hyperstack_core_cluster.k has no known master_flavor_name or node_flavor_name in the plan" in refused(_cost.terraform_plan, text, "p.json")
+    assert "hyperstack_core_cluster.k has no known master_flavor_name or node_flavor_name in the plan" in refused(_plan.terraform_plan, text, "p.json")
 
 
 MANY = [dict(FLAVORS[3], name=name) for name in ("flavor-1", "flavor-2", "flavor-3", "flavor-4", "n1-cpu-large", "n1-cpu-medium", "n1-cpu-small", "n1-cpu-xl")]
@@ -103,32 +103,32 @@ MANY = [dict(FLAVORS[3], name=name) for name in ("flavor-1", "flavor-2", "flavor
     ],
 )
 def test_three_suggestions_at_most(name, message):
-    assert refused(_cost.price_item, _cost.check_plan([{"flavor": name}])[0], MANY, PRICES) == message
+    assert refused(_pricing.price_item, _plan.check_plan([{"flavor": name}])[0], MANY, PRICES) == message
 
 
 def test_the_regions_a_flavor_is_in_are_listed_with_commas():
-    item = _cost.check_plan([{"flavor": "n3-A100x1"}])[0]
-    assert refused(_cost.price_item, item, FLAVORS, PRICES, "US-1") == "flavor n3-A100x1 is not offered in region US-1; it is in CANADA-1, NORWAY-1"
+    item = _plan.check_plan([{"flavor": "n3-A100x1"}])[0]
+    assert refused(_pricing.price_item, item, FLAVORS, PRICES, "US-1") == "flavor n3-A100x1 is not offered in region US-1; it is in CANADA-1, NORWAY-1"
 
 
 def test_a_cluster_at_a_contract_price_is_in_stock_and_count_multiplies_its_price_at_count():
     cluster = {"master_flavor": "n1-cpu-small", "node_groups": [{"flavor": "n3-H100x8", "count": 1, "max_count": 2}]}
-    priced = _cost.price_item(_cost.check_plan([{"cluster": cluster, "hourly_price": 3}])[0], FLAVORS, [], None)
+    priced = _pricing.price_item(_plan.check_plan([{"cluster": cluster, "hourly_price": 3}])[0], FLAVORS, [], None)
     assert (priced["stock_available"], priced["_out_of_stock"]) == (True, [])
-    two = _cost.price_item(_cost.check_plan([{"cluster": cluster, "count": 2}])[0], FLAVORS, PRICES, None)
+    two = _pricing.price_item(_plan.check_plan([{"cluster": cluster, "count": 2}])[0], FLAVORS, PRICES, None)
     # (2 x 3.7 + 1 x 15.2 + 2 x 3.7) x 2 at count; (... + 2 x 15.2 ...) x 2 at max_count
     assert two["cost_per_hour_at_count"] == 60.0 and two["cost_per_hour"] == Decimal("90.4")
 
 
 def test_a_cluster_whose_flavor_has_no_price_says_so():
-    item = _cost.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 1}}])[0]
-    assert refused(_cost.price_item, item, FLAVORS, PRICES[2:]) == (
+    item = _plan.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 1}}])[0]
+    assert refused(_pricing.price_item, item, FLAVORS, PRICES[2:]) == (
         "the price list has no entry 'H100-80G-PCIe' for a cluster of n1-cpu-small: give the item an hourly_price (dollars per hour per unit)"
     )
 
 
 def test_a_volumes_entry_has_its_size_count_and_how():
-    priced = _cost.price_item(_cost.check_plan([{"volume_gb": 10, "count": 3}])[0], FLAVORS, PRICES, None)
+    priced = _pricing.price_item(_plan.check_plan([{"volume_gb": 10, "count": 3}])[0], FLAVORS, PRICES, None)
     assert {key: priced[key] for key in ("flavor", "volume_gb", "count", "priced_by")} == {
         "flavor": None,
         "volume_gb": 10.0,
@@ -143,8 +143,8 @@ def test_a_destroyed_resource_costs_its_billed_row_only():
         {"resource_id": 2, "resource_type": "vm", "bill_per_minute": 5, "active": False},
         {"resource_id": 3, "resource_type": "volume", "bill_per_minute": 0.001, "active": True},
     ]
-    destroyed = [{"address": "a%d" % n, "type": kind, "id": n} for n, kind in ((1, _cost.VM), (2, _cost.VM), (3, _cost.VOLUME))]
-    assert [(e["cost_per_hour"], e["found"]) for e in _cost.price_destroyed(destroyed, rows)] == [
+    destroyed = [{"address": "a%d" % n, "type": kind, "id": n} for n, kind in ((1, _plan.VM), (2, _plan.VM), (3, _plan.VOLUME))]
+    assert [(e["cost_per_hour"], e["found"]) for e in _pricing.price_destroyed(destroyed, rows)] == [
         (Decimal(0), True),
         (Decimal(0), True),
         (Decimal("0.060"), True),
@@ -170,11 +170,11 @@ def test_the_estimates_keys_and_numbers():
 
 
 def test_the_defaults_and_names_of_hours_and_margin():
-    request = _cost.plan_request({})
+    request = _plan.plan_request({})
     assert (request["hours"], request["margin"]) == (Decimal(24), Decimal(0))
-    assert _cost.plan_request({"hours": 0.5})["hours"] == Decimal("0.5")
-    assert refused(_cost.plan_request, {"hours": "x"}) == 'hours must be a number, got "x"'
-    assert refused(_cost.plan_request, {"margin_percent": -1}) == "margin_percent must be 0 or more, got -1"
+    assert _plan.plan_request({"hours": 0.5})["hours"] == Decimal("0.5")
+    assert refused(_plan.plan_request, {"hours": "x"}) == 'hours must be a number, got "x"'
+    assert refused(_plan.plan_request, {"margin_percent": -1}) == "margin_percent must be 0 or more, got -1"
 
 
 # -- the gate ---------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ import time
 import pytest
 from urllib3.util.ssltransport import SSLTransport
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, _Deadline
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._deadline import Deadline
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import Proxy, fetch_failure, make_client, trickle
 
 TIMEOUT = 1.0
@@ -83,8 +84,8 @@ def test_the_deadline_finds_the_socket_under_tls_in_a_tls_tunnel(ca):
 
     near.settimeout(5)
     start = time.monotonic()
-    with _Deadline(0.2) as deadline:
-        _Deadline.watch(Connection())
+    with Deadline(0.2) as deadline:
+        Deadline.watch(Connection())
         # Woken at the deadline by the shutdown (EOF, or an error of the closed TLS), not after 5 s.
         with contextlib.suppress(OSError):
             transport.recv(1)
@@ -100,8 +101,8 @@ def test_no_shutdown_comes_after_the_attempt_has_ended():
         class Connection:
             sock = near
 
-        with _Deadline(0.0005):
-            _Deadline.watch(Connection())
+        with Deadline(0.0005):
+            Deadline.watch(Connection())
             time.sleep(0.0005)
         ended = deadline_state(near)
         time.sleep(0.002)

@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source import credit as source
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, api_requests, find_secret
 
 CREDIT_PATH = "/billing/user-credit/credit"
@@ -88,9 +89,9 @@ def test_settings_fall_back_to_the_environment_as_the_modules_do():
 @pytest.mark.parametrize(
     "args, message",
     [
-        ({"interval": 0}, "interval must be a positive number of seconds, got 0.0"),
-        ({"interval": -5}, "interval must be a positive number of seconds, got -5.0"),
-        ({"interval": "soon"}, "interval must be a number, got 'soon'"),
+        ({"interval": 0}, "interval must be more than 0, got 0"),
+        ({"interval": -5}, "interval must be more than 0, got -5"),
+        ({"interval": "soon"}, 'interval must be a number, got "soon"'),
         ({"every_poll": "sometimes"}, "every_poll must be true or false"),
         ({"api_retries": 1.5}, "api_retries must be a whole number, got 1.5"),
         ({"monthly_budget": [1]}, "monthly_budget must be a number"),
@@ -98,9 +99,15 @@ def test_settings_fall_back_to_the_environment_as_the_modules_do():
     ],
 )
 def test_settings_refuse_a_wrong_argument_in_one_line(args, message):
-    with pytest.raises(ValueError) as caught:
-        source.settings(args, {})
-    assert str(caught.value).startswith(message)
+    with pytest.raises(HyperstackError) as caught:
+        source.settings(dict({"api_key": KEY}, **args), {})
+    assert caught.value.msg.startswith(message)
+
+
+def test_a_rulebook_without_a_key_is_told_where_a_key_comes_from():
+    with pytest.raises(HyperstackError) as caught:
+        source.settings({}, {"HYPERSTACK_API_KEY": " "})
+    assert caught.value.msg == "api_key is missing or empty: set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable"
 
 
 def test_main_refuses_a_wrong_rulebook_without_the_key():
@@ -151,7 +158,8 @@ def _credit(credit, threshold=0.0, can_create_instance=True):
         (_credit(23.9), 1.0, {"min_runway_hours": 24}, ["runway"]),
         (_credit(24.0), 1.0, {"min_runway_hours": 24}, []),
         (_credit(5.0), 0, {"min_runway_hours": 24}, []),  # nothing billed: the runway never ends
-        (_credit(10.0, can_create_instance=False), 1.0, {"min_runway_hours": 24, "min_headroom": 50}, ["headroom", "runway", "can_create_instance"]),
+        # In the gate's order (_gate.failed_conditions).
+        (_credit(10.0, can_create_instance=False), 1.0, {"min_runway_hours": 24, "min_headroom": 50}, ["can_create_instance", "headroom", "runway"]),
     ],
 )
 def test_below_names_the_lines_crossed_now(credit, cost, config, below):
@@ -172,8 +180,8 @@ def test_the_facts_of_a_poll():
         "month_forecast": 1900 + 2.025 * 718,
         "below": ["budget"],
     }
-    # A negative headroom lasts no time at all; nothing billed, for ever (null).
-    assert source.watch(_credit(-10.0), 1.0, None, CONFIG, NOW)["runway_hours"] == 0
+    # A negative headroom gives a negative runway, as the gate's and the estimate's (_money.runway_hours); nothing billed, for ever (null).
+    assert source.watch(_credit(-10.0), 1.0, None, CONFIG, NOW)["runway_hours"] == -10
     assert source.watch(_credit(10.0), 0, None, CONFIG, NOW)["runway_hours"] is None
     assert source.watch(_credit(10.0), 0, Decimal(100), dict(CONFIG, monthly_budget=100), NOW)["below"] == []
 
@@ -298,8 +306,19 @@ def test_a_slow_read_never_blocks_the_event_loop(emu):
     assert max(b - a for a, b in zip(ticks, ticks[1:])) < 0.5, "the loop waited for the read"
 
 
-def test_an_unexpected_error_is_one_line_without_the_key():
-    assert source._failure(RuntimeError("could not use %s\n    at all" % KEY), KEY) == {
-        "status_code": None,
-        "msg": "unexpected RuntimeError: could not use ******** at all",
-    }
+def test_an_unexpected_error_is_one_line_without_the_key(emu, monkeypatch):
+    # A bug in a poll goes through the collection's one failure path (_errors.failure), as in the modules.
+    def broken(client, config, now=None):
+        raise RuntimeError("could not use %s\n    at all" % KEY)
+
+    monkeypatch.setattr(source, "poll", broken)
+
+    async def first_event():
+        queue = asyncio.Queue()
+        task = asyncio.ensure_future(source.main(queue, _args(emu)))
+        try:
+            return await asyncio.wait_for(queue.get(), 10)
+        finally:
+            task.cancel()
+
+    assert [asyncio.run(first_event())] == [{"hyperstack_credit_error": {"status_code": None, "msg": "unexpected RuntimeError: could not use ******** at all"}}]

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, at_once, credit_body, fetch_failure, hang, make_client, trickle
 
 

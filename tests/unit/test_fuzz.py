@@ -18,7 +18,7 @@ from urllib.parse import quote
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, HyperstackError, check_message, make_client, respond
 
 # How many examples, derandomized: the settings profile conftest.py loads.

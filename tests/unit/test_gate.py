@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
 
 

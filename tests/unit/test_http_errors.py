@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, api_requests, credit_body, fetch_failure, make_client, respond
 
 

@@ -16,7 +16,7 @@ import socket
 import pytest
 import requests
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import credit_body, fetch_failure, hang, make_client, respond
 
 WHAT = re.escape(CREDIT.what)

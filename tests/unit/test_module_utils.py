@@ -22,10 +22,13 @@ import yaml
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.nexgencloud.hyperstack.plugins.doc_fragments.api import ModuleDocFragment
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import API_OPTIONS, CREDIT, HyperstackClient, HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES as INFO_MODULES
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import api_argument_spec
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _errors, _options
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES as INFO_MODULES
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import api_argument_spec
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, respond, run_module, secret_forms
 
 DOC = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
@@ -72,9 +75,8 @@ def test_argument_spec_is_a_fresh_copy():
 @pytest.mark.parametrize(
     "name, value, expected",
     [
-        ("HYPERSTACK_API_TIMEOUT", "abc", "HYPERSTACK_API_TIMEOUT='abc' is not a number"),
-        ("HYPERSTACK_API_RETRY_MAX_DELAY", "", "HYPERSTACK_API_RETRY_MAX_DELAY='' is not a number"),
-        ("HYPERSTACK_API_RETRIES", "2.5", "HYPERSTACK_API_RETRIES='2.5' is not a whole number"),
+        ("HYPERSTACK_API_TIMEOUT", "abc", 'HYPERSTACK_API_TIMEOUT must be a number, got "abc"'),
+        ("HYPERSTACK_API_RETRIES", "2.5", "HYPERSTACK_API_RETRIES must be a whole number, got 2.5"),
         ("HYPERSTACK_API_RETRIES", "3.0", None),
         ("HYPERSTACK_API_TIMEOUT", "1e3", None),
     ],
@@ -90,6 +92,17 @@ def test_a_bad_value_from_the_environment_names_the_variable(name, value, expect
     with pytest.raises(AnsibleFallbackNotFound):
         option["fallback"][0](*option["fallback"][1])
     assert problems == [expected]
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_variable_set_but_empty_counts_as_unset(value):
+    # As for the lookup and the event source (_options.environment_value): the default applies.
+    problems = []
+    spec = api_argument_spec({"HYPERSTACK_API_RETRY_MAX_DELAY": value, "HYPERSTACK_API_KEY": value}, problems)
+    for name in ("api_retry_max_delay", "api_key"):
+        with pytest.raises(AnsibleFallbackNotFound):
+            spec[name]["fallback"][0](*spec[name]["fallback"][1])
+    assert problems == []
 
 
 def test_api_options_use_the_official_tools_variables():
@@ -139,8 +152,8 @@ def test_every_module_uses_the_fragment_and_the_group(path):
     assert not set(doc.get("options") or {}) & set(API_OPTIONS), "a module must not redefine the API options"
     runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
     assert path.stem in runtime["action_groups"]["all"]
-    # The file is documentation plus the run of its declaration, which the action plugin shares.
-    assert 'run_module(MODULES["%s"])' % path.stem in path.read_text()
+    # The file is documentation, its declaration (which the action plugin shares) and its run on the host.
+    assert 'MODULE = InfoModule' in path.read_text() and "    run_module(MODULE)\n" in path.read_text()
     assert INFO_MODULES[path.stem].name == path.stem
 
 
@@ -149,8 +162,8 @@ def test_every_module_uses_the_fragment_and_the_group(path):
 
 def test_from_params_fills_defaults():
     client = HyperstackClient.from_params({"api_key": KEY})
-    assert client.api_url == _client.DEFAULT_API_URL
-    assert (client.timeout, client.retries, client.retry_max_delay) == (_client.DEFAULT_TIMEOUT, _client.DEFAULT_RETRIES, _client.DEFAULT_RETRY_MAX_DELAY)
+    assert client.api_url == _options.DEFAULT_API_URL
+    assert (client.timeout, client.retries, client.retry_max_delay) == (_options.DEFAULT_TIMEOUT, _options.DEFAULT_RETRIES, _options.DEFAULT_RETRY_MAX_DELAY)
 
 
 def test_error_result():
@@ -165,8 +178,8 @@ def test_redact_every_form(key):
     client = HyperstackClient(api_key=key, api_url="http://127.0.0.1:1/v1")
     for form in secret_forms(key.strip()) | {"api_key=%s" % key.strip()}:
         assert client.redact("before %s after" % form) == "before %s after" % form.replace(form.replace("api_key=", ""), "********")
-    assert _client.redact("x %s y" % key.strip(), key) == "x ******** y"
-    assert _client.redact("nothing", None) == "nothing"
+    assert _errors.redact("x %s y" % key.strip(), key) == "x ******** y"
+    assert _errors.redact("nothing", None) == "nothing"
 
 
 @pytest.mark.parametrize(
@@ -221,10 +234,10 @@ def test_backoff_is_equal_jitter_between_half_and_the_whole_ceiling():
 
 
 def test_shorten_keeps_200_characters_on_one_line():
-    assert _client._shorten("a\n\tb  c\r\n") == "a b c"
-    assert _client._shorten("x" * 200) == "x" * 200
-    assert _client._shorten("x" * 201) == "x" * 197 + "..."
-    assert _client._shorten("y" * 81, 80) == "y" * 77 + "..."
+    assert _errors.shorten("a\n\tb  c\r\n") == "a b c"
+    assert _errors.shorten("x" * 200) == "x" * 200
+    assert _errors.shorten("x" * 201) == "x" * 197 + "..."
+    assert _errors.shorten("y" * 81, 80) == "y" * 77 + "..."
 
 
 def test_json_path():
@@ -290,8 +303,8 @@ def test_module_names_the_missing_library(scripted, collection_tree, missing):
 
 
 def test_client_names_the_missing_library(collection_tree):
-    code = "import sys; sys.modules['jsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client\n"
-    code += "try:\n    _client.HyperstackClient(api_key='k', api_url='http://127.0.0.1:1/v1')\nexcept _client.HyperstackError as exc:\n    print(exc.msg)"
+    code = "import sys; sys.modules['jsonschema'] = None; from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _errors\n"
+    code += "try:\n    _client.HyperstackClient(api_key='k', api_url='http://127.0.0.1:1/v1')\nexcept _errors.HyperstackError as exc:\n    print(exc.msg)"
     done = subprocess.run(
         [sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(collection_tree)), capture_output=True, text=True, timeout=60, check=True
     )
@@ -312,7 +325,7 @@ def test_module_without_a_key(collection_tree):
 def test_module_names_the_environment_variable_of_a_bad_value(scripted, collection_tree):
     args = {"api_key": KEY, "api_url": scripted.url()}
     rc, result = run_module(collection_tree, "hyperstack_credit_info", args, env={"HYPERSTACK_API_TIMEOUT": "abc"})
-    assert rc == 1 and result["msg"] == "HYPERSTACK_API_TIMEOUT='abc' is not a number", result["msg"]
+    assert rc == 1 and result["msg"] == 'HYPERSTACK_API_TIMEOUT must be a number, got "abc"', result["msg"]
     assert scripted.requests == []
     # A value the task gives wins: the variable is not read, so it is not refused.
     rc, result = run_module(collection_tree, "hyperstack_credit_info", dict(args, api_timeout=5), env={"HYPERSTACK_API_TIMEOUT": "abc"})
@@ -328,13 +341,13 @@ def test_lookup_plugin_uses_both_fragments():
 
 def test_any_exception_is_one_failure_line_and_a_worded_one_keeps_its_status():
     # The catch-all the action plugins, the lookup and the event source share.
-    assert _client.failure(RuntimeError("first line\n    second line"), "m") == {"msg": "m: unexpected RuntimeError: first line second line"}
-    assert _client.failure(KeyError("credit")) == {"msg": "unexpected KeyError: 'credit'"}
-    assert _client.failure(HyperstackError("reading the credit: HTTP 401", 401)) == {"msg": "reading the credit: HTTP 401", "status_code": 401}
-    assert _client.failure(HyperstackError("api_key is missing")) == {"msg": "api_key is missing"}
+    assert _errors.failure(RuntimeError("first line\n    second line"), "m") == {"msg": "m: unexpected RuntimeError: first line second line"}
+    assert _errors.failure(KeyError("credit")) == {"msg": "unexpected KeyError: 'credit'"}
+    assert _errors.failure(HyperstackError("reading the credit: HTTP 401", 401)) == {"msg": "reading the credit: HTTP 401", "status_code": 401}
+    assert _errors.failure(HyperstackError("api_key is missing")) == {"msg": "api_key is missing"}
 
 
 def test_redact_takes_every_key_in_sight():
     text = "a %s b %s c" % (KEY, quote(SPECIAL_KEY, safe=""))
-    assert _client.redact(text, None, KEY, ["not", "a", "key"], SPECIAL_KEY) == "a ******** b ******** c"
-    assert _client.keys_in_sight("given", {"HYPERSTACK_API_KEY": "from-env", "OTHER": "x"}) == ["given", "from-env"]
+    assert _errors.redact(text, None, KEY, ["not", "a", "key"], SPECIAL_KEY) == "a ******** b ******** c"
+    assert _options.keys_in_sight("given", {"HYPERSTACK_API_KEY": "from-env", "OTHER": "x"}) == ["given", "from-env"]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, HyperstackClient
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, HyperstackError, check_message, credit_body, respond
 
 BAD_OPTIONS = [
@@ -43,8 +44,8 @@ BAD_OPTIONS = [
     ("url-credentials", {"api_url": "https://user:pw@infrahub-api.nexgencloud.com/v1"}, "api_url", ["credentials"]),
     ("url-query", {"api_url": "https://infrahub-api.nexgencloud.com/v1?api_key=x"}, "api_url", ["query"]),
     ("url-fragment", {"api_url": "https://infrahub-api.nexgencloud.com/v1#x"}, "api_url", ["fragment"]),
-    ("timeout-negative", {"api_timeout": -1}, "api_timeout", ["greater than 0"]),
-    ("timeout-zero", {"api_timeout": 0}, "api_timeout", ["greater than 0"]),
+    ("timeout-negative", {"api_timeout": -1}, "api_timeout", ["more than 0"]),
+    ("timeout-zero", {"api_timeout": 0}, "api_timeout", ["more than 0"]),
     ("timeout-nan", {"api_timeout": float("nan")}, "api_timeout", []),
     ("timeout-inf", {"api_timeout": float("inf")}, "api_timeout", []),
     ("timeout-text", {"api_timeout": "soon"}, "api_timeout", ["number"]),

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, ScriptedServer, credit_body, fetch_failure, make_client, respond
 
 

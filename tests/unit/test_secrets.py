@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._modules import MODULES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, Emulator, find_secret
 
 LOOKUP = ROOT / "plugins" / "lookup" / "credit.py"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, HyperstackError, check_message, find_secret, make_client
 
 # Seconds of load and a real ansible-playbook run.

@@ -14,7 +14,7 @@ import warnings
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     HyperstackError,
     Proxy,

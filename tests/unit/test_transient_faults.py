@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import CREDIT, LAST_DAY_COST
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, fetch_failure, make_client, reset_connection, respond
 
 

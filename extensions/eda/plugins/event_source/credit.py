@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sys
-from decimal import Decimal
 
 try:
     import ansible_collections.nexgencloud.hyperstack.plugins.module_utils  # noqa: F401 pylint: disable=unused-import
@@ -21,17 +21,19 @@ except ImportError:
 
 # pylint: disable=wrong-import-position
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget  # noqa: E402
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, USAGE  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import Runway, failed_conditions  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import runway_hours  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import (  # noqa: E402
     API_OPTIONS,
-    CREDIT,
-    USAGE,
-    HyperstackClient,
-    HyperstackError,
-    failure,
+    RULEBOOK,
+    api_values,
+    check_api_options,
+    check_number,
     keys_in_sight,
-    redact,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal  # noqa: E402
 
 # pylint: enable=wrong-import-position
 
@@ -46,12 +48,12 @@ description:
     C(can_create_instance), C(cost_per_hour), C(runway_hours), C(month_to_date), C(month_forecast) and
     C(below). It is put on the queue at the first poll and whenever C(below) changes, so a rule fires
     once when the credit crosses a line, not at every poll; with O(every_poll), at every poll.
-  - C(below) lists the lines crossed now, in this order - C(headroom) (the headroom is less than
-    O(min_headroom)), C(runway) (the headroom lasts fewer than O(min_runway_hours) at the live burn
-    rate), C(budget) (the month's forecast is more than O(monthly_budget)) and C(can_create_instance)
-    (the API says no instance can be created).
+  - C(below) names the conditions of the credit gate's verdict that fail now, in the gate's order -
+    C(can_create_instance) (the API says no instance can be created), C(headroom) (the headroom is less
+    than O(min_headroom)), C(runway) (the headroom lasts fewer than O(min_runway_hours) at the live burn
+    rate) and C(budget) (the month's forecast is more than O(monthly_budget)).
   - C(cost_per_hour) is what runs now, per hour (active resources not excluded from billing);
-    C(runway_hours) is the headroom divided by it (0 when the headroom is negative, null when nothing
+    C(runway_hours) is the headroom divided by it (negative when the headroom is, null when nothing
     is billed). C(month_forecast) is the month-to-date spend plus what runs now for the hours left in
     the calendar month (UTC); both are null without O(monthly_budget).
   - A failed read puts one event C(hyperstack_credit_error) (C(msg), and C(status_code) when there was
@@ -175,55 +177,44 @@ ARGUMENT_SCHEMA = {
 ARGUMENT_SCHEMA["properties"]["interval"]["exclusiveMinimum"] = 0
 
 
-def _convert(name, kind, value):
-    """value (an argument, or the text of an environment variable) as kind, or ValueError."""
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
-            return value.strip().lower() in ("true", "yes", "on", "1")
-        raise ValueError("%s must be true or false" % name)
-    if kind in ("float", "int"):
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError("%s must be a number" % name)
-        try:
-            number = float(value)
-        except ValueError:
-            raise ValueError("%s must be a number, got %r" % (name, value)) from None
-        if kind == "int":
-            if number != int(number):
-                raise ValueError("%s must be a whole number, got %r" % (name, value))
-            return int(number)
-        return number
-    if not isinstance(value, str):
-        raise ValueError("%s must be a string" % name)
-    return value
+_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+
+def _boolean(name, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise HyperstackError("%s must be true or false, got %s" % (name, json.dumps(value, default=str)))
 
 
 def settings(args, environ=None):
     """The source's settings from the rulebook's args: each API option from its argument, else its
-    environment variables, else its default, as the modules take them; ValueError on a wrong one."""
+    environment variables, else its default, checked as the modules check them; the source's own
+    from their arguments. HyperstackError on a wrong one."""
     environ = os.environ if environ is None else environ
     unknown = sorted(set(args) - set(ARGUMENT_SCHEMA["properties"]))
     if unknown:
-        raise ValueError("unknown argument %s; the arguments are %s" % (", ".join(unknown), ", ".join(ARGUMENT_SCHEMA["properties"])))
-    result = {}
-    for name, (kind, default, env) in list(API_OPTIONS.items()) + [(n, spec + ((),)) for n, spec in WATCH_OPTIONS.items()]:
+        raise HyperstackError("unknown argument %s; the arguments are %s" % (", ".join(unknown), ", ".join(ARGUMENT_SCHEMA["properties"])))
+    config = check_api_options(api_values(args, environ), RULEBOOK)
+    config["validate_certs"] = _boolean("validate_certs", config["validate_certs"])
+    for name, (kind, default) in WATCH_OPTIONS.items():
         value = args.get(name)
         if value is None:
-            value = next((environ[var] for var in env if environ.get(var)), None)
-        result[name] = default if value is None else _convert(name, kind, value)
-    if not result["interval"] > 0:
-        raise ValueError("interval must be a positive number of seconds, got %r" % result["interval"])
-    return result
+            config[name] = default
+        elif kind == "bool":
+            config[name] = _boolean(name, value)
+        else:
+            config[name] = float(check_number(value, name, above=0 if name == "interval" else None))
+    return config
 
 
 def watch(credit, cost_per_hour, month_to_date, config, now):
     """The event's facts from one poll's readings: credit (CREDIT's facts), cost_per_hour (USAGE's),
-    month_to_date (a Decimal, or None without a budget) and config (settings())."""
-    headroom = decimal(credit["headroom"])
-    burn = decimal(cost_per_hour)
-    runway = max(headroom, Decimal(0)) / burn if burn > 0 else None
+    month_to_date (a Decimal, or None without a budget) and config (settings()). `below` names the
+    conditions of the gate's verdict (_gate.failed_conditions) that fail, the runway in hours at
+    the live burn rate."""
+    runway = runway_hours(credit["headroom"], cost_per_hour)
     facts = dict(
         {name: credit[name] for name in ("credit", "threshold", "headroom", "can_create_instance")},
         cost_per_hour=cost_per_hour,
@@ -231,17 +222,12 @@ def watch(credit, cost_per_hour, month_to_date, config, now):
         month_to_date=None,
         month_forecast=None,
     )
-    budget, forecast = config["monthly_budget"], None
-    if budget is not None:
-        forecast = _budget.month_forecast(month_to_date, burn, now, monthly_budget=budget)
-        facts.update(month_to_date=forecast["month_to_date"], month_forecast=forecast["month_forecast"])
-    crossed = {
-        "headroom": config["min_headroom"] is not None and headroom < decimal(config["min_headroom"]),
-        "runway": config["min_runway_hours"] is not None and runway is not None and runway < decimal(config["min_runway_hours"]),
-        "budget": forecast is not None and not forecast["within_budget"],
-        "can_create_instance": credit["can_create_instance"] is False,
-    }
-    facts["below"] = [name for name, is_crossed in crossed.items() if is_crossed]
+    month = {}
+    if config["monthly_budget"] is not None:
+        month = _budget.month_forecast(month_to_date, cost_per_hour, now, monthly_budget=config["monthly_budget"])
+        facts.update(month_to_date=month["month_to_date"], month_forecast=month["month_forecast"])
+    failed = failed_conditions(dict(facts, **month), config["min_headroom"], Runway(runway, config["min_runway_hours"], cost_per_hour, "hours"))
+    facts["below"] = [name for name, _reason in failed]
     return facts
 
 
@@ -254,27 +240,22 @@ def poll(client, config, now=None):
     return watch(credit, cost_per_hour, month_to_date, config, now)
 
 
-def _failure(exc, *keys):
-    error = dict({"status_code": None}, **failure(exc))
-    return dict(error, msg=redact(error["msg"], *keys))
-
-
 async def main(queue, args):
     """Poll the API every interval seconds and put the events on queue, until cancelled."""
     keys = keys_in_sight(args.get("api_key"), os.environ)
     try:
         config = settings(args)
-        client = HyperstackClient.from_params(config)
-    except (ValueError, HyperstackError) as exc:
+        client = HyperstackClient.from_params(config, RULEBOOK)
+    except Exception as exc:  # pylint: disable=broad-exception-caught
         # The rulebook is wrong: say so in one line, without the key, and stop.
-        raise ValueError("nexgencloud.hyperstack.credit: %s" % redact(getattr(exc, "msg", None) or str(exc), *keys)) from None
+        raise ValueError("nexgencloud.hyperstack.credit: %s" % failure(exc, keys=keys)["msg"]) from None
     last_below, failing = None, False
     while True:
         wait = config["interval"]
         try:
             facts = await asyncio.to_thread(poll, client, config)
         except Exception as exc:  # pylint: disable=broad-exception-caught
-            error = _failure(exc, *keys)
+            error = dict({"status_code": None}, **failure(exc, keys=keys))
             logger.warning("nexgencloud.hyperstack.credit: %s", error["msg"])
             if not failing:
                 await queue.put({"hyperstack_credit_error": error})

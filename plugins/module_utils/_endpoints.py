@@ -1,0 +1,207 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+The API endpoints the collection reads: for each, its path, the JSON schema its 200 response must
+match and the facts a playbook gets from it. Schemas live in Python because only .py module_utils
+travel with a module to the host running it. A new endpoint is one Endpoint here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import jsonschema, validator
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, difference
+
+# Far above any real balance (a quadrillion dollars): a number past it is not a balance.
+_MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}
+
+
+def _object(properties, required):
+    # Unknown fields are accepted at every level: the API grows.
+    return {"type": "object", "required": list(required), "properties": properties}
+
+
+def _envelope(data):
+    return _object({"status": {"type": "boolean"}, "message": {"type": "string"}, "data": data}, ["status", "data"])
+
+
+def _list_of(item):
+    return {"type": "array", "items": item}
+
+
+class Endpoint:
+    """One GET endpoint: where it is, what it must return, what a playbook gets.
+
+    facts() gets the body's data, or the whole body when envelope is false (a bare array).
+    """
+
+    def __init__(self, path, what, schema, facts, envelope=True):
+        self.path = path
+        self.what = what
+        self.schema = schema
+        self._facts = facts
+        self._envelope = envelope
+        if jsonschema is not None:
+            # Made with the endpoint, when this file is imported: the action plugins import it before
+            # the strategy forks its workers, so every worker inherits every validator.
+            validator(schema)
+
+    def fetch(self, client, params=None):
+        """Read the endpoint through client, with the query params (a dict); raise HyperstackError on any failure."""
+        body = client.get(self.path, self.schema, self.what, params=params)
+        return self._facts(body["data"] if self._envelope else body)
+
+
+def _credit_facts(data):
+    return {
+        "credit": data["credit"],
+        "threshold": data["threshold"],
+        "can_create_instance": data.get("can_create_instance"),
+        "headroom": difference(data["credit"], data["threshold"]),
+    }
+
+
+CREDIT = Endpoint(
+    path="/billing/user-credit/credit",
+    what="reading the credit balance (GET /billing/user-credit/credit)",
+    schema=_envelope(_object({"credit": _MONEY, "threshold": _MONEY, "can_create_instance": {"type": "boolean"}}, ["credit", "threshold"])),
+    facts=_credit_facts,
+)
+
+
+_COST_FIELDS = ("instances_cost", "volumes_cost", "clusters_cost", "total_cost")
+
+LAST_DAY_COST = Endpoint(
+    path="/billing/billing/last-day-cost",
+    what="reading the last day's cost (GET /billing/billing/last-day-cost)",
+    schema=_envelope(_object({name: _MONEY for name in _COST_FIELDS}, _COST_FIELDS)),
+    facts=lambda data: {name: data[name] for name in _COST_FIELDS},
+)
+
+
+def _pricebook_number(value):
+    # The pricebook's numbers may arrive as strings of digits (the schema let only those through).
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+_PRICE = {"anyOf": [_MONEY, {"type": "string", "pattern": r"^\s*-?[0-9]+(\.[0-9]+)?\s*$", "description": "a decimal number in a string"}]}
+_PRICEBOOK_FIELDS = ("name", "value", "original_value", "discount_applied", "start_time", "end_time")
+
+PRICEBOOK = Endpoint(
+    path="/pricebook",
+    what="reading the price list (GET /pricebook)",
+    schema=_list_of(
+        _object({"name": {"type": "string"}, "value": _PRICE, "original_value": _PRICE, "discount_applied": {"type": "boolean"}}, ["name", "value"])
+    ),
+    facts=lambda entries: [
+        dict(
+            {name: entry.get(name) for name in _PRICEBOOK_FIELDS},
+            value=_pricebook_number(entry["value"]),
+            original_value=_pricebook_number(entry.get("original_value")),
+        )
+        for entry in entries
+    ],
+    envelope=False,
+)
+
+
+_COUNT = {"type": "integer", "minimum": 0}
+# What pricing a flavor needs is required; the rest is passed on as the API sent it.
+_FLAVOR = _object(
+    {
+        "name": {"type": "string"},
+        "region_name": {"type": "string"},
+        "gpu": {"type": ["string", "null"]},
+        "gpu_count": _COUNT,
+        "cpu": _COUNT,
+        "ram": {"type": "number", "minimum": 0},
+        "stock_available": {"type": "boolean"},
+    },
+    ["name", "region_name", "gpu", "gpu_count", "cpu", "ram", "stock_available"],
+)
+
+FLAVORS = Endpoint(
+    path="/core/flavors",
+    what="reading the flavors (GET /core/flavors)",
+    schema=_envelope(_list_of(_object({"flavors": _list_of(_FLAVOR)}, ["flavors"]))),
+    # The API groups flavors by GPU model and region; a playbook wants one list.
+    facts=lambda groups: [dict(flavor, gpu=flavor["gpu"] or "") for group in groups for flavor in group["flavors"]],
+)
+
+
+def _usage_facts(rows):
+    # Billed now: active rows not excluded from billing; a null bill_per_minute (terminated) is 0.
+    per_minute = sum(
+        (decimal(row.get("bill_per_minute") or 0) for row in rows if row.get("active") is not False and not row.get("exclude_billing")),
+        Decimal(0),
+    )
+    return {"resources": rows, "cost_per_hour": float(per_minute * 60)}
+
+
+USAGE = Endpoint(
+    path="/billing/billing/usage",
+    what="reading the running resources (GET /billing/billing/usage)",
+    schema=_envelope(
+        _list_of(
+            _object(
+                {
+                    "bill_per_minute": {"anyOf": [_MONEY, {"type": "null"}]},
+                    "active": {"type": ["boolean", "null"]},
+                    "exclude_billing": {"type": ["boolean", "null"]},
+                },
+                [],
+            )
+        )
+    ),
+    facts=_usage_facts,
+)
+
+
+def _history_facts(body):
+    # The spend over the window: the sum of the rows' incurred_bill, on the numbers as the API wrote them.
+    rows = body["billing_history"]["billing_history"]
+    return {"rows": rows, "spent": sum((decimal(row["metrics"]["incurred_bill"]) for row in rows), Decimal(0))}
+
+
+BILLING_HISTORY = Endpoint(
+    path="/billing/billing/history",
+    what="reading the billing history (GET /billing/billing/history)",
+    # No data envelope: the rows sit under billing_history.billing_history. A row without its
+    # incurred_bill is refused rather than counted as nothing spent.
+    schema=_object(
+        {
+            "status": {"type": "boolean"},
+            "message": {"type": "string"},
+            "billing_history": _object(
+                {"billing_history": _list_of(_object({"metrics": _object({"incurred_bill": _MONEY}, ["incurred_bill"])}, ["metrics"]))}, ["billing_history"]
+            ),
+        },
+        ["billing_history"],
+    ),
+    facts=_history_facts,
+    envelope=False,
+)
+
+
+def check_region(flavors, region):
+    """HyperstackError naming the regions that exist when region has no flavors."""
+    if region is not None and flavors and not any(f["region_name"].casefold() == region.casefold() for f in flavors):
+        raise HyperstackError("region %s has no flavors; the regions are %s" % (region, ", ".join(sorted({f["region_name"] for f in flavors}))))
+
+
+def read_flavors(client, params):
+    """The flavors of params' region (all without), of its name when given (hyperstack_flavor_info's read)."""
+    # The API filters by region; the name is filtered here (the API has no such parameter).
+    flavors = FLAVORS.fetch(client, {"region": params["region"]} if params.get("region") else None)
+    if params.get("region") and not flavors:
+        # A region with no flavors: say which regions there are.
+        check_region(FLAVORS.fetch(client), params["region"])
+    return [flavor for flavor in flavors if params.get("name") in (None, flavor["name"])]

@@ -1,0 +1,88 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+A module of the collection, declared once in its file under plugins/modules: its name (also the
+key of its result), the read it makes and its options beside the API options (documented once,
+in the nexgencloud.hyperstack.api doc fragment). run_module() runs it on the host (async,
+become, a remote host); the action plugins run the same declaration in the controller.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import (
+    INSTALL_HINT,
+    JSONSCHEMA_IMPORT_ERROR,
+    REQUESTS_IMPORT_ERROR,
+    HyperstackClient,
+    missing_libraries,
+)
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import failure
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, api_argument_spec, keys_in_sight
+
+
+class InfoModule:
+    """One read-only module, declared: its name (also the key of its result), read(client,
+    params) -> facts (client.caller says whose names its messages use), the options it has beside the API options, and on_failure(msg),
+    the value its result key holds when it fails (none without it).
+
+    Whatever runs the module (run_module below, an action plugin in the controller) validates
+    the arguments against argument_spec(), calls run() with them and words a failure with failed().
+    """
+
+    def __init__(self, name, read, options=None, on_failure=None):
+        self.name = name
+        self._read = read
+        self._options = options or {}
+        self._on_failure = on_failure
+
+    def argument_spec(self, environ=None, problems=None):
+        spec = api_argument_spec(environ, problems)
+        spec.update(self._options)
+        return spec
+
+    def run(self, params, caller=MODULE):
+        """The task's result for validated params; raises on any failure."""
+        return {"changed": False, self.name: self._read(HyperstackClient.from_params(params, caller), params)}
+
+    def failed(self, result):
+        """A failed result (fail_json's keywords, msg already redacted) with the module's failure value."""
+        if self._on_failure is not None:
+            result[self.name] = self._on_failure(result["msg"])
+        return result
+
+    @classmethod
+    def of_endpoint(cls, name, endpoint):
+        """A module that reads one endpoint with no options of its own."""
+        return cls(name, lambda client, params: endpoint.fetch(client))
+
+
+def run_module(info):
+    """Run info as the module on the host: validate the arguments, read, exit; never changes anything.
+    Every failure, a bug included, is one redacted line (failure())."""
+
+    class Module(AnsibleModule):
+        # AnsibleModule's own failures (a wrong argument) carry the module's failure value too.
+        def fail_json(self, msg, **kwargs):
+            super().fail_json(**info.failed(dict(kwargs, msg=msg)))
+
+    problems = []
+    module = Module(argument_spec=info.argument_spec(problems=problems), supports_check_mode=True)
+    missing = missing_libraries()
+    if missing:
+        module.fail_json(
+            msg="%s Run %s." % (missing_required_lib(" and ".join(missing)), INSTALL_HINT), exception=REQUESTS_IMPORT_ERROR or JSONSCHEMA_IMPORT_ERROR
+        )
+    if problems:
+        module.fail_json(msg=problems[0])
+    try:
+        result = info.run(module.params)
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        module.fail_json(**failure(exc, info.name, keys_in_sight(module.params.get("api_key"), os.environ)))
+    module.exit_json(**result)

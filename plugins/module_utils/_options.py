@@ -1,0 +1,251 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+The API options, once: their table (type, default, environment variables), the one reader of
+the environment, the one number checker, the checks made before any request, and the argument
+spec the modules spread into theirs. The modules, the lookup, the event source and the doc
+fragment (tests/unit/test_options.py holds it to this table) all follow it.
+
+An environment variable that is set but empty (or only white space) counts as unset, everywhere.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, shorten
+
+try:
+    import urllib3
+except ImportError:  # pragma: no cover - the client says which library is missing
+    urllib3 = None
+
+try:
+    from ansible.module_utils.errors import AnsibleFallbackNotFound
+except ImportError:  # pragma: no cover - outside Ansible (an event source alone) no argument spec is built
+    AnsibleFallbackNotFound = LookupError
+
+DEFAULT_API_URL = "https://infrahub-api.nexgencloud.com/v1"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+DEFAULT_RETRY_MAX_DELAY = 10.0
+
+# name: (type, default, environment variables in order of precedence).
+API_OPTIONS = {
+    "api_key": ("str", None, ("HYPERSTACK_API_KEY",)),
+    "api_url": ("str", DEFAULT_API_URL, ("HYPERSTACK_API_URL", "HYPERSTACK_API_ADDRESS")),
+    "api_timeout": ("float", DEFAULT_TIMEOUT, ("HYPERSTACK_API_TIMEOUT",)),
+    "api_retries": ("int", DEFAULT_RETRIES, ("HYPERSTACK_API_RETRIES",)),
+    "api_retry_max_delay": ("float", DEFAULT_RETRY_MAX_DELAY, ("HYPERSTACK_API_RETRY_MAX_DELAY",)),
+    "validate_certs": ("bool", True, ()),
+    "ca_path": ("path", None, ()),
+}
+KEY_VARIABLES = API_OPTIONS["api_key"][2]
+
+
+class Caller:
+    """Who set the options, so that a message names each option as the caller wrote it: a module's
+    option, a role's variable, a rulebook's argument; key_hint says where a key can come from."""
+
+    def __init__(self, key_hint, names=None):
+        self.key_hint = key_hint
+        self._names = names or {}
+
+    def name(self, option):
+        return self._names.get(option, option)
+
+    def missing_key(self):
+        return "%s is missing or empty: %s" % (self.name("api_key"), self.key_hint)
+
+
+MODULE = Caller("set the api_key option, the HYPERSTACK_API_KEY environment variable, or api_key in module_defaults for group/nexgencloud.hyperstack.all")
+LOOKUP = Caller("pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable (a lookup does not read module_defaults)")
+RULEBOOK = Caller("set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable")
+# The credit_gate role's variables (roles/credit_gate/meta/argument_specs.yml), by the option each sets.
+ROLE_VARIABLES = {
+    "api_key": "hyperstack_api_key",
+    "api_url": "hyperstack_api_url",
+    **{
+        option: "hyperstack_credit_gate_" + option
+        for option in (
+            "min_headroom",
+            "min_runway_days",
+            "require_can_create_instance",
+            "require_stock",
+            "plan",
+            "terraform_plan",
+            "unpriced_resources",
+            "region",
+            "hours",
+            "margin_percent",
+            "monthly_budget",
+        )
+    },
+}
+ROLE = Caller("set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable", ROLE_VARIABLES)
+
+
+def environment_value(names, environ):
+    """The value of the first of the environment variables names that is set and not empty, else None."""
+    for name in names:
+        value = environ.get(name)
+        if value is not None and value.strip():
+            return value
+    return None
+
+
+def api_values(given, environ):
+    """Each API option from given, else its environment variables, else its default (not yet checked)."""
+    values = {}
+    for name, (_kind, default, env) in API_OPTIONS.items():
+        value = given.get(name)
+        if value is None:
+            value = environment_value(env, environ)
+        values[name] = default if value is None else value
+    return values
+
+
+def _shown(value):
+    return json.dumps(value, default=str)
+
+
+def check_number(value, what, minimum=None, above=None, integer=False, maximum=None):
+    """value as a Decimal, or HyperstackError naming what: the collection's one number check and wording.
+
+    Numbers may come templated as strings, or from the environment; booleans are never numbers."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+            raise InvalidOperation
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value.strip() if isinstance(value, str) else value)
+        if not number.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise HyperstackError("%s must be a number, got %s" % (what, _shown(value)))
+    if integer and number != number.to_integral_value():
+        raise HyperstackError("%s must be a whole number, got %s" % (what, value))
+    if minimum is not None and number < minimum:
+        raise HyperstackError("%s must be %s or more, got %s" % (what, minimum, value))
+    if maximum is not None and number > maximum:
+        raise HyperstackError("%s must be %s or less, got %s" % (what, maximum, value))
+    if above is not None and number <= above:
+        raise HyperstackError("%s must be more than %s, got %s" % (what, above, value))
+    return number
+
+
+def is_loopback(host):
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_api_options(options, caller=MODULE):
+    """The API options, checked before any request so a typo never turns into a network call:
+    the key, api_url (returned without a trailing slash) and the numbers, converted."""
+    api_key, url = options["api_key"], options["api_url"]
+    key = caller.name("api_key")
+    if not isinstance(api_key, str) or not api_key.strip():
+        raise HyperstackError(caller.missing_key())
+    if any(c.isspace() for c in api_key.strip()) or not api_key.strip().isprintable():
+        raise HyperstackError("%s contains spaces or control characters: check that the whole key was copied" % key)
+    if not api_key.isascii():
+        # An HTTP header cannot carry it (and no Hyperstack key has such characters).
+        raise HyperstackError("%s contains characters that are not ASCII: check that the whole key was copied" % key)
+    where = caller.name("api_url")
+    url = (url if isinstance(url, str) else "").strip().rstrip("/")
+    shown = shorten(url, 100)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+        if host:
+            # What urllib3 does with it at request time, where it would fail less clearly.
+            if urllib3 is not None:
+                urllib3.util.parse_url(url)
+            host.encode("idna")
+    except (ValueError, UnicodeError) as exc:
+        raise HyperstackError("%s %r is not a valid URL: %s" % (where, shown, exc))
+    if parts.scheme not in ("http", "https") or not host:
+        raise HyperstackError("%s %r must be an http:// or https:// URL with a host name" % (where, shown))
+    if parts.scheme == "http" and not is_loopback(host):
+        raise HyperstackError(
+            "%s %r uses plain http to a host that is not loopback: the API key would cross the network in clear text; use https" % (where, shown)
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise HyperstackError("%s must not carry a query, fragment or credentials" % where)
+    checked = dict(options, api_key=api_key.strip(), api_url=url)
+    checked["api_timeout"] = float(check_number(options["api_timeout"], caller.name("api_timeout"), above=0))
+    checked["api_retries"] = int(check_number(options["api_retries"], caller.name("api_retries"), minimum=0, integer=True))
+    checked["api_retry_max_delay"] = float(check_number(options["api_retry_max_delay"], caller.name("api_retry_max_delay"), minimum=0))
+    if options.get("ca_path") is not None and not isinstance(options["ca_path"], str):
+        raise HyperstackError("%s must be a path to a PEM file" % caller.name("ca_path"))
+    return checked
+
+
+def _environment_fallback(environ, problems):
+    """A fallback strategy that reads environ through environment_value, and refuses a number of
+    the wrong kind naming the variable: Ansible's own error would name only the option, which the
+    play never set."""
+
+    def fallback(kind, *names):
+        value = environment_value(names, environ)
+        if value is None:
+            raise AnsibleFallbackNotFound
+        if kind in ("int", "float"):
+            name = next(name for name in names if environ.get(name) == value)
+            try:
+                check_number(value, name, integer=kind == "int")
+            except HyperstackError as exc:
+                problems.append(exc.msg)
+                raise AnsibleFallbackNotFound from None
+        return value
+
+    return fallback
+
+
+def api_argument_spec(environ=None, problems=None):
+    """The API options as an AnsibleModule argument spec, spread into every module's spec.
+
+    environ: where the environment fallbacks look (default os.environ); problems: a list
+    that gets one message per variable whose value is not of its option's type.
+    """
+    fallback = _environment_fallback(os.environ if environ is None else environ, [] if problems is None else problems)
+    spec = {}
+    for name, (kind, default, env) in API_OPTIONS.items():
+        option = {"type": kind}
+        if default is not None:
+            option["default"] = default
+        if env:
+            # The option's type first, then its variables: validate-modules wants a list.
+            option["fallback"] = (fallback, [kind] + list(env))
+        spec[name] = option
+    # Not required here: the client's message for a missing key says where one can come from.
+    spec["api_key"].update(no_log=True)
+    return spec
+
+
+def plain(value):
+    """value with ansible-core's tagged str/int/float (2.19+) turned into the built-in types."""
+    for kind in (bool, int, float, str):
+        if isinstance(value, kind):
+            return kind(value)
+    if isinstance(value, Mapping):
+        return {plain(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def keys_in_sight(api_key, environ):
+    """Every API key a message could quote: the one given and those of the environment variables."""
+    return [api_key] + [environ.get(name) for name in KEY_VARIABLES]
