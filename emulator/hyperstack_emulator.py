@@ -563,8 +563,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         route, args = ROUTES.get((method, path)), ()
         if route is None:
-            for (route_method, pattern), handler in PATTERN_ROUTES:
-                match = pattern.fullmatch(path) if route_method == method else None
+            for route_method, pattern, handler in PATTERN_ROUTES:
+                match = re.fullmatch(pattern, path) if route_method == method else None
                 if match:
                     # Acting on the live state, not on the snapshot: the emulator comes first.
                     route, args = handler, (self.emu, int(match.group(1)))
@@ -815,9 +815,9 @@ ROUTES = {
 
 # Paths with a machine's id in them: the handler gets (state, query, the EmulatorState, the id).
 PATTERN_ROUTES = [
-    (("GET", re.compile(r"/core/virtual-machines/(\d+)")), _get_vm),
-    (("GET", re.compile(r"/core/virtual-machines/(\d+)/hibernate")), _hibernate_vm),
-    (("GET", re.compile(r"/core/virtual-machines/(\d+)/hibernate-restore")), _restore_vm),
+    ("GET", r"/core/virtual-machines/(\d+)", _get_vm),
+    ("GET", r"/core/virtual-machines/(\d+)/hibernate", _hibernate_vm),
+    ("GET", r"/core/virtual-machines/(\d+)/hibernate-restore", _restore_vm),
 ]
 
 

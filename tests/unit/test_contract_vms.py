@@ -182,7 +182,7 @@ def test_one_machine_matches_the_spec(fleet):
     vm = machine(fleet, 501)
     assert (vm["id"], vm["name"], vm["status"], vm["power_state"], vm["flavor"]["name"]) == (501, "train-01", "ACTIVE", "RUNNING", "n3-A100x1")
     assert vm["labels"] == ["team=ml", "hibernate=ok"] and vm["floating_ip"] == "38.80.122.11"
-    status, dummy, body = get_json(fleet.api_url + vm_path(ONE, 501))
+    body = get_json(fleet.api_url + vm_path(ONE, 501))[2]
     assert body["status"] is True and body["message"]
 
 
