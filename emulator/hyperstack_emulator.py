@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A local emulator of the Hyperstack Infrahub API, for the demo, tests and benchmarks.
 
-It serves the billing endpoints the collection reads, under /v1, the way the real
+It serves the billing endpoints the collection reads and the virtual machines, under /v1, the way the real
 API does: the key in the ``api_key`` header, the documented bodies and error model
 (ErrorResponseModel), and optionally the documented rate limit (500 requests per
 minute per IP, then HTTP 429 for the rest of the minute).
@@ -20,7 +20,26 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   credit falls by that many dollars a second from the moment it is set; 0 stops it, the
   credit keeping what it fell to), ``api_key``, ``rate_limit`` (requests per window,
   null for none), ``rate_window`` (seconds) and ``latency`` (seconds every API
-  answer waits, as a round trip to the real API does).
+  answer waits, as a round trip to the real API does); and the virtual machines' keys below.
+- Virtual machines (``GET /core/virtual-machines`` with ``page``, ``pageSize``, ``search``,
+  ``environment``, ``exact_environment_match``; ``GET /core/virtual-machines/{id}``; ``GET
+  /core/virtual-machines/{id}/hibernate?retain_ip=true|false``; ``GET
+  /core/virtual-machines/{id}/hibernate-restore``), steered by these state keys:
+  ``vms`` (the machines, each an ``Instance_Fields`` object, served as set; ``[]`` by default, so
+  the default usage and its $1.41/h stay as they were; the string ``"fleet"`` sets ``VM_FLEET``,
+  eight machines of every status, labelled ``team=ml``, ``hibernate=ok`` or not, ids 501 and
+  505-511), ``vm_page_size`` (the most machines a page holds, whatever ``pageSize`` asks;
+  default 3), ``vm_transition_seconds`` (how long a machine stays ``HIBERNATING`` or
+  ``RESTORING`` before it is ``HIBERNATED`` or ``ACTIVE``; default 0.5) and
+  ``unhibernatable_flavors`` (flavor names whose machines hibernate answers 400 for; default
+  n3-RTX-A4000x1 and the CPU-only ones). Hibernate answers 400 too for a machine not ``ACTIVE``,
+  restore for one not ``HIBERNATED``, both 404 for an unknown id. ``retain_ip`` false (the
+  default) releases the ``floating_ip`` (null once ``HIBERNATED``; restore gives a new one).
+  Each machine bills in ``GET /billing/billing/usage`` (its row by ``resource_id``, added when
+  ``usage`` has none, name and ``bill_per_minute`` from the machine): ``ACTIVE`` and ``SHUTOFF``
+  its flavor's pricebook price / 60 (GPU value x gpu_count; CPU-only vCPU x cpu + RAM x ram),
+  ``HIBERNATED`` its root disk (flavor disk x Cloud-SSD) plus PublicIP if it kept its address,
+  a transitional status and ``ERROR`` nothing.
 - ``POST /_emulator/faults``: queue faults, each served instead of the next API
   request: ``{"status": 503, "body": ..., "headers": {...}, "times": 1}``, or an
   ``action``: ``hang``, ``reset``, ``close``, ``echo_key``, ``oversized`` (``size``,
@@ -40,11 +59,13 @@ import argparse
 import copy
 import json
 import os
+import re
 import socket
 import struct
 import sys
 import threading
 import time
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -146,6 +167,106 @@ BILLING_HISTORY = [
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
+# -- virtual machines ------------------------------------------------------------
+
+# Where machines run: an environment is a named place in one region.
+ENVIRONMENTS = {
+    env["name"]: env
+    for env in (
+        {"id": 11, "name": "default-NORWAY-1", "org_id": 42, "region": "NORWAY-1", "features": {"network_optimised": True, "green_status": "GREEN"}},
+        {"id": 12, "name": "ml-CANADA-1", "org_id": 42, "region": "CANADA-1", "features": {"network_optimised": True, "green_status": "PARTIALLY_GREEN"}},
+        {"id": 13, "name": "prod-US-1", "org_id": 42, "region": "US-1", "features": {"network_optimised": False, "green_status": "NOT_GREEN"}},
+    )
+}
+
+# (power_state, vm_state) of each status, as the API shows them (hibernation shelves the machine).
+VM_STATES = {
+    "ACTIVE": ("RUNNING", "active"),
+    "SHUTOFF": ("SHUTDOWN", "stopped"),
+    "HIBERNATING": ("RUNNING", "active"),
+    "HIBERNATED": ("SHUTDOWN", "shelved_offloaded"),
+    "RESTORING": ("SHUTDOWN", "shelved_offloaded"),
+    "ERROR": ("NOSTATE", "error"),
+}
+
+# The public docs name RTX A4000 and the CPU-only flavors as unable to hibernate (and H100 SXM5 in US-1, not offered here).
+UNHIBERNATABLE_FLAVORS = ["n3-RTX-A4000x1", "n1-cpu-small", "n1-cpu-medium", "n1-cpu-large"]
+
+
+def _vm(vid, name, flavor_id, environment, status, labels, created_at, fixed_ip, floating_ip, volumes=()):
+    flavor = next(f for f in FLAVORS if f["id"] == flavor_id)
+    env = ENVIRONMENTS[environment]
+    assert flavor["region_name"] == env["region"], (name, flavor["region_name"], env["region"])
+    power_state, vm_state = VM_STATES[status]
+    return {
+        "id": vid,
+        "name": name,
+        "status": status,
+        "power_state": power_state,
+        "vm_state": vm_state,
+        "labels": list(labels),
+        "flavor": {key: copy.deepcopy(flavor[key]) for key in ("id", "name", "cpu", "ram", "disk", "ephemeral", "gpu", "gpu_count", "labels", "features")},
+        "environment": copy.deepcopy(env),
+        "image": {"name": "Ubuntu Server 22.04 LTS R535 CUDA 12.2" if flavor["gpu"] else "Ubuntu Server 22.04 LTS"},
+        "keypair": {"name": "ops-key"},
+        "os": "Ubuntu Server 22.04 LTS",
+        "fixed_ip": fixed_ip,
+        "floating_ip": floating_ip,
+        "floating_ip_status": "ATTACHED" if floating_ip else "NOT_ATTACHED",
+        "requires_public_ip": floating_ip is not None,
+        "port_randomization": False,
+        "port_randomization_status": "DISABLED",
+        "callback_url": None,
+        "contract_id": None,
+        "locked": False,
+        "created_at": created_at,
+        "features": {},
+        "security_rules": [
+            {
+                "id": vid * 10,
+                "direction": "ingress",
+                "ethertype": "IPv4",
+                "protocol": "tcp",
+                "port_range_min": 22,
+                "port_range_max": 22,
+                "remote_ip_prefix": "0.0.0.0/0",
+                "status": "SUCCESS",
+                "created_at": created_at,
+            }
+        ],
+        "volume_attachments": [
+            {
+                "id": vid * 10 + i,
+                "device": "/dev/vd%s" % "bcdefg"[i],
+                "protected": False,
+                "status": "ATTACHED",
+                "created_at": created_at,
+                "volume": {"id": vol_id, "name": vol_name, "size": size, "volume_type": "Cloud-SSD", "bootable": False, "description": ""},
+            }
+            for i, (vol_id, vol_name, size) in enumerate(volumes)
+        ],
+    }
+
+
+# The ready-made fleet that {"vms": "fleet"} (or --vms fleet) serves, oldest first: eight machines, so three
+# pages of the default page size 3. Labelled for hibernation or not, GPU and CPU-only flavors of the list above,
+# three environments, every status. train-01 is usage row 501 (the same $1.35/h); the others add rows.
+DATASETS = [(502, "datasets", 500)]
+VM_FLEET = [
+    # Volume 502 of the usage rows is attached to it.
+    _vm(501, "train-01", 101, "default-NORWAY-1", "ACTIVE", ["team=ml", "hibernate=ok"], "2026-11-20T08:00:00+00:00", "10.0.0.11", "38.80.122.11", DATASETS),
+    _vm(505, "train-02", 104, "ml-CANADA-1", "ACTIVE", ["team=ml", "hibernate=ok"], "2026-11-21T09:30:00+00:00", "10.1.0.12", "38.80.123.12"),
+    _vm(506, "infer-01", 107, "default-NORWAY-1", "ACTIVE", ["team=ml"], "2026-11-22T10:00:00+00:00", "10.0.0.13", "38.80.122.13"),
+    # Labelled for hibernation, but its flavor cannot hibernate.
+    _vm(507, "dev-a4000", 108, "ml-CANADA-1", "ACTIVE", ["team=web", "hibernate=ok"], "2026-11-23T11:00:00+00:00", "10.1.0.14", "38.80.123.14"),
+    _vm(508, "web-01", 110, "prod-US-1", "ACTIVE", [], "2026-11-24T12:00:00+00:00", "10.2.0.15", "38.80.124.15"),
+    # Stopped: billed in full all the same, and not ACTIVE, so it cannot hibernate.
+    _vm(509, "render-01", 106, "default-NORWAY-1", "SHUTOFF", ["hibernate=ok"], "2026-11-25T13:00:00+00:00", "10.0.0.16", "38.80.122.16"),
+    _vm(510, "parked-a100x8", 102, "default-NORWAY-1", "HIBERNATED", ["team=ml", "hibernate=ok"], "2026-11-26T14:00:00+00:00", "10.0.0.17", None),
+    _vm(511, "broken-01", 103, "ml-CANADA-1", "ERROR", [], "2026-11-27T15:00:00+00:00", "10.1.0.18", None),
+]
+
+
 DEFAULT_STATE = {
     "api_key": "emulator-key",
     "credit": 1500.0,
@@ -160,6 +281,11 @@ DEFAULT_STATE = {
     "rate_limit": None,
     "rate_window": 60.0,
     "latency": 0.0,
+    # No machines unless asked: {"vms": "fleet"} serves VM_FLEET (the default usage rows and their $1.41/h stay as they were).
+    "vms": [],
+    "vm_page_size": 3,
+    "vm_transition_seconds": 0.5,
+    "unhibernatable_flavors": UNHIBERNATABLE_FLAVORS,
 }
 
 
@@ -171,12 +297,25 @@ class BadRequest(Exception):
     """A request the API refuses with 400 and its error model."""
 
 
+class NotFound(Exception):
+    """A request for something that does not exist: 404 and the error model."""
+
+
+def _vms(value):
+    if value == "fleet":
+        return copy.deepcopy(VM_FLEET)
+    if not isinstance(value, list) or not all(isinstance(vm, dict) and "id" in vm for vm in value):
+        raise ValueError('vms is a list of machines (objects with an id), or "fleet"')
+    return value
+
+
 class EmulatorState:
     """Everything the emulator serves, guarded by one lock (requests come on many threads)."""
 
     def __init__(self, **overrides):
         self.lock = threading.Lock()
         self.initial = dict(copy.deepcopy(DEFAULT_STATE), **overrides)
+        self.initial["vms"] = _vms(self.initial["vms"])
         self.reset()
 
     def reset(self):
@@ -186,6 +325,9 @@ class EmulatorState:
             self.requests = []
             self.windows = {}
             self.credit_since = time.monotonic()
+            # Machines in a transitional status: id -> (when it ends, the fields it ends with).
+            self.vm_pending = {}
+            self.vm_addresses = 0
 
     def update(self, changes):
         with self.lock:
@@ -196,6 +338,9 @@ class EmulatorState:
             if "month_to_date" in changes:
                 spent = changes.pop("month_to_date")
                 changes["billing_history"] = [_history_row("month", spent, spent, 0.0)]
+            if "vms" in changes:
+                changes["vms"] = _vms(changes["vms"])
+                self.vm_pending = {}
             if "credit" in changes or "credit_fall_per_second" in changes:
                 # The credit falls from now on, from what it is now (or what it is set to).
                 changes.setdefault("credit", self._credit_now())
@@ -215,9 +360,62 @@ class EmulatorState:
         return round(self.state["credit"] - rate * (time.monotonic() - self.credit_since), 2)
 
     def _served(self):
+        self._settle()
         state = copy.deepcopy(self.state)
         state["credit"] = self._credit_now()
         return state
+
+    # -- virtual machines (called with the lock held, or taking it) ----------------
+
+    def _settle(self):
+        """End the transitions whose time has come."""
+        now = time.monotonic()
+        for vid, (until, fields) in list(self.vm_pending.items()):
+            if now >= until:
+                del self.vm_pending[vid]
+                vm = self._vm(vid)
+                if vm is not None:
+                    vm.update(fields)
+
+    def _vm(self, vid):
+        return next((vm for vm in self.state["vms"] if vm.get("id") == vid), None)
+
+    def _transition(self, vm, passing, final, **fields):
+        power_state, vm_state = VM_STATES[passing]
+        vm.update(status=passing, power_state=power_state, vm_state=vm_state)
+        power_state, vm_state = VM_STATES[final]
+        fields.update(status=final, power_state=power_state, vm_state=vm_state)
+        self.vm_pending[vm["id"]] = (time.monotonic() + float(self.state["vm_transition_seconds"] or 0), fields)
+
+    def _known_vm(self, vid):
+        self._settle()
+        vm = self._vm(vid)
+        if vm is None:
+            raise NotFound("Virtual machine %d not found" % vid)
+        return vm
+
+    def hibernate(self, vid, retain_ip):
+        with self.lock:
+            vm = self._known_vm(vid)
+            flavor = (vm.get("flavor") or {}).get("name")
+            if flavor in self.state["unhibernatable_flavors"]:
+                raise BadRequest("Virtual machine %d cannot be hibernated: its flavor %s does not support hibernation" % (vid, flavor))
+            if vm.get("status") != "ACTIVE":
+                raise BadRequest("Virtual machine %d cannot be hibernated: it is %s, and only an ACTIVE machine can be" % (vid, vm.get("status")))
+            fields = {} if retain_ip else {"floating_ip": None, "floating_ip_status": "NOT_ATTACHED"}
+            self._transition(vm, "HIBERNATING", "HIBERNATED", **fields)
+
+    def restore(self, vid):
+        with self.lock:
+            vm = self._known_vm(vid)
+            if vm.get("status") != "HIBERNATED":
+                raise BadRequest("Virtual machine %d cannot be restored from hibernation: it is %s, not HIBERNATED" % (vid, vm.get("status")))
+            fields = {}
+            if vm.get("requires_public_ip") and not vm.get("floating_ip"):
+                # A released address is gone: the machine comes back with a new one.
+                self.vm_addresses += 1
+                fields = {"floating_ip": "38.80.125.%d" % self.vm_addresses, "floating_ip_status": "ATTACHED"}
+            self._transition(vm, "RESTORING", "ACTIVE", **fields)
 
     def add_faults(self, faults):
         with self.lock:
@@ -363,14 +561,23 @@ class Handler(BaseHTTPRequestHandler):
         if sent_key is None or sent_key != state["api_key"]:
             self._send_json(401, _error_body("No valid API key provided", "Unauthorized"))
             return
-        route = ROUTES.get((method, path))
+        route, args = ROUTES.get((method, path)), ()
+        if route is None:
+            for route_method, pattern, handler in PATTERN_ROUTES:
+                match = re.fullmatch(pattern, path) if route_method == method else None
+                if match:
+                    # Acting on the live state, not on the snapshot: the emulator comes first.
+                    route, args = handler, (self.emu, int(match.group(1)))
+                    break
         if route is None:
             self._send_json(404, _error_body("Not Found", "no such endpoint: %s %s" % (method, path)))
             return
         try:
-            self._send_json(200, route(state, parse_qs(urlsplit(self.path).query)))
+            self._send_json(200, route(state, parse_qs(urlsplit(self.path).query), *args))
         except BadRequest as exc:
             self._send_json(400, _error_body(exc.args[0], "Bad Request"))
+        except NotFound as exc:
+            self._send_json(404, _error_body(exc.args[0], "Not Found"))
 
     # -- faults -------------------------------------------------------------
 
@@ -484,7 +691,116 @@ def _billing_history(state, query):
 
 def _usage(state, query):
     # Served as set: the real API has been seen listing a terminated row among the active ones.
-    return {"status": True, "message": "Success", "data": state["usage"]}
+    # Each machine of vms bills by its status: its own row (by resource_id) if usage has one, else a row added.
+    rows = state["usage"]
+    for vm in state["vms"]:
+        row = next((r for r in rows if r.get("resource_type") == "vm" and r.get("resource_id") == vm["id"]), None)
+        if row is None:
+            row = _resource(vm["id"], "vm", vm.get("name"), None)
+            row.update(create_time=vm.get("created_at"), total_up_time=0.0, total_bill=0.0)
+            rows.append(row)
+        row.update(name=vm.get("name"), bill_per_minute=vm_bill_per_minute(vm, state["pricebook"]))
+    return {"status": True, "message": "Success", "data": rows}
+
+
+def _dollars(value):
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def flavor_price_per_hour(flavor, pricebook):
+    """A machine of flavor at its pricebook price, as the collection prices it: the GPU's value x
+    gpu_count, or for a CPU-only flavor vCPU x cpu + RAM x ram (a KeyError when a price is missing)."""
+    prices = {entry["name"].casefold(): _dollars(entry["value"]) for entry in pricebook}
+    if flavor.get("gpu"):
+        return prices[flavor["gpu"].casefold()] * int(flavor.get("gpu_count") or 0)
+    return prices["vcpu (cpu-only-flavors)"] * int(flavor["cpu"]) + prices["ram (cpu-only-flavors)"] * _dollars(flavor["ram"])
+
+
+def vm_price_per_hour(vm, pricebook):
+    """What a machine bills an hour in its status (a Decimal): ACTIVE and SHUTOFF its flavor's price, HIBERNATED
+    its root disk (flavor disk GB x Cloud-SSD) and the public IP it kept (PublicIP), any other status nothing."""
+    status, flavor = vm.get("status"), vm.get("flavor") or {}
+    if status in ("ACTIVE", "SHUTOFF"):
+        return flavor_price_per_hour(flavor, pricebook)
+    if status == "HIBERNATED":
+        prices = {entry["name"].casefold(): _dollars(entry["value"]) for entry in pricebook}
+        return prices["cloud-ssd"] * int(flavor.get("disk") or 0) + (prices["publicip"] if vm.get("floating_ip") else 0)
+    return Decimal(0)
+
+
+def vm_bill_per_minute(vm, pricebook):
+    """The bill_per_minute of a machine's usage row: its hourly price / 60 (null when the pricebook lacks a price)."""
+    try:
+        return float(vm_price_per_hour(vm, pricebook) / 60)
+    except KeyError:
+        return None
+
+
+def _query_int(query, name, default):
+    value = query.get(name, [None])[0]
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadRequest("%s should be an integer, got %r" % (name, value)) from None
+    if number < 1:
+        raise BadRequest("%s should be at least 1, got %d" % (name, number))
+    return number
+
+
+def _query_bool(query, name):
+    value = query.get(name, ["false"])[0]
+    if value.lower() not in ("true", "false", "1", "0"):
+        raise BadRequest("%s should be true or false, got %r" % (name, value))
+    return value.lower() in ("true", "1")
+
+
+def _in_environment(vm, environment, exact):
+    # A partial match without regard to case unless exact_environment_match asks for the exact name.
+    name = str((vm.get("environment") or {}).get("name") or "")
+    return name == environment if exact else environment.casefold() in name.casefold()
+
+
+def _list_vms(state, query):
+    # Oldest first; the server decides the page size (at most vm_page_size, whatever pageSize asks).
+    page = _query_int(query, "page", 1)
+    size = min(_query_int(query, "pageSize", state["vm_page_size"]), int(state["vm_page_size"]))
+    search = (query.get("search", [""])[0]).casefold()
+    environment = query.get("environment", [""])[0]
+    exact = _query_bool(query, "exact_environment_match")
+    vms = sorted(state["vms"], key=lambda vm: (str(vm.get("created_at") or ""), vm["id"]))
+    if search:
+        vms = [vm for vm in vms if search in str(vm.get("name") or "").casefold() or search in (str(vm["id"]), vm.get("fixed_ip"), vm.get("floating_ip"))]
+    if environment:
+        vms = [vm for vm in vms if _in_environment(vm, environment, exact)]
+    return {
+        "status": True,
+        "message": "Getting VMs list successful",
+        "count": len(vms),
+        "page": page,
+        "page_size": size,
+        "instances": vms[(page - 1) * size : page * size],
+    }
+
+
+def _get_vm(state, query, emu, vid):
+    with emu.lock:
+        vm = copy.deepcopy(emu._known_vm(vid))  # pylint: disable=protected-access
+    return {"status": True, "message": "Virtual machine details retrieved successfully", "instance": vm}
+
+
+def _hibernate_vm(state, query, emu, vid):
+    retain = query.get("retain_ip", ["false"])[0]
+    if retain.lower() not in ("true", "false"):
+        raise BadRequest("retain_ip should be true or false, got %r" % retain)
+    emu.hibernate(vid, retain.lower() == "true")
+    return {"status": True, "message": "Hibernation of virtual machine %d has been initiated" % vid}
+
+
+def _restore_vm(state, query, emu, vid):
+    emu.restore(vid)
+    return {"status": True, "message": "Restoration of virtual machine %d from hibernation has been initiated" % vid}
 
 
 ROUTES = {
@@ -494,7 +810,15 @@ ROUTES = {
     ("GET", "/core/flavors"): _flavors,
     ("GET", "/billing/billing/usage"): _usage,
     ("GET", "/billing/billing/history"): _billing_history,
+    ("GET", "/core/virtual-machines"): _list_vms,
 }
+
+# Paths with a machine's id in them: the handler gets (state, query, the EmulatorState, the id).
+PATTERN_ROUTES = [
+    ("GET", r"/core/virtual-machines/(\d+)", _get_vm),
+    ("GET", r"/core/virtual-machines/(\d+)/hibernate", _hibernate_vm),
+    ("GET", r"/core/virtual-machines/(\d+)/hibernate-restore", _restore_vm),
+]
 
 
 class Emulator:
@@ -534,7 +858,7 @@ class Emulator:
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Local emulator of the Hyperstack Infrahub API (billing endpoints).")
+    parser = argparse.ArgumentParser(description="Local emulator of the Hyperstack Infrahub API (billing and virtual machine endpoints).")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: 0, any free port)")
     parser.add_argument("--api-key", default=os.environ.get("HYPERSTACK_EMULATOR_KEY", DEFAULT_STATE["api_key"]), help="the key it accepts")
@@ -543,6 +867,14 @@ def main(argv=None):
     parser.add_argument("--rate-limit", type=int, default=None, help="requests per window per IP, then 429 for a window (real API: 500)")
     parser.add_argument("--rate-window", type=float, default=60.0, help="seconds (default: 60)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds each API answer waits (default: 0; 0.15 is a round trip to the real API)")
+    parser.add_argument("--vms", choices=("none", "fleet"), default="none", help="the machines it serves: none (default) or the ready-made fleet of eight")
+    parser.add_argument("--vm-page-size", type=int, default=DEFAULT_STATE["vm_page_size"], help="machines per page of the list at most (default: 3)")
+    parser.add_argument(
+        "--vm-transition-seconds",
+        type=float,
+        default=DEFAULT_STATE["vm_transition_seconds"],
+        help="seconds a machine stays HIBERNATING or RESTORING (default: 0.5)",
+    )
     parser.add_argument("--url-file", help="write the API URL (with /v1) to this file once listening")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     args = parser.parse_args(argv)
@@ -556,6 +888,9 @@ def main(argv=None):
         rate_limit=args.rate_limit,
         rate_window=args.rate_window,
         latency=args.latency,
+        vms=[] if args.vms == "none" else args.vms,
+        vm_page_size=args.vm_page_size,
+        vm_transition_seconds=args.vm_transition_seconds,
     )
     if args.url_file:
         with open(args.url_file + ".tmp", "w") as handle:

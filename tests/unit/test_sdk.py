@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """A real client nobody here wrote: the official ``hyperstack`` Python SDK (its pydantic models follow
-the published spec) pointed at the emulator parses the six endpoints the collection reads, and raises
-its own exception for a wrong key. If the emulator drifted from the API, this would fail."""
+the published spec) pointed at the emulator parses the six endpoints the collection reads and the virtual
+machines' four, and raises its own exception for a wrong key. If the emulator drifted from the API, this would fail."""
 
 from __future__ import annotations
 
@@ -58,7 +58,54 @@ def test_sdk_parses_the_billing_history(emu, sdk, hyperstack):
     assert hyperstack.BillingApi(sdk).get_user_billing_history().billing_history.billing_history[0].metrics.incurred_bill == 1234
 
 
-@pytest.mark.parametrize("call", ["pricebook", "flavors", "usage", "credit", "last_day_cost", "billing_history"])
+def test_sdk_parses_the_machines_page_by_page(emu, sdk, hyperstack):
+    emu.state.update({"vms": "fleet"})
+    api, machines, page = hyperstack.VirtualMachineApi(sdk), [], 1
+    while True:
+        listing = api.list_vms(page=page, page_size=100)
+        assert (listing.status, listing.count, listing.page, listing.page_size) == (True, 8, page, 3)
+        if not listing.instances:
+            break
+        machines += listing.instances
+        page += 1
+    assert [vm.id for vm in machines] == [501, 505, 506, 507, 508, 509, 510, 511]
+    first = machines[0]
+    assert (first.name, first.status, first.labels, first.flavor.gpu, first.flavor.gpu_count) == (
+        "train-01",
+        "ACTIVE",
+        ["team=ml", "hibernate=ok"],
+        "A100-80G-PCIe",
+        1,
+    )
+    assert (first.environment.name, first.environment.region, first.environment.features.green_status) == ("default-NORWAY-1", "NORWAY-1", "GREEN")
+    assert first.created_at.year == 2026 and first.volume_attachments[0].volume.name == "datasets"
+    assert machines[6].floating_ip is None and machines[6].status == "HIBERNATED"
+    narrowed = api.list_vms(environment="ml-CANADA-1", exact_environment_match=True, search="train")
+    assert [vm.name for vm in narrowed.instances] == ["train-02"]
+    assert emu.state.requests[-1]["query"] == "search=train&environment=ml-CANADA-1&exact_environment_match=true"
+
+
+def test_sdk_parses_a_machine_and_hibernates_and_restores_it(emu, sdk, hyperstack):
+    emu.state.update({"vms": "fleet", "vm_transition_seconds": 0})
+    api = hyperstack.VirtualMachineApi(sdk)
+    vm = api.get_vm(505).instance
+    assert (vm.id, vm.name, vm.flavor.name, vm.floating_ip) == (505, "train-02", "n3-H100x1", "38.80.123.12")
+    answer = api.hibernate_vm(505, retain_ip="true")
+    assert answer.status is True and answer.message
+    assert emu.state.requests[-1]["path"] == "/core/virtual-machines/505/hibernate" and emu.state.requests[-1]["query"] == "retain_ip=true"
+    hibernated = api.get_vm(505).instance
+    assert (hibernated.status, hibernated.floating_ip) == ("HIBERNATED", "38.80.123.12")
+    assert api.restore_vm_from_hibernation(505).status is True
+    assert api.get_vm(505).instance.status == "ACTIVE"
+    with pytest.raises(hyperstack.exceptions.BadRequestException) as refused:
+        api.hibernate_vm(507)
+    assert refused.value.status == 400 and "does not support hibernation" in refused.value.body
+    with pytest.raises(hyperstack.exceptions.NotFoundException) as missing:
+        api.get_vm(999)
+    assert missing.value.status == 404
+
+
+@pytest.mark.parametrize("call", ["pricebook", "flavors", "usage", "credit", "last_day_cost", "billing_history", "vms"])
 def test_sdk_raises_its_own_401_for_a_wrong_key(emu, hyperstack, call):
     configuration = hyperstack.Configuration(host=emu.api_url, api_key={"apiKey": "hs-wrong-key"})
     with hyperstack.ApiClient(configuration) as client:
@@ -69,6 +116,7 @@ def test_sdk_raises_its_own_401_for_a_wrong_key(emu, hyperstack, call):
             "credit": hyperstack.CreditApi(client).get_user_credit,
             "last_day_cost": hyperstack.BillingApi(client).get_last_day_cost,
             "billing_history": hyperstack.BillingApi(client).get_user_billing_history,
+            "vms": hyperstack.VirtualMachineApi(client).list_vms,
         }[call]
         with pytest.raises(hyperstack.exceptions.UnauthorizedException) as caught:
             read()
