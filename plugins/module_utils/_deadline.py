@@ -141,4 +141,3 @@ if requests is not None:
             if isinstance(manager, urllib3.ProxyManager):  # a SOCKS manager keeps its own pools
                 manager.pool_classes_by_scheme = _POOLS
             return manager
-

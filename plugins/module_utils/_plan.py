@@ -290,5 +290,3 @@ def plan_request(params, caller=MODULE):
         # One moment for the month's bounds and the history read up to it.
         "now": _budget.utc() if budget is not None else None,
     }
-
-

@@ -21,11 +21,12 @@ from urllib.parse import quote
 import pytest
 from ansible.module_utils.common.parameters import PASS_VARS
 
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import plain
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, run_info
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, run_module
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES as INFO_MODULES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import ROOT, SPECIAL_KEY, find_secret, run_module
 
 MODULE_FILES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
 ACTION_FILES = sorted(p.stem for p in (ROOT / "plugins" / "action").glob("*.py") if not p.name.startswith("_"))

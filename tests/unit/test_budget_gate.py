@@ -15,8 +15,7 @@ import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate, _plan, _pricing
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES
 
 CREDIT = {"credit": 10000.0, "threshold": 0.0, "headroom": 10000.0, "can_create_instance": True}
 # 24 hours before the end of the month (and of the year).

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import USAGE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     FIXTURES,

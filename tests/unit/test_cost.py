@@ -15,8 +15,7 @@ import pytest
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import PRICEBOOK, USAGE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, make_client, terraform_plan_json
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, MODULES, PRICES, make_client, terraform_plan_json
 
 
 def _item(**given):

@@ -14,8 +14,7 @@ from decimal import Decimal
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate, _plan, _pricing
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, refused, terraform_plan_json
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, MODULES, PRICES, refused, terraform_plan_json
 
 
 def _create(kind, after=None, address=None, provider="registry.terraform.io/nexgencloud/hyperstack"):

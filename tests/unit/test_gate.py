@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES
 
 
 def _credit(credit, threshold=0, can_create_instance=True):

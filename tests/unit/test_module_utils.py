@@ -26,10 +26,10 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cli
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS, api_argument_spec
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES as INFO_MODULES
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import api_argument_spec
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, find_secret, respond, run_module, secret_forms
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import ROOT, SPECIAL_KEY, find_secret, respond, run_module, secret_forms
 
 DOC = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)
 MODULES = sorted(p for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
@@ -153,7 +153,7 @@ def test_every_module_uses_the_fragment_and_the_group(path):
     runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
     assert path.stem in runtime["action_groups"]["all"]
     # The file is documentation, its declaration (which the action plugin shares) and its run on the host.
-    assert 'MODULE = InfoModule' in path.read_text() and "    run_module(MODULE)\n" in path.read_text()
+    assert "MODULE = InfoModule" in path.read_text() and "    run_module(MODULE)\n" in path.read_text()
     assert INFO_MODULES[path.stem].name == path.stem
 
 

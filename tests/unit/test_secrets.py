@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, SPECIAL_KEY, Emulator, find_secret
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, ROOT, SPECIAL_KEY, Emulator, find_secret
 
 LOOKUP = ROOT / "plugins" / "lookup" / "credit.py"
 MODULE = "nexgencloud.hyperstack.hyperstack_credit_info"
