@@ -210,9 +210,8 @@ def test_some_blocks_are_run():
     assert len(RUNNABLE) >= 5 and {param.values[0].name for param in RUNNABLE} >= {"README.md", "guide_gating.rst"}
 
 
-@pytest.mark.parametrize("path, lang, body, run", RUNNABLE)
-def test_the_runnable_blocks_run_against_the_emulator(tmp_path, collections_path, path, lang, body, run):  # pylint: disable=unused-argument
-    assert _plays(yaml.safe_load(body)), "a block marked to run is a play"
+def _play(tmp_path, collections_path, body):
+    """ansible-playbook running the play against a fresh emulator: its run and the requests the emulator served."""
     playbook = tmp_path / "play.yml"
     playbook.write_text(body)
     env = {name: value for name, value in os.environ.items() if not name.startswith(("HYPERSTACK_", "ANSIBLE_"))}
@@ -223,9 +222,30 @@ def test_the_runnable_blocks_run_against_the_emulator(tmp_path, collections_path
         ran = subprocess.run(
             [str(Path(sys.executable).parent / "ansible-playbook"), str(playbook)], env=env, capture_output=True, text=True, timeout=120, check=False
         )
-        served = emu.state.requests
+        return ran, emu.state.requests
+
+
+@pytest.mark.parametrize("path, lang, body, run", RUNNABLE)
+def test_the_runnable_blocks_run_against_the_emulator(tmp_path, collections_path, path, lang, body, run):  # pylint: disable=unused-argument
+    assert _plays(yaml.safe_load(body)), "a block marked to run is a play"
+    ran, served = _play(tmp_path, collections_path, body)
     output = ran.stdout + ran.stderr
     assert ran.returncode == 0, output
     assert re.search(r"localhost\s*: ok=\d+\s+changed=0\s+unreachable=0\s+failed=0", ran.stdout), output
     assert served and all(r["api_key_valid"] for r in served)
     assert KEY not in output
+
+
+def test_the_suggestions_for_a_flavor_that_does_not_exist_are_the_modules(tmp_path, collections_path):
+    # The guide quotes the module's message for a misspelt flavor: it must be the message, in the module's order.
+    quoted = re.search(r"``a100`` gives ``(.*?)``", (GUIDES / "guide_cost.rst").read_text(), re.S).group(1)
+    play = [
+        {
+            "name": "A flavor that does not exist",
+            "hosts": "localhost",
+            "gather_facts": False,
+            "tasks": [{"nexgencloud.hyperstack.hyperstack_deployment_cost_info": {"plan": [{"flavor": "a100"}]}}],
+        }
+    ]
+    ran, _ = _play(tmp_path, collections_path, yaml.safe_dump(play))
+    assert ran.returncode == 2 and '"msg": "%s"' % " ".join(quoted.split()) in ran.stdout, ran.stdout + ran.stderr
