@@ -101,9 +101,9 @@ def test_tarball_ships_the_collection_and_nothing_else(tmp_path):
     assert all(info[key] for key in ("repository", "documentation", "issues", "license", "tags", "description", "readme"))
 
 
-def test_the_readme_layout_names_every_file_under_plugins():
+def test_the_contributing_layout_names_every_file_under_plugins():
     # A newcomer finds each thing from the table: a file it does not name is a room nobody was told of.
-    layout = (TREE / "README.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
+    layout = (TREE / "CONTRIBUTING.md").read_text().split("## Layout", 1)[1].split("\n## ", 1)[0]
     # Only the table's own rows: their first cell names the files.
     named = {path for row in re.findall(r"^\| (.*?) \|", layout, re.M) for path in re.findall(r"`(plugins/[^`]+)`", row)}
     files = sorted(str(path.relative_to(TREE)) for path in (TREE / "plugins").rglob("*") if path.is_file() and "__pycache__" not in path.parts)
@@ -112,5 +112,5 @@ def test_the_readme_layout_names_every_file_under_plugins():
     unnamed = [
         path for path in files if path not in named and not (path.startswith("plugins/action/") and (TREE / "plugins" / "modules" / Path(path).name).is_file())
     ]
-    assert not unnamed, "README's layout table does not name %s" % ", ".join(unnamed)
+    assert not unnamed, "CONTRIBUTING.md's layout table does not name %s" % ", ".join(unnamed)
     assert named - {"plugins/action/hyperstack_<name>_info.py"} <= set(files), "the table names files that do not exist"
