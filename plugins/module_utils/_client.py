@@ -27,6 +27,7 @@ import time
 import traceback
 from urllib.parse import urlsplit
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._deadline import Adapter, Deadline, Session
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, replace_all, secret_forms, shorten
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import (
     DEFAULT_API_URL,
@@ -41,8 +42,6 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options im
 
 try:
     import requests
-
-    from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._deadline import Adapter, Deadline, Session
 
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised through missing_required_lib

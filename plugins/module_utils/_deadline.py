@@ -20,6 +20,8 @@ try:
     import urllib3  # requests' own transport: its connections are where the deadline ends a request
 except ImportError:  # pragma: no cover - the client says which library is missing
     requests = None
+    # What the client imports; it refuses to start without requests before it uses any of them.
+    Session = Adapter = None
 
 
 class Deadline:

@@ -102,7 +102,7 @@ def test_a_variable_set_but_empty_counts_as_unset(value):
     for name in ("api_retry_max_delay", "api_key"):
         with pytest.raises(AnsibleFallbackNotFound):
             spec[name]["fallback"][0](*spec[name]["fallback"][1])
-    assert problems == []
+    assert not problems
 
 
 def test_api_options_use_the_official_tools_variables():
