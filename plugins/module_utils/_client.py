@@ -293,11 +293,12 @@ class HyperstackClient:
             text += " (error_reason: %s)" % error_reason
         if not api_message and not error_reason and body:
             text += " (the body is %s, not the API's JSON error)" % self._short(headers.get("Content-Type", "of unknown type"), 60)
+        name = self.caller.name
         hint = {
-            401: "check api_key or HYPERSTACK_API_KEY",
+            401: "check %s or HYPERSTACK_API_KEY" % name("api_key"),
             403: "the key is valid but not allowed this call",
-            404: "check api_url, which should end in /v1",
-            429: "rate limited (500 requests per minute per IP); wait a minute or raise api_retries",
+            404: "check %s, which should end in /v1" % name("api_url"),
+            429: "rate limited (500 requests per minute per IP); wait a minute or raise %s" % name("api_retries"),
         }.get(status)
         if hint is None and status >= 500:
             hint = "the API had a server error; try again later"
