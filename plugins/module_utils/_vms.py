@@ -27,6 +27,8 @@ HIBERNATED, ACTIVE = "HIBERNATED", "ACTIVE"
 SETTLED = frozenset((ACTIVE, "SHUTOFF", HIBERNATED, "ERROR"))
 TARGET = {"hibernated": HIBERNATED, "active": ACTIVE}
 SELECTORS = ("ids", "names", "labels")
+# hyperstack_vm_hibernation's defaults (its argument spec has them too; a caller that did not validate gets them here).
+DEFAULTS = {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600}
 # Polling a machine's status: the first wait, doubled up to the last.
 POLL_FIRST, POLL_MAX = 0.25, 10.0
 
@@ -142,6 +144,7 @@ def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep,
     A machine in the state asked for is left alone, one under way is waited for, not asked again;
     in check mode nothing is sent. A machine the API refuses does not stop the others."""
     check_selectors(params, required=True)
+    params = dict(params, **{name: default for name, default in DEFAULTS.items() if params.get(name) is None})
     target = TARGET[params["state"]]
     wait_timeout = float(check_number(params["wait_timeout"], "wait_timeout", minimum=0))
     reads = {"vms": lambda own: _list(own, {})}

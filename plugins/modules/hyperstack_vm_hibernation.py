@@ -194,20 +194,20 @@ status_code:
 """
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import change_state
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import DEFAULTS, change_state
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
 MODULE = InfoModule(
     "hyperstack_vm_hibernation",
     change_state,
     options={
-        "state": {"type": "str", "choices": ["hibernated", "active"], "default": "hibernated"},
+        "state": {"type": "str", "choices": ["hibernated", "active"], "default": DEFAULTS["state"]},
         "ids": {"type": "list", "elements": "int"},
         "names": {"type": "list", "elements": "str"},
         "labels": {"type": "list", "elements": "str"},
-        "retain_ip": {"type": "bool", "default": True},
-        "wait": {"type": "bool", "default": True},
-        "wait_timeout": {"type": "float", "default": 600},
+        "retain_ip": {"type": "bool", "default": DEFAULTS["retain_ip"]},
+        "wait": {"type": "bool", "default": DEFAULTS["wait"]},
+        "wait_timeout": {"type": "float", "default": DEFAULTS["wait_timeout"]},
     },
     changes=True,
 )

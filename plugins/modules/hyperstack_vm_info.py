@@ -14,7 +14,7 @@ description:
     API, following every page however the server pages them (until the count the API gives is read or a
     page comes back empty; a list that does not end after 1000 pages fails rather than reading for ever).
   - Each machine's current rate, RV(hyperstack_vm_info[].cost_per_hour), comes from the usage rows of
-    C(GET /billing/billing/usage) by C(resource_id): an C(ACTIVE) or C(SHUTOFF) machine is billed in
+    C(GET /billing/billing/usage) by C(resource_id). An C(ACTIVE) or C(SHUTOFF) machine is billed in
     full, a C(HIBERNATED) one only for its saved disk and any address it keeps.
   - Every answer is validated against a schema, as every read of the collection is.
   - Every filter given must match. Without any, every machine is listed; an empty list, or an empty name
