@@ -12,7 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 # The installed collection, the emulator and ansible-rulebook in the background, as the credit source's tests have them.
-from ansible_collections.nexgencloud.hyperstack.tests.eda.test_rulebook import _check_output, emu, installed, rulebook  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.nexgencloud.hyperstack.tests.eda.test_rulebook import (  # noqa: F401 pylint: disable=unused-import
+    _check_output,
+    emu,
+    installed,
+    rulebook,
+)
 
 LIST = "/core/virtual-machines"
 STATUSES = {501: "ACTIVE", 505: "ACTIVE", 506: "ACTIVE", 507: "ACTIVE", 508: "ACTIVE", 509: "SHUTOFF", 510: "HIBERNATED", 511: "ERROR"}
