@@ -51,9 +51,11 @@ class Endpoint:
             # the strategy forks its workers, so every worker inherits every validator.
             validator(schema)
 
-    def fetch(self, client, params=None):
-        """Read the endpoint through client, with the query params (a dict); raise HyperstackError on any failure."""
-        body = client.get(self.path, self.schema, self.what, params=params)
+    def fetch(self, client, params=None, **where):
+        """Read the endpoint through client, with the query params (a dict); raise HyperstackError on any failure.
+
+        where fills the path's and what's fields ({id} of a machine's path, {name} in what)."""
+        body = client.get(self.path.format(**where), self.schema, self.what.format(**where), params=params)
         return self._facts(body["data"] if self._envelope else body)
 
 
@@ -205,3 +207,97 @@ def read_flavors(client, params):
         # A region with no flavors: say which regions there are.
         check_region(FLAVORS.fetch(client), params["region"])
     return [flavor for flavor in flavors if params.get("name") in (None, flavor["name"])]
+
+
+# -- virtual machines ------------------------------------------------------------------------
+
+_NULLABLE_STRING = {"type": ["string", "null"]}
+# What the VM modules use of a machine is required (id, name, status); the rest is tolerated missing or null.
+_VM = _object(
+    {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "status": {"type": "string"},
+        "labels": {"anyOf": [_list_of({"type": "string"}), {"type": "null"}]},
+        "flavor": {
+            "anyOf": [
+                _object(
+                    {
+                        "name": _NULLABLE_STRING,
+                        "gpu": _NULLABLE_STRING,
+                        "gpu_count": {"anyOf": [_COUNT, {"type": "null"}]},
+                        "cpu": {"anyOf": [_COUNT, {"type": "null"}]},
+                        "ram": {"type": ["number", "null"], "minimum": 0},
+                    },
+                    [],
+                ),
+                {"type": "null"},
+            ]
+        },
+        "environment": {"anyOf": [_object({"name": _NULLABLE_STRING, "region": _NULLABLE_STRING}, []), {"type": "null"}]},
+    },
+    ["id", "name", "status"],
+)
+
+VM_LIST_PATH = "/core/virtual-machines"
+VM_PAGE = Endpoint(
+    path=VM_LIST_PATH,
+    what="reading the virtual machines (GET /core/virtual-machines)",
+    # No data envelope: the machines of the page sit under instances, count is the total across the pages.
+    schema=_object(
+        {"status": {"type": "boolean"}, "message": {"type": "string"}, "count": {"anyOf": [_COUNT, {"type": "null"}]}, "instances": _list_of(_VM)},
+        ["instances"],
+    ),
+    facts=lambda body: {"count": body.get("count"), "instances": body["instances"]},
+    envelope=False,
+)
+
+VM = Endpoint(
+    path="/core/virtual-machines/{id}",
+    what="reading virtual machine {name} (id {id}) (GET /core/virtual-machines/{id})",
+    schema=_object({"status": {"type": "boolean"}, "message": {"type": "string"}, "instance": _VM}, ["instance"]),
+    facts=lambda body: body["instance"],
+    envelope=False,
+)
+
+# The two GETs that act: their 200 answer is the API's ResponseModel, {status, message}.
+_ACTED = _object({"status": {"type": "boolean"}, "message": {"type": "string"}}, [])
+
+HIBERNATE = Endpoint(
+    path="/core/virtual-machines/{id}/hibernate",
+    what="hibernating virtual machine {name} (id {id}) (GET /core/virtual-machines/{id}/hibernate)",
+    schema=_ACTED,
+    facts=lambda body: body.get("message"),
+    envelope=False,
+)
+
+RESTORE = Endpoint(
+    path="/core/virtual-machines/{id}/hibernate-restore",
+    what="restoring virtual machine {name} (id {id}) from hibernation (GET /core/virtual-machines/{id}/hibernate-restore)",
+    schema=_ACTED,
+    facts=lambda body: body.get("message"),
+    envelope=False,
+)
+
+# The page size asked for (the server may give fewer) and the most pages read: 100 000 machines.
+VM_PAGE_SIZE = 100
+MAX_VM_PAGES = 1000
+
+
+def read_vms(client, params=None, page_size=VM_PAGE_SIZE, max_pages=MAX_VM_PAGES):
+    """Every machine of the list, following the pages however the server pages: until count machines are
+    read or a page comes back empty; more than max_pages pages is refused rather than read for ever."""
+    machines, seen = [], set()
+    for page in range(1, max_pages + 1):
+        body = VM_PAGE.fetch(client, dict(params or {}, page=page, pageSize=page_size))
+        for machine in body["instances"]:
+            # A machine that moved between two pages as the list changed is counted once.
+            if machine["id"] not in seen:
+                seen.add(machine["id"])
+                machines.append(machine)
+        if not body["instances"] or (body["count"] is not None and len(machines) >= body["count"]):
+            return machines
+    raise HyperstackError(
+        "%s: still more machines after %d pages (%d machines read%s): the API's paging does not end; stopped rather than read for ever"
+        % (VM_PAGE.what, max_pages, len(machines), "" if body["count"] is None else " of the %d it counts" % body["count"])
+    )

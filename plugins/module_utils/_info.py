@@ -34,22 +34,29 @@ class InfoModule:
 
     Whatever runs the module (run_module below, an action plugin in the controller) validates
     the arguments against argument_spec(), calls run() with them and words a failure with failed().
+
+    A module that changes things says so with changes=True: its read is then
+    read(client, params, check_mode, diff) and returns the task's whole result (changed, diff included).
     """
 
-    def __init__(self, name, read, options=None, on_failure=None):
+    def __init__(self, name, read, options=None, on_failure=None, changes=False):
         self.name = name
         self._read = read
         self._options = options or {}
         self._on_failure = on_failure
+        self.changes = changes
 
     def argument_spec(self, environ=None, problems=None):
         spec = api_argument_spec(environ, problems)
         spec.update(self._options)
         return spec
 
-    def run(self, params, caller=MODULE):
-        """The task's result for validated params; raises on any failure."""
-        return {"changed": False, self.name: self._read(HyperstackClient.from_params(params, caller), params)}
+    def run(self, params, caller=MODULE, check_mode=False, diff=False):
+        """The task's result for validated params (in check mode, with --diff: the task's flags); raises on any failure."""
+        client = HyperstackClient.from_params(params, caller)
+        if self.changes:
+            return self._read(client, params, check_mode, diff)
+        return {"changed": False, self.name: self._read(client, params)}
 
     def failed(self, result):
         """A failed result (fail_json's keywords, msg already redacted) with the module's failure value."""
@@ -64,8 +71,8 @@ class InfoModule:
 
 
 def run_module(info):
-    """Run info as the module on the host: validate the arguments, read, exit; never changes anything.
-    Every failure, a bug included, is one redacted line (failure())."""
+    """Run info as the module on the host: validate the arguments, read, exit; changes something only when
+    info says it changes things, and then not in check mode. Every failure, a bug included, is one redacted line (failure())."""
 
     class Module(AnsibleModule):
         # AnsibleModule's own failures (a wrong argument) carry the module's failure value too.
@@ -82,7 +89,7 @@ def run_module(info):
     if problems:
         module.fail_json(msg=problems[0])
     try:
-        result = info.run(module.params)
+        result = info.run(module.params, check_mode=module.check_mode, diff=module._diff)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         module.fail_json(**failure(exc, info.name, keys_in_sight(module.params.get("api_key"), os.environ)))
     module.exit_json(**result)

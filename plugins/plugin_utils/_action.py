@@ -35,13 +35,14 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options im
 GATE_ROLE = "nexgencloud.hyperstack.credit_gate"
 
 
-def run_info(info, args, environ, module_name, invocation=True, caller=MODULE):
+def run_info(info, args, environ, module_name, invocation=True, caller=MODULE, check_mode=False, diff=False):
     """The result the module info would give for the task args, run in this process.
 
     environ: the environment the module would see on the host (the controller's and the
     task's environment: keyword). module_name: the task's action, as the module names
     itself in its messages. invocation: whether the module would add its arguments to the
     result. caller: whose names the messages use (the role's variables for the role's task).
+    check_mode, diff: the task's --check and --diff, as the module gets them.
     Never raises: any failure is one worded line without the key.
     """
     problems = []
@@ -57,7 +58,7 @@ def run_info(info, args, environ, module_name, invocation=True, caller=MODULE):
             if validation.error_messages and isinstance(validation.errors[0], UnsupportedError):
                 msg = "Unsupported parameters for (%s) module: %s" % (module_name, msg)
             raise HyperstackError(msg)
-        result = info.run(params, caller)
+        result = info.run(params, caller, check_mode, diff)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # Every key in sight, in every form the client knows, even before validation found one.
         keys = no_log + keys_in_sight(args.get("api_key"), environ)
@@ -88,7 +89,8 @@ class InfoAction(NormalAction):
         self._compute_environment_string(environ)
         environ = dict(os.environ, **{str(k): str(v) for k, v in environ.items()}) if environ else os.environ
         caller = ROLE if self._role_name() == GATE_ROLE else MODULE
-        result.update(run_info(self.MODULE, self._task.args, environ, self._task.action, _inject_invocation(task_vars), caller))
+        flags = dict(check_mode=bool(self._task.check_mode), diff=bool(self._task.diff))
+        result.update(run_info(self.MODULE, self._task.args, environ, self._task.action, _inject_invocation(task_vars), caller, **flags))
         return result
 
     def _role_name(self):

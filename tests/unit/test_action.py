@@ -54,10 +54,12 @@ def test_no_action_plugin_without_its_module():
 _EVERY_READ = {
     "hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "monthly_budget": 5000},
     "hyperstack_credit_gate_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "min_runway_days": 1, "monthly_budget": 5000},
+    # A selector (the module refuses none); the emulator's default serves no machine, so nothing changes.
+    "hyperstack_vm_hibernation": {"labels": ["hibernate=ok"]},
 }
 
 _CREDIT, _LAST_DAY, _PRICES, _USAGE = "/billing/user-credit/credit", "/billing/billing/last-day-cost", "/pricebook", "/billing/billing/usage"
-_FLAVORS, _HISTORY = "/core/flavors", "/billing/billing/history"
+_FLAVORS, _HISTORY, _VMS = "/core/flavors", "/billing/billing/history", "/core/virtual-machines"
 # What each module reads, with _EVERY_READ's arguments.
 _READS = {
     "hyperstack_credit_info": [_CREDIT],
@@ -67,6 +69,8 @@ _READS = {
     "hyperstack_flavor_info": [_FLAVORS],
     "hyperstack_deployment_cost_info": [_CREDIT, _USAGE, _FLAVORS, _PRICES, _HISTORY],
     "hyperstack_credit_gate_info": [_CREDIT, _LAST_DAY, _USAGE, _FLAVORS, _PRICES, _HISTORY],
+    "hyperstack_vm_info": [_VMS, _USAGE],
+    "hyperstack_vm_hibernation": [_VMS, _PRICES],
 }
 
 _LOADED = """
