@@ -8,7 +8,8 @@ The credit gate's verdict, the one place its conditions live: failed_conditions(
 credit facts (or an estimate of _cost.py) and names each condition they fail with its reason,
 money worded by _money.money. verdict() is the gate's fact (hyperstack_credit_gate_info and the
 credit_gate role), and the event source's `below` is the names of the same conditions. A new
-condition of the gate is one more entry of failed_conditions().
+condition of the gate is one more entry of failed_conditions(). Each fact also has its report
+(_report.py), the same verdict in Markdown.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import read_concurrently
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import BUDGET_KEYS, estimate_from, plan_reads
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import BUDGET_KEYS, estimate_from, plan_reads, read_deployment_cost
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain_number, runway_days
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_number
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_request
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_limits, plan_request
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._report import markdown
 
 # The gate's conditions (hyperstack_credit_gate_info), as the credit_gate role's variables.
 GATE_OPTIONS = {
@@ -60,8 +62,9 @@ class Runway:
 
 def failed_conditions(facts, min_headroom=0, runway=None, require_can_create_instance=True, require_stock=True):
     """[(name, reason)] of each condition facts fail, in this order: can_create_instance, headroom,
-    runway (a Runway, or None for none), budget (an estimate's or the month's within_budget), plan
-    (an estimate's covered) and stock (an estimate's out_of_stock, unless the plan failed: its
+    runway (a Runway, or None for none), budget (an estimate's or the month's within_budget),
+    added_cost and added_percent (an estimate's limits on its net change, each entry not within),
+    plan (an estimate's covered) and stock (an estimate's out_of_stock, unless the plan failed: its
     summary names them)."""
     credit, threshold, headroom = decimal(facts["credit"]), decimal(facts["threshold"]), decimal(facts["headroom"])
     minimum = decimal(min_headroom)
@@ -81,6 +84,9 @@ def failed_conditions(facts, min_headroom=0, runway=None, require_can_create_ins
         failed.append(("runway", runway.reason(headroom)))
     if facts.get("within_budget") is False:
         failed.append(("budget", facts["budget_summary"]))
+    for limit in facts.get("limits") or []:
+        if limit["within"] is False:
+            failed.append((limit["name"], limit["summary"]))
     if "covered" in facts and not facts["covered"]:
         failed.append(("plan", facts["summary"]))
     elif require_stock and facts.get("out_of_stock"):
@@ -93,11 +99,11 @@ def verdict(facts, daily_cost=None, min_headroom=0, min_runway_days=0, require_c
 
     daily_cost: the last day's total cost, None when no runway is asked for. Returns the
     facts with daily_cost, runway_days (headroom / daily_cost; None when nothing was spent),
-    passed, reasons (one line per failed condition) and error (None).
+    passed, reasons (one line per failed condition), error (None) and report (all of it in Markdown).
     """
     days = None if daily_cost is None else runway_days(facts["headroom"], daily_cost)
     failed = failed_conditions(facts, min_headroom, Runway(days, min_runway_days, daily_cost, "days"), require_can_create_instance, require_stock)
-    return dict(
+    fact = dict(
         facts,
         daily_cost=daily_cost,
         runway_days=None if days is None else float(days),
@@ -105,6 +111,15 @@ def verdict(facts, daily_cost=None, min_headroom=0, min_runway_days=0, require_c
         reasons=[reason for _name, reason in failed],
         error=None,
     )
+    fact["report"] = markdown(fact, fact["reasons"], "Hyperstack credit gate")
+    return fact
+
+
+def read_estimate(client, params):
+    """hyperstack_deployment_cost_info's read: the estimate (_cost.read_deployment_cost) and its report, with
+    the verdict the gate gives it with its default conditions."""
+    facts = read_deployment_cost(client, params)
+    return dict(facts, report=markdown(facts, [reason for _name, reason in failed_conditions(facts)]))
 
 
 def failed_fact(message):
@@ -124,6 +139,8 @@ def read_gate(client, params):
     min_runway = check_number(params.get("min_runway_days") or 0, caller.name("min_runway_days"))
     min_headroom = check_number(params.get("min_headroom") or 0, caller.name("min_headroom"))
     planned = bool(params.get("plan")) or bool(params.get("terraform_plan"))
+    # Checked without a plan too (plan_request checks them with one); with no plan there is no change to judge.
+    plan_limits(params, caller)
     # A monthly budget needs what runs (the usage) as a plan does: it is priced as an empty plan.
     budgeted = params.get("monthly_budget") is not None
     request = plan_request(params, caller) if planned or budgeted else None

@@ -313,12 +313,12 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import read_deployment_cost
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import read_estimate
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule("hyperstack_deployment_cost_info", read_deployment_cost, PLAN_OPTIONS)
+MODULE = InfoModule("hyperstack_deployment_cost_info", read_estimate, PLAN_OPTIONS)
 
 
 def main():
