@@ -8,8 +8,8 @@ The credit gate's verdict, the one place its conditions live: failed_conditions(
 credit facts (or an estimate of _cost.py) and names each condition they fail with its reason,
 money worded by _money.money. verdict() is the gate's fact (hyperstack_credit_gate_info and the
 credit_gate role), and the event source's `below` is the names of the same conditions. A new
-condition of the gate is one more entry of failed_conditions(). Each fact also has its report
-(_report.py), the same verdict in Markdown.
+condition of the gate is one more entry of failed_conditions(). The modules' facts also have their
+report (_report.py), the same verdict in Markdown.
 """
 
 from __future__ import annotations
@@ -99,11 +99,11 @@ def verdict(facts, daily_cost=None, min_headroom=0, min_runway_days=0, require_c
 
     daily_cost: the last day's total cost, None when no runway is asked for. Returns the
     facts with daily_cost, runway_days (headroom / daily_cost; None when nothing was spent),
-    passed, reasons (one line per failed condition), error (None) and report (all of it in Markdown).
+    passed, reasons (one line per failed condition) and error (None).
     """
     days = None if daily_cost is None else runway_days(facts["headroom"], daily_cost)
     failed = failed_conditions(facts, min_headroom, Runway(days, min_runway_days, daily_cost, "days"), require_can_create_instance, require_stock)
-    fact = dict(
+    return dict(
         facts,
         daily_cost=daily_cost,
         runway_days=None if days is None else float(days),
@@ -111,8 +111,6 @@ def verdict(facts, daily_cost=None, min_headroom=0, min_runway_days=0, require_c
         reasons=[reason for _name, reason in failed],
         error=None,
     )
-    fact["report"] = markdown(fact, fact["reasons"], "Hyperstack credit gate")
-    return fact
 
 
 def read_estimate(client, params):
@@ -152,7 +150,7 @@ def read_gate(client, params):
     if budgeted and not planned:
         # No plan, so no coverage of one to judge: the credit facts and the month's.
         facts = dict(read["credit"], **{key: facts[key] for key in BUDGET_KEYS})
-    return verdict(
+    fact = verdict(
         facts,
         daily_cost=read["last_day_cost"]["total_cost"] if min_runway > 0 else None,
         min_headroom=min_headroom,
@@ -160,3 +158,5 @@ def read_gate(client, params):
         require_can_create_instance=params.get("require_can_create_instance", True) is not False,
         require_stock=params.get("require_stock", True) is not False,
     )
+    # The module's fact (and the role's) has its report: the same verdict in Markdown.
+    return dict(fact, report=markdown(fact, fact["reasons"], "Hyperstack credit gate"))
