@@ -63,7 +63,9 @@ def net_change(current, gone, plan, limits=None):
                 "more than" if more else "within",
                 plain_number(percent_limit),
             )
-        entries.append({"name": "added_percent", "limit": float(percent_limit), "value": None if percent is None else float(percent), "within": within, "summary": summary})
+        entries.append(
+            {"name": "added_percent", "limit": float(percent_limit), "value": None if percent is None else float(percent), "within": within, "summary": summary}
+        )
     return {
         "added_cost_per_hour": float(added),
         "added_percent": None if percent is None else float(percent),

@@ -86,7 +86,8 @@ def _estimate_section(facts):
     lines += [
         "- **Runs now:** %s" % _per_hour(facts["current_cost_per_hour"]),
         "- %s" % _net_line(facts),
-        "- **Total:** %s after the plan; %s for %s h%s" % (
+        "- **Total:** %s after the plan; %s for %s h%s"
+        % (
             _per_hour(after),
             money(decimal(facts["required"])),
             plain_number(hours),
@@ -116,7 +117,10 @@ def markdown(facts, reasons, title="Hyperstack cost estimate"):
         lines += ["No plan: the credit alone is judged."]
     lines.append(_credit_line(facts))
     if facts.get("runway_days") is not None:
-        lines.append("- **Runway:** %s days at %s/day" % (plain_number(decimal(facts["runway_days"]).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)), money(decimal(facts["daily_cost"]))))
+        lines.append(
+            "- **Runway:** %s days at %s/day"
+            % (plain_number(decimal(facts["runway_days"]).quantize(Decimal("0.1"), rounding=ROUND_FLOOR)), money(decimal(facts["daily_cost"])))
+        )
     if facts.get("monthly_budget") is not None:
         lines.append("- **Budget:** %s" % facts["budget_summary"])
     for limit in facts.get("limits") or []:

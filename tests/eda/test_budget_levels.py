@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import yaml
 
+from ansible_collections.nexgencloud.hyperstack.tests.eda import test_rulebook as base
+
 # The fixtures and helpers of test_rulebook.py: the installed collection, the emulator and ansible-rulebook.
-from ansible_collections.nexgencloud.hyperstack.tests.eda.test_rulebook import _check_output, emu, installed, rulebook  # noqa: F401 pylint: disable=unused-import
+installed, emu, rulebook = base.installed, base.emu, base.rulebook
 
 
 def test_a_rule_on_a_budget_level_fires_once_as_the_spend_rises(tmp_path, emu, rulebook):  # pylint: disable=redefined-outer-name
@@ -46,4 +48,4 @@ def test_a_rule_on_a_budget_level_fires_once_as_the_spend_rises(tmp_path, emu, r
     output = running.stop()
     fired = [line for line in output.splitlines() if "FIRED 75 at" in line]
     assert len(fired) == 1 and "FIRED 75 at 80.0" in fired[0], output
-    _check_output(output)
+    base._check_output(output)  # pylint: disable=protected-access

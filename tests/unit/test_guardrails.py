@@ -65,7 +65,7 @@ def test_each_limit_breached_is_one_reason_naming_the_change_and_the_limit():
 def test_a_limit_met_exactly_passes_and_says_so():
     # 2.70 / 1.35 is 200% exactly.
     facts = _estimate(current="1.35", added_cost=Decimal("2.70"), added_percent=Decimal(200))
-    assert facts["within_limits"] is True and _gate.failed_conditions(facts) == []
+    assert facts["within_limits"] is True and not _gate.failed_conditions(facts)
     assert [limit["summary"] for limit in facts["limits"]] == [
         "the plan adds $2.70/h, within the $2.70/h allowed",
         "the plan adds 200% to the $1.35/h that runs now, within the 200% allowed",
@@ -99,7 +99,7 @@ def test_with_nothing_running_the_percent_is_undefined_and_only_the_dollar_limit
     assert [name for name, _reason in _gate.failed_conditions(facts)] == ["added_cost"]
     # The percent limit alone: nothing to judge, so it passes.
     facts = _estimate(current="0", added_percent=Decimal(1))
-    assert facts["within_limits"] is True and _gate.failed_conditions(facts) == []
+    assert facts["within_limits"] is True and not _gate.failed_conditions(facts)
 
 
 def test_the_limits_come_in_the_gates_order_after_the_budget_and_before_the_plan():
@@ -128,7 +128,10 @@ def test_a_negative_or_non_numeric_limit_is_refused_naming_the_option(option, va
 
 def test_the_request_carries_the_limits_as_decimals():
     assert _plan.plan_request({})["limits"] == LIMITS
-    assert _plan.plan_request({"max_added_cost_per_hour": 2.7, "max_added_percent": "50"})["limits"] == {"added_cost": Decimal("2.7"), "added_percent": Decimal(50)}
+    assert _plan.plan_request({"max_added_cost_per_hour": 2.7, "max_added_percent": "50"})["limits"] == {
+        "added_cost": Decimal("2.7"),
+        "added_percent": Decimal(50),
+    }
 
 
 @pytest.mark.parametrize("module", ["hyperstack_deployment_cost_info", "hyperstack_credit_gate_info"])

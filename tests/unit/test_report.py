@@ -17,7 +17,14 @@ CREDIT = {"credit": 1234.5, "threshold": 100.0, "headroom": 1134.5, "can_create_
 
 def _facts(limits=None, destroyed=(), current="1.41"):
     items = [
-        {"flavor": "n3-A100x1", "volume_gb": None, "count": 2, "unit_price_per_hour": Decimal("1.35672"), "cost_per_hour": Decimal("2.71344"), "stock_available": True},
+        {
+            "flavor": "n3-A100x1",
+            "volume_gb": None,
+            "count": 2,
+            "unit_price_per_hour": Decimal("1.35672"),
+            "cost_per_hour": Decimal("2.71344"),
+            "stock_available": True,
+        },
         {"flavor": None, "volume_gb": 500.0, "count": 1, "unit_price_per_hour": Decimal("0.041"), "cost_per_hour": Decimal("0.041"), "stock_available": None},
         {
             "flavor": None,
@@ -62,7 +69,13 @@ def test_the_report_of_an_estimate_that_passes():
 
 def test_the_report_says_what_the_plan_destroys_the_limits_and_each_reason():
     destroyed = [
-        {"address": "hyperstack_core_virtual_machine.old", "type": "hyperstack_core_virtual_machine", "id": "501", "cost_per_hour": Decimal("1.35"), "found": True},
+        {
+            "address": "hyperstack_core_virtual_machine.old",
+            "type": "hyperstack_core_virtual_machine",
+            "id": "501",
+            "cost_per_hour": Decimal("1.35"),
+            "found": True,
+        },
         {"address": "hyperstack_core_volume.gone", "type": "hyperstack_core_volume", "id": "9", "cost_per_hour": Decimal(0), "found": False},
     ]
     facts = _facts({"added_cost": Decimal(1), "added_percent": None}, destroyed)
@@ -87,7 +100,9 @@ def test_with_nothing_running_the_report_says_the_percent_is_undefined():
 
 def test_a_gate_without_a_plan_reports_the_credit_runway_and_budget():
     fact = _gate.verdict(
-        dict(CREDIT, monthly_budget=2000.0, budget_summary="the month's forecast $2,100.00 (...) is more than the monthly budget $2,000.00", within_budget=False),
+        dict(
+            CREDIT, monthly_budget=2000.0, budget_summary="the month's forecast $2,100.00 (...) is more than the monthly budget $2,000.00", within_budget=False
+        ),
         daily_cost=100.0,
         min_runway_days=30,
     )
@@ -109,7 +124,7 @@ def test_a_gate_without_a_plan_reports_the_credit_runway_and_budget():
 
 def test_a_pipe_in_a_name_does_not_break_the_table():
     assert _report._row(["a|b", "c\nd"]) == "| a\\|b | c d |"  # pylint: disable=protected-access
-    assert _report.item_name({"source": "module.x[\"a\"]", "flavor": "n3-A100x1"}) == 'module.x["a"] (n3-A100x1)'
+    assert _report.item_name({"source": 'module.x["a"]', "flavor": "n3-A100x1"}) == 'module.x["a"] (n3-A100x1)'
     assert _report.item_name({"cluster": {"master_flavor": "n1-cpu-medium"}, "flavor": None}) == "cluster of n1-cpu-medium"
 
 
