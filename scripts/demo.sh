@@ -3,7 +3,7 @@
 # credit gate playbook (examples/credit_gate.yml) twice against the API emulator:
 # once with enough credit (it passes), once with too little (it stops the play); then
 # the plan gate (examples/plan_gate.yml): a deployment the credit covers, and one it
-# does not, each with its breakdown.
+# does not, each with its breakdown and its report in Markdown (what a CI job summary shows).
 # With HYPERSTACK_API_KEY set, it runs the gate once against the real API instead.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -21,7 +21,7 @@ rm -rf "$BUILD/dist"
     -p "$BUILD/collections" --force >/dev/null
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/credit_gate.yml"; }
-plan_gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/plan_gate.yml"; }
+plan_gate() { "$venv/bin/ansible-playbook" "$ROOT/examples/plan_gate.yml" "$@"; }
 set_credit() {
     "$venv/bin/python" - "$EMULATOR_URL" "$1" <<'PY'
 import json, sys, urllib.request
@@ -56,12 +56,16 @@ grep -q "Not enough Hyperstack credit to provision" "$BUILD/demo-run2.log" || {
 
 say "Run 3 of 4: the plan gate, \$1,500.00 of credit: two A100 machines and a 1 TB volume for 72 h on top of what runs"
 set_credit 1500
-plan_gate | tee "$BUILD/demo-run3.log"
+rm -f "$BUILD/demo-report3.md" "$BUILD/demo-report4.md"
+plan_gate -e plan_report="$BUILD/demo-report3.md" | tee "$BUILD/demo-run3.log"
 grep -q "Plan covered: the plan costs" "$BUILD/demo-run3.log"
+say "The plan gate's report (hyperstack_credit_gate.report), as a CI job summary or a merge-request comment shows it"
+cat "$BUILD/demo-report3.md"
+grep -q "^\*\*Verdict: passed\*\*$" "$BUILD/demo-report3.md"
 
 say "Run 4 of 4: the same plan with \$250.00 of credit must be stopped, with its breakdown"
 set_credit 250
-if plan_gate | tee "$BUILD/demo-run4.log"; then
+if plan_gate -e plan_report="$BUILD/demo-report4.md" | tee "$BUILD/demo-run4.log"; then
     echo "demo: the plan gate let a plan through that \$250.00 does not cover; that is a bug" >&2
     exit 1
 fi
@@ -69,4 +73,7 @@ grep -q "Hyperstack credit gate failed: the plan costs .* more than the headroom
     echo "demo: the fourth run failed, but not at the plan gate: see the output above" >&2
     exit 1
 }
+say "The stopped plan's report, with its reasons"
+cat "$BUILD/demo-report4.md"
+grep -q "^\*\*Verdict: failed" "$BUILD/demo-report4.md"
 say "demo: both gates passed with enough credit and stopped the play with too little, as they should"

@@ -149,4 +149,23 @@ options:
         left, whichever is fewer. A forecast past the budget fails the gate."
     type: float
     version_added: 1.3.0
+  max_added_cost_per_hour:
+    description:
+      - The most the plan may add, in US dollars an hour, net - what it creates less what it destroys
+        (the result's C(added_cost_per_hour)); 0 or more. Not set, there is no limit.
+      - A net change above it fails the gate with one reason naming both, for example
+        C(the plan adds $2.70/h, more than the $2.00/h allowed).
+    type: float
+    version_added: 1.3.0
+  max_added_percent:
+    description:
+      - The most the plan may add as a percent of what runs now - the net change (what it creates less what
+        it destroys) / the current cost per hour x 100 (the result's C(added_percent)); 0 or more. Not set,
+        there is no limit.
+      - A net change above it fails the gate with one reason naming both, for example
+        C(the plan adds 191.49% to the $1.41/h that runs now, more than the 50% allowed).
+      - With nothing running now the percent is undefined (C(added_percent) is null) and this limit does
+        not apply; only O(max_added_cost_per_hour) does.
+    type: float
+    version_added: 1.3.0
 """

@@ -12,7 +12,7 @@ pure functions on Decimal money, tested directly.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import read_concurrently
@@ -23,6 +23,57 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing im
 
 # What an estimate says of the month (None without a monthly_budget).
 BUDGET_KEYS = ("month_to_date", "month_forecast", "monthly_budget", "within_budget", "budget_summary")
+# What an estimate says of its net change and the limits on it (_plan.LIMIT_OPTIONS).
+LIMIT_KEYS = ("added_cost_per_hour", "added_percent", "max_added_cost_per_hour", "max_added_percent", "within_limits", "limits")
+
+
+def _percent(number, more):
+    # Hundredths, rounded away from the limit, so a breach never reads as the limit itself (50.001 is 50.01).
+    return plain_number(number.quantize(Decimal("0.01"), rounding=ROUND_CEILING if more else ROUND_FLOOR)) + "%"
+
+
+def net_change(current, gone, plan, limits=None):
+    """The net change of a plan and its verdict on the limits, floats for a playbook computed on Decimals.
+
+    current, gone, plan: what runs now, what the plan destroys and what it adds, per hour (Decimals);
+    limits: {"added_cost": dollars an hour, "added_percent": percent}, each a Decimal or None (not set).
+    added_percent is the net change over what runs now x 100, None when nothing runs now (undefined:
+    only the dollar limit applies then). limits has one entry per limit set, whichever way it goes;
+    within_limits is None when none is set.
+    """
+    limits = limits or {}
+    added = plan - gone
+    percent = added / current * 100 if current > 0 else None
+    entries = []
+    cost_limit, percent_limit = limits.get("added_cost"), limits.get("added_percent")
+    if cost_limit is not None:
+        more = added > cost_limit
+        less = " (%s/h less %s/h it destroys)" % (money(plan), money(gone)) if gone else ""
+        summary = "the plan adds %s/h%s, %s the %s/h allowed" % (money(added), less, "more than" if more else "within", money(cost_limit))
+        entries.append({"name": "added_cost", "limit": float(cost_limit), "value": float(added), "within": not more, "summary": summary})
+    if percent_limit is not None:
+        if percent is None:
+            within, summary = None, "nothing runs now, so the plan's added percent is undefined and the %s%% limit does not apply" % plain_number(percent_limit)
+        else:
+            more = percent > percent_limit
+            within = not more
+            summary = "the plan adds %s to the %s/h that runs now, %s the %s%% allowed" % (
+                _percent(percent, more),
+                money(current),
+                "more than" if more else "within",
+                plain_number(percent_limit),
+            )
+        entries.append(
+            {"name": "added_percent", "limit": float(percent_limit), "value": None if percent is None else float(percent), "within": within, "summary": summary}
+        )
+    return {
+        "added_cost_per_hour": float(added),
+        "added_percent": None if percent is None else float(percent),
+        "max_added_cost_per_hour": None if cost_limit is None else float(cost_limit),
+        "max_added_percent": None if percent_limit is None else float(percent_limit),
+        "within_limits": all(entry["within"] is not False for entry in entries) if entries else None,
+        "limits": entries,
+    }
 
 
 def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(), not_priced=(), budget=None):
@@ -100,13 +151,17 @@ def plan_reads(request):
 
 
 def estimate_from(request, read, region=None):
-    """The estimate of request from the results of its reads."""
+    """The estimate of request from the results of its reads, with its net change (net_change())."""
     flavors = read.get("flavors", [])
     check_region(flavors, region)
     priced = [price_item(item, flavors, read.get("pricebook", []), region) for item in request["items"]]
     destroyed = price_destroyed(request["destroyed"], read["usage"]["resources"])
     budget = (read["month_to_date"], request["now"], request["monthly_budget"]) if request.get("monthly_budget") is not None else None
-    return estimate(read["credit"], read["usage"]["cost_per_hour"], priced, request["hours"], request["margin"], destroyed, request["not_priced"], budget)
+    facts = estimate(read["credit"], read["usage"]["cost_per_hour"], priced, request["hours"], request["margin"], destroyed, request["not_priced"], budget)
+    # The net change and the limits on it, on the same Decimals.
+    plan = sum((item["cost_per_hour"] for item in priced), Decimal(0))
+    gone = sum((entry["cost_per_hour"] for entry in destroyed), Decimal(0))
+    return dict(facts, **net_change(decimal(read["usage"]["cost_per_hour"]), gone, plan, request.get("limits")))
 
 
 def read_deployment_cost(client, params):

@@ -8,7 +8,8 @@ The credit gate's verdict, the one place its conditions live: failed_conditions(
 credit facts (or an estimate of _cost.py) and names each condition they fail with its reason,
 money worded by _money.money. verdict() is the gate's fact (hyperstack_credit_gate_info and the
 credit_gate role), and the event source's `below` is the names of the same conditions. A new
-condition of the gate is one more entry of failed_conditions().
+condition of the gate is one more entry of failed_conditions(). The modules' facts also have their
+report (_report.py), the same verdict in Markdown.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import read_concurrently
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import BUDGET_KEYS, estimate_from, plan_reads
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import BUDGET_KEYS, estimate_from, plan_reads, read_deployment_cost
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain_number, runway_days
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_number
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_request
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_limits, plan_request
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._report import markdown
 
 # The gate's conditions (hyperstack_credit_gate_info), as the credit_gate role's variables.
 GATE_OPTIONS = {
@@ -60,8 +62,9 @@ class Runway:
 
 def failed_conditions(facts, min_headroom=0, runway=None, require_can_create_instance=True, require_stock=True):
     """[(name, reason)] of each condition facts fail, in this order: can_create_instance, headroom,
-    runway (a Runway, or None for none), budget (an estimate's or the month's within_budget), plan
-    (an estimate's covered) and stock (an estimate's out_of_stock, unless the plan failed: its
+    runway (a Runway, or None for none), budget (an estimate's or the month's within_budget),
+    added_cost and added_percent (an estimate's limits on its net change, each entry not within),
+    plan (an estimate's covered) and stock (an estimate's out_of_stock, unless the plan failed: its
     summary names them)."""
     credit, threshold, headroom = decimal(facts["credit"]), decimal(facts["threshold"]), decimal(facts["headroom"])
     minimum = decimal(min_headroom)
@@ -81,6 +84,9 @@ def failed_conditions(facts, min_headroom=0, runway=None, require_can_create_ins
         failed.append(("runway", runway.reason(headroom)))
     if facts.get("within_budget") is False:
         failed.append(("budget", facts["budget_summary"]))
+    for limit in facts.get("limits") or []:
+        if limit["within"] is False:
+            failed.append((limit["name"], limit["summary"]))
     if "covered" in facts and not facts["covered"]:
         failed.append(("plan", facts["summary"]))
     elif require_stock and facts.get("out_of_stock"):
@@ -107,6 +113,13 @@ def verdict(facts, daily_cost=None, min_headroom=0, min_runway_days=0, require_c
     )
 
 
+def read_estimate(client, params):
+    """hyperstack_deployment_cost_info's read: the estimate (_cost.read_deployment_cost) and its report, with
+    the verdict the gate gives it with its default conditions."""
+    facts = read_deployment_cost(client, params)
+    return dict(facts, report=markdown(facts, [reason for _name, reason in failed_conditions(facts)]))
+
+
 def failed_fact(message):
     """The fact of a gate that could not decide (the API could not be read, a bad option): passed false, the message as error."""
     return dict({key: None for key in FACT_KEYS}, passed=False, reasons=[message], error=message)
@@ -124,6 +137,8 @@ def read_gate(client, params):
     min_runway = check_number(params.get("min_runway_days") or 0, caller.name("min_runway_days"))
     min_headroom = check_number(params.get("min_headroom") or 0, caller.name("min_headroom"))
     planned = bool(params.get("plan")) or bool(params.get("terraform_plan"))
+    # Checked without a plan too (plan_request checks them with one); with no plan there is no change to judge.
+    plan_limits(params, caller)
     # A monthly budget needs what runs (the usage) as a plan does: it is priced as an empty plan.
     budgeted = params.get("monthly_budget") is not None
     request = plan_request(params, caller) if planned or budgeted else None
@@ -135,7 +150,7 @@ def read_gate(client, params):
     if budgeted and not planned:
         # No plan, so no coverage of one to judge: the credit facts and the month's.
         facts = dict(read["credit"], **{key: facts[key] for key in BUDGET_KEYS})
-    return verdict(
+    fact = verdict(
         facts,
         daily_cost=read["last_day_cost"]["total_cost"] if min_runway > 0 else None,
         min_headroom=min_headroom,
@@ -143,3 +158,5 @@ def read_gate(client, params):
         require_can_create_instance=params.get("require_can_create_instance", True) is not False,
         require_stock=params.get("require_stock", True) is not False,
     )
+    # The module's fact (and the role's) has its report: the same verdict in Markdown.
+    return dict(fact, report=markdown(fact, fact["reasons"], "Hyperstack credit gate"))

@@ -87,6 +87,8 @@ ROLE_VARIABLES = {
             "hours",
             "margin_percent",
             "monthly_budget",
+            "max_added_cost_per_hour",
+            "max_added_percent",
         )
     },
 }

@@ -56,7 +56,12 @@ PLAN_OPTIONS = {
     "hours": {"type": "float", "default": 24.0},
     "margin_percent": {"type": "float", "default": 0.0},
     "monthly_budget": {"type": "float"},
+    # Limits on the net change (what the plan adds less what it destroys); off when not set.
+    "max_added_cost_per_hour": {"type": "float"},
+    "max_added_percent": {"type": "float"},
 }
+# The limits on the net change, by the name of the gate's condition each is (_gate.failed_conditions).
+LIMIT_OPTIONS = {"added_cost": "max_added_cost_per_hour", "added_percent": "max_added_percent"}
 
 ITEM_OPTIONS = PLAN_OPTIONS["plan"]["options"]
 CLUSTER_OPTIONS = ITEM_OPTIONS["cluster"]["options"]
@@ -260,8 +265,19 @@ def terraform_plan(text, path, unpriced_resources="fail", priced=(), option="ter
     return {"items": items, "destroyed": destroyed, "not_priced": not_priced}
 
 
+def plan_limits(params, caller=MODULE):
+    """{condition name: the limit as a Decimal, or None when not set} of params' limits on the net change;
+    a negative or non-numeric one is refused naming the option as caller wrote it. No request."""
+    limits = {}
+    for name, option in LIMIT_OPTIONS.items():
+        value = params.get(option)
+        limits[name] = None if value is None else check_number(value, caller.name(option), minimum=0)
+    return limits
+
+
 def plan_request(params, caller=MODULE):
-    """The validated plan of params: hours, margin, items, Terraform's destroyed and not priced; no request.
+    """The validated plan of params: hours, margin, items, Terraform's destroyed and not priced, the budget and
+    the limits on the net change; no request.
     Options missing or null take PLAN_OPTIONS' defaults; a message names each as caller wrote it."""
     hours = check_number(_given(params, "hours", PLAN_OPTIONS), caller.name("hours"), above=0)
     margin = check_number(_given(params, "margin_percent", PLAN_OPTIONS), caller.name("margin_percent"), minimum=0)
@@ -270,6 +286,7 @@ def plan_request(params, caller=MODULE):
         raise HyperstackError("%s must be fail or ignore, got %s" % (caller.name("unpriced_resources"), json.dumps(unpriced, default=str)))
     budget = params.get("monthly_budget")
     budget = None if budget is None else check_number(budget, caller.name("monthly_budget"), minimum=0)
+    limits = plan_limits(params, caller)
     items = check_plan(params.get("plan") or [], caller.name("plan"))
     tf = {"items": [], "destroyed": [], "not_priced": []}
     path = params.get("terraform_plan")
@@ -287,6 +304,7 @@ def plan_request(params, caller=MODULE):
         "destroyed": tf["destroyed"],
         "not_priced": tf["not_priced"],
         "monthly_budget": budget,
+        "limits": limits,
         # One moment for the month's bounds and the history read up to it.
         "now": _budget.utc() if budget is not None else None,
     }

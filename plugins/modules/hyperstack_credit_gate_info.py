@@ -21,7 +21,9 @@ description:
     O(min_runway_days) at the previous day's cost; the API's C(can_create_instance) is not false (with
     O(require_can_create_instance)); the headroom covers what runs, less what the plan destroys, plus the
     plan, for O(hours) with the margin; no planned flavor is out of stock (with O(require_stock)); the
-    month's forecast is within O(monthly_budget) (when it is given).
+    month's forecast is within O(monthly_budget) (when it is given); the plan's net change (what it creates
+    less what it destroys) is at most O(max_added_cost_per_hour) an hour and at most O(max_added_percent) of
+    what runs now (when they are given, and there is a plan).
   - All money is computed on decimals as the API wrote the numbers, and worded as C($1,234.50).
 options:
   min_headroom:
@@ -142,6 +144,53 @@ hyperstack_credit_gate_info:
       sample: >-
         the month's forecast $3,224.80 ($1,900.00 spent, $1.80/h running and $1.35/h planned for the 24 h of 718 h left)
         is more than the monthly budget $2,000.00
+    added_cost_per_hour:
+      description: With a plan, the net change per hour, as M(nexgencloud.hyperstack.hyperstack_deployment_cost_info) returns it.
+      type: float
+      returned: with a plan
+      version_added: 1.3.0
+      sample: 2.7
+    added_percent:
+      description: With a plan, the net change as a percent of what runs now; null when nothing runs now (undefined).
+      type: float
+      returned: with a plan
+      version_added: 1.3.0
+      sample: 191.48936170212767
+    within_limits:
+      description: With a plan, whether the net change is within O(max_added_cost_per_hour) and O(max_added_percent); null without them.
+      type: bool
+      returned: with a plan
+      version_added: 1.3.0
+      sample: false
+    limits:
+      description:
+        - With a plan, one entry per limit given (C(name), C(limit), C(value), C(within), C(summary)), as
+          M(nexgencloud.hyperstack.hyperstack_deployment_cost_info) returns them; each not within is one of RV(hyperstack_credit_gate_info.reasons).
+      type: list
+      elements: dict
+      returned: with a plan
+      version_added: 1.3.0
+      sample: [{name: added_cost, limit: 2.0, value: 2.7, within: false, summary: "the plan adds $2.70/h, more than the $2.00/h allowed"}]
+    report:
+      description:
+        - The verdict in Markdown, for a CI job summary or a merge-request comment - with a plan, a table of its
+          items (name or address, count, price an hour, hours, cost), what it destroys, what runs now, the net
+          change and the total; the credit; the runway, the budget and the limits when asked for; and the
+          verdict with each reason. Money as C($1,234.50).
+        - Not in the fact of a gate that could not decide (RV(hyperstack_credit_gate_info.error) says why).
+      type: str
+      returned: success
+      version_added: 1.3.0
+      sample: |-
+        ### Hyperstack credit gate: failed
+
+        No plan: the credit alone is judged.
+        - **Credit:** $420.00 (threshold $0.00, headroom $420.00)
+        - **Runway:** 4.2 days at $100.00/day
+
+        **Verdict: failed, 1 reason**
+
+        - runway 4.2 days is below the required 7 (headroom $420.00 at $100.00/day)
     passed:
       description: Whether every condition passed.
       type: bool

@@ -90,6 +90,22 @@ EXAMPLES = r"""
           node_count: 8
   register: cluster_cost
 
+- name: Say how much the plan adds, refuse more than $5.00/h or 50% more than runs now, and keep the report
+  nexgencloud.hyperstack.hyperstack_deployment_cost_info:
+    region: CANADA-1
+    plan:
+      - {flavor: n3-A100x1, count: 2}
+    max_added_cost_per_hour: 5
+    max_added_percent: 50
+  register: change
+
+- name: Write the report to the GitHub Actions job summary
+  ansible.builtin.copy:
+    content: "{{ change.hyperstack_deployment_cost_info.report }}"
+    dest: "{{ lookup('ansible.builtin.env', 'GITHUB_STEP_SUMMARY') }}"
+    mode: "0644"
+  when: lookup('ansible.builtin.env', 'GITHUB_STEP_SUMMARY') | length > 0
+
 - name: How long the credit lasts at today's burn rate
   nexgencloud.hyperstack.hyperstack_deployment_cost_info:
   register: runway
@@ -238,6 +254,85 @@ hyperstack_deployment_cost_info:
       sample: >-
         the month's forecast $3,224.80 ($1,900.00 spent, $1.80/h running and $1.35/h planned for the 24 h of 718 h left)
         is more than the monthly budget $2,000.00
+    added_cost_per_hour:
+      description:
+        - The plan's net change per hour - what it creates (C(plan_cost_per_hour)) less what it destroys
+          (C(destroyed_cost_per_hour)), exactly; given whether or not a limit is.
+      type: float
+      returned: always
+      version_added: 1.3.0
+      sample: 2.7
+    added_percent:
+      description:
+        - C(added_cost_per_hour) / C(current_cost_per_hour) x 100; null when nothing runs now (the percent is
+          undefined, and O(max_added_percent) does not apply).
+      type: float
+      returned: always
+      version_added: 1.3.0
+      sample: 191.48936170212767
+    max_added_cost_per_hour:
+      description: O(max_added_cost_per_hour), or null.
+      type: float
+      returned: always
+      version_added: 1.3.0
+      sample: 2.0
+    max_added_percent:
+      description: O(max_added_percent), or null.
+      type: float
+      returned: always
+      version_added: 1.3.0
+      sample: 50.0
+    within_limits:
+      description:
+        - Whether the net change is within every limit given (a percent limit with nothing running counts as
+          within); null when no limit is given.
+      type: bool
+      returned: always
+      version_added: 1.3.0
+      sample: false
+    limits:
+      description: One entry per limit given, whichever way it goes; empty without one.
+      type: list
+      elements: dict
+      returned: always
+      version_added: 1.3.0
+      contains:
+        name:
+          description: The gate's condition - C(added_cost) (O(max_added_cost_per_hour)) or C(added_percent) (O(max_added_percent)).
+          type: str
+          sample: added_cost
+        limit:
+          description: The limit.
+          type: float
+          sample: 2.0
+        value:
+          description: C(added_cost_per_hour) or C(added_percent); null for a percent with nothing running.
+          type: float
+          sample: 2.7
+        within:
+          description: Whether the value is within the limit; null when the percent is undefined.
+          type: bool
+          sample: false
+        summary:
+          description: The limit's verdict in one line; the gate's reason when it is not within.
+          type: str
+          sample: the plan adds $2.70/h, more than the $2.00/h allowed
+    report:
+      description:
+        - The estimate in Markdown, for a CI job summary or a merge-request comment - a table of the plan's
+          items (name or address, count, price an hour, hours, cost), what the plan destroys, what runs now,
+          the net change, the total, the credit, the budget and the limits when given, and the verdict with
+          its reasons (the gate's, with its default conditions), money as C($1,234.50).
+      type: str
+      returned: always
+      version_added: 1.3.0
+      sample: |-
+        ### Hyperstack cost estimate: failed
+
+        | Item | Count | Price an hour | Hours | Cost |
+        |---|---:|---:|---:|---:|
+        | n3-A100x1 | 2 | $1.35/h | 24 | $64.80 |
+        | **Plan** |  | $2.70/h | 24 | **$64.80** |
     breakdown:
       description:
         - One entry per plan item, then one per Terraform resource, priced.
@@ -313,12 +408,12 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import read_deployment_cost
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import read_estimate
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule("hyperstack_deployment_cost_info", read_deployment_cost, PLAN_OPTIONS)
+MODULE = InfoModule("hyperstack_deployment_cost_info", read_estimate, PLAN_OPTIONS)
 
 
 def main():

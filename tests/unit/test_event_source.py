@@ -132,7 +132,7 @@ def test_the_schema_and_the_documentation_agree():
     documented = yaml.safe_load(source.DOCUMENTATION)["options"]
     schema = source.ARGUMENT_SCHEMA["properties"]
     assert set(documented) == set(schema) == set(API_OPTIONS) | set(source.WATCH_OPTIONS)
-    kinds = {"str": "string", "path": "string", "float": "number", "int": "integer", "bool": "boolean"}
+    kinds = {"str": "string", "path": "string", "float": "number", "int": "integer", "bool": "boolean", "list": "array"}
     for name, doc in documented.items():
         assert schema[name]["type"] == [kinds[doc["type"]], "null"], name
         assert schema[name].get("default") == doc.get("default"), name
@@ -178,6 +178,8 @@ def test_the_facts_of_a_poll():
         "runway_hours": 24.0,  # 48.6 / 2.025 on decimals; on floats 23.999999999999996
         "month_to_date": 1900.0,
         "month_forecast": 1900 + 2.025 * 718,
+        "budget_used_percent": 95.0,
+        "budget_level": None,
         "below": ["budget"],
     }
     # A negative headroom gives a negative runway, as the gate's and the estimate's (_money.runway_hours); nothing billed, for ever (null).

@@ -25,7 +25,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client imp
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, USAGE  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import Runway, failed_conditions  # noqa: E402
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import runway_hours  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, runway_hours  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import (  # noqa: E402
     API_OPTIONS,
     RULEBOOK,
@@ -45,9 +45,10 @@ description:
     credit (C(GET /billing/user-credit/credit)), what runs now (C(GET /billing/billing/usage)) and, with
     O(monthly_budget), the month-to-date spend (C(GET /billing/billing/history)).
   - Each poll makes an event C(hyperstack_credit) holding C(credit), C(threshold), C(headroom),
-    C(can_create_instance), C(cost_per_hour), C(runway_hours), C(month_to_date), C(month_forecast) and
-    C(below). It is put on the queue at the first poll and whenever C(below) changes, so a rule fires
-    once when the credit crosses a line, not at every poll; with O(every_poll), at every poll.
+    C(can_create_instance), C(cost_per_hour), C(runway_hours), C(month_to_date), C(month_forecast),
+    C(budget_used_percent), C(budget_level) and C(below). It is put on the queue at the first poll and
+    whenever C(below) or C(budget_level) changes, so a rule fires once when the credit crosses a line or
+    the month's spend a budget level, not at every poll; with O(every_poll), at every poll.
   - C(below) names the conditions of the credit gate's verdict that fail now, in the gate's order -
     C(can_create_instance) (the API says no instance can be created), C(headroom) (the headroom is less
     than O(min_headroom)), C(runway) (the headroom lasts fewer than O(min_runway_hours) at the live burn
@@ -56,6 +57,11 @@ description:
     C(runway_hours) is the headroom divided by it (negative when the headroom is, null when nothing
     is billed). C(month_forecast) is the month-to-date spend plus what runs now for the hours left in
     the calendar month (UTC); both are null without O(monthly_budget).
+  - C(budget_used_percent) is the month-to-date spend over O(monthly_budget) x 100, null without it (or with
+    a budget of 0). C(budget_level) is the highest of O(budget_levels) that C(budget_used_percent) has
+    reached, null without O(budget_levels) or below the lowest; a rule on
+    C(event.hyperstack_credit.budget_level == 75) fires once when the spend reaches 75% of the budget. A
+    new month (the spend starting again) lowers the level, and that is an event too.
   - A failed read puts one event C(hyperstack_credit_error) (C(msg), and C(status_code) when there was
     an HTTP status) on the queue per failing streak, and polling goes on. HTTP 429 and server errors are retried within a poll as the collection's
     modules retry them (O(api_retries), honouring C(Retry-After) up to O(api_retry_max_delay)).
@@ -120,6 +126,14 @@ options:
       - Dollars for the calendar month (UTC). When set, each poll also reads the month-to-date spend, and
         a month's forecast above it puts C(budget) in C(below).
     type: float
+  budget_levels:
+    description:
+      - Percents of O(monthly_budget) to be told of as the month's spend reaches each, for example
+        V([50, 75, 90]), as budget alerts warn at several levels; each more than 0 and at most 100 (past
+        100 the budget itself is spent). Needs O(monthly_budget), more than 0.
+      - The event's C(budget_level) is the highest level reached, and an event is put when it changes.
+    type: list
+    elements: float
   every_poll:
     description:
       - Put an event on the queue at every poll, not only when C(below) changes.
@@ -136,12 +150,18 @@ EXAMPLES = r"""
         min_headroom: 100
         min_runway_hours: 24
         monthly_budget: 2000
+        budget_levels: [50, 75, 90]
   rules:
     - name: Less than a day of runway
       condition: '"runway" in event.hyperstack_credit.below'
       action:
         run_playbook:
           name: hibernate_idle.yml
+    - name: Three quarters of the month's budget is spent
+      condition: event.hyperstack_credit.budget_level == 75
+      action:
+        debug:
+          msg: "{{ event.hyperstack_credit.budget_used_percent }}% of the monthly budget is spent"
     - name: The API cannot be read
       condition: event.hyperstack_credit_error is defined
       action:
@@ -157,10 +177,11 @@ WATCH_OPTIONS = {
     "min_headroom": ("float", 0.0),
     "min_runway_hours": ("float", None),
     "monthly_budget": ("float", None),
+    "budget_levels": ("list", None),
     "every_poll": ("bool", False),
 }
 
-_JSON_TYPES = {"str": ["string"], "path": ["string"], "float": ["number"], "int": ["integer"], "bool": ["boolean"]}
+_JSON_TYPES = {"str": ["string"], "path": ["string"], "float": ["number"], "int": ["integer"], "bool": ["boolean"], "list": ["array"]}
 
 # The arguments' schema, as the community's sources publish one: the API options as the modules
 # take them, and the source's own.
@@ -175,6 +196,7 @@ ARGUMENT_SCHEMA = {
     },
 }
 ARGUMENT_SCHEMA["properties"]["interval"]["exclusiveMinimum"] = 0
+ARGUMENT_SCHEMA["properties"]["budget_levels"].update(items={"type": "number", "exclusiveMinimum": 0, "maximum": 100})
 
 
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
@@ -204,16 +226,33 @@ def settings(args, environ=None):
             config[name] = default
         elif kind == "bool":
             config[name] = _boolean(name, value)
+        elif kind == "list":
+            config[name] = _levels(value, config["monthly_budget"])
         else:
             config[name] = float(check_number(value, name, above=0 if name == "interval" else None))
     return config
+
+
+def _levels(value, budget):
+    """budget_levels, checked: percents in (0, 100], sorted and each once (Decimals); needs a budget of more than 0."""
+    if not isinstance(value, list):
+        raise HyperstackError("budget_levels must be a list of percents of monthly_budget, for example [50, 75, 90], got %s" % json.dumps(value, default=str))
+    levels = sorted({check_number(level, "budget_levels item %d" % index, above=0, maximum=100) for index, level in enumerate(value, 1)})
+    if levels and (budget is None or budget <= 0):
+        raise HyperstackError("budget_levels needs monthly_budget, more than 0: the levels are percents of it")
+    return levels
+
+
+def _level(level):
+    # A level as written: 75, not 75.0, so that a rule's budget_level == 75 matches it.
+    return int(level) if level == level.to_integral_value() else float(level)
 
 
 def watch(credit, cost_per_hour, month_to_date, config, now):
     """The event's facts from one poll's readings: credit (CREDIT's facts), cost_per_hour (USAGE's),
     month_to_date (a Decimal, or None without a budget) and config (settings()). `below` names the
     conditions of the gate's verdict (_gate.failed_conditions) that fail, the runway in hours at
-    the live burn rate."""
+    the live burn rate; budget_level is the highest of budget_levels the month's spend has reached."""
     runway = runway_hours(credit["headroom"], cost_per_hour)
     facts = dict(
         {name: credit[name] for name in ("credit", "threshold", "headroom", "can_create_instance")},
@@ -221,11 +260,18 @@ def watch(credit, cost_per_hour, month_to_date, config, now):
         runway_hours=None if runway is None else float(runway),
         month_to_date=None,
         month_forecast=None,
+        budget_used_percent=None,
+        budget_level=None,
     )
     month = {}
     if config["monthly_budget"] is not None:
         month = _budget.month_forecast(month_to_date, cost_per_hour, now, monthly_budget=config["monthly_budget"])
         facts.update(month_to_date=month["month_to_date"], month_forecast=month["month_forecast"])
+        budget = decimal(config["monthly_budget"])
+        if budget > 0:
+            used = decimal(month_to_date) / budget * 100
+            reached = [level for level in config.get("budget_levels") or [] if used >= level]
+            facts.update(budget_used_percent=float(used), budget_level=_level(reached[-1]) if reached else None)
     failed = failed_conditions(dict(facts, **month), config["min_headroom"], Runway(runway, config["min_runway_hours"], cost_per_hour, "hours"))
     facts["below"] = [name for name, _reason in failed]
     return facts
@@ -249,7 +295,7 @@ async def main(queue, args):
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # The rulebook is wrong: say so in one line, without the key, and stop.
         raise ValueError("nexgencloud.hyperstack.credit: %s" % failure(exc, keys=keys)["msg"]) from None
-    last_below, failing = None, False
+    last, failing = None, False
     while True:
         wait = config["interval"]
         try:
@@ -264,9 +310,10 @@ async def main(queue, args):
             wait = max(wait, getattr(exc, "retry_after", None) or 0)
         else:
             failing = False
-            if config["every_poll"] or facts["below"] != last_below:
+            # A line crossed (below) or a budget level reached (or left, as a new month starts).
+            if config["every_poll"] or (facts["below"], facts["budget_level"]) != last:
                 await queue.put({"hyperstack_credit": facts})
-            last_below = facts["below"]
+            last = (facts["below"], facts["budget_level"])
         await asyncio.sleep(wait)
 
 

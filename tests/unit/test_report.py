@@ -1,0 +1,145 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The report (_report.markdown): an estimate or a gate's fact in Markdown, money as $1,234.50, and the
+report the two modules return against the emulator."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate, _report
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES
+
+CREDIT = {"credit": 1234.5, "threshold": 100.0, "headroom": 1134.5, "can_create_instance": True}
+
+
+def _facts(limits=None, destroyed=(), current="1.41"):
+    items = [
+        {
+            "flavor": "n3-A100x1",
+            "volume_gb": None,
+            "count": 2,
+            "unit_price_per_hour": Decimal("1.35672"),
+            "cost_per_hour": Decimal("2.71344"),
+            "stock_available": True,
+        },
+        {"flavor": None, "volume_gb": 500.0, "count": 1, "unit_price_per_hour": Decimal("0.041"), "cost_per_hour": Decimal("0.041"), "stock_available": None},
+        {
+            "flavor": None,
+            "address": "hyperstack_core_floating_ip.web",
+            "volume_gb": None,
+            "count": 1,
+            "unit_price_per_hour": Decimal("0.5"),
+            "cost_per_hour": Decimal("0.5"),
+            "stock_available": None,
+        },
+    ]
+    facts = _cost.estimate(CREDIT, float(current), items, Decimal(72), Decimal(10), list(destroyed))
+    plan = sum(item["cost_per_hour"] for item in items)
+    gone = sum((entry["cost_per_hour"] for entry in destroyed), Decimal(0))
+    return dict(facts, **_cost.net_change(Decimal(current), gone, plan, limits))
+
+
+def test_the_report_of_an_estimate_that_passes():
+    facts = _facts()
+    assert _report.markdown(facts, []) == (
+        "### Hyperstack cost estimate: passed\n"
+        "\n"
+        "| Item | Count | Price an hour | Hours | Cost |\n"
+        "|---|---:|---:|---:|---:|\n"
+        "| n3-A100x1 | 2 | $1.36/h | 72 | $195.37 |\n"
+        "| 500 GB volume | 1 | $0.04/h | 72 | $2.95 |\n"
+        "| hyperstack_core_floating_ip.web | 1 | $0.50/h | 72 | $36.00 |\n"
+        "| **Plan** |  | $3.25/h | 72 | **$234.32** |\n"
+        "\n"
+        "The plan destroys nothing.\n"
+        "\n"
+        "- **Runs now:** $1.41/h\n"
+        "- **Net change:** $3.25/h (230.81% of what runs now)\n"
+        "- **Total:** $4.66/h after the plan; $369.42 for 72 h with a 10% margin\n"
+        "- **Credit:** $1,234.50 (threshold $100.00, headroom $1,134.50), which covers the $369.42 required\n"
+        "\n"
+        "**Verdict: passed**\n"
+    )
+    # (2.71344 + 0.041 + 0.5) x 72 = 234.31968; (1.41 + 3.25444) x 72 x 1.1 = 369.423648: the figures are the estimate's.
+    assert facts["required"] == float((Decimal("1.41") + Decimal("3.25444")) * 72 * Decimal("1.1"))
+
+
+def test_the_report_says_what_the_plan_destroys_the_limits_and_each_reason():
+    destroyed = [
+        {
+            "address": "hyperstack_core_virtual_machine.old",
+            "type": "hyperstack_core_virtual_machine",
+            "id": "501",
+            "cost_per_hour": Decimal("1.35"),
+            "found": True,
+        },
+        {"address": "hyperstack_core_volume.gone", "type": "hyperstack_core_volume", "id": "9", "cost_per_hour": Decimal(0), "found": False},
+    ]
+    facts = _facts({"added_cost": Decimal(1), "added_percent": None}, destroyed)
+    reasons = [reason for _name, reason in _gate.failed_conditions(facts)]
+    assert reasons == ["the plan adds $1.90/h ($3.25/h less $1.35/h it destroys), more than the $1.00/h allowed"]
+    report = _report.markdown(facts, reasons)
+    assert report.startswith("### Hyperstack cost estimate: failed\n")
+    assert (
+        "The plan destroys:\n\n| Resource | Cost an hour now |\n|---|---:|\n"
+        "| hyperstack_core_virtual_machine.old (hyperstack_core_virtual_machine) | $1.35/h |\n"
+        "| hyperstack_core_volume.gone (hyperstack_core_volume) | not in the usage: nothing subtracted |\n"
+    ) in report
+    assert "- **Net change:** $1.90/h (135.07% of what runs now)\n" in report
+    assert "- **Limit:** the plan adds $1.90/h ($3.25/h less $1.35/h it destroys), more than the $1.00/h allowed\n" in report
+    assert report.endswith("**Verdict: failed, 1 reason**\n\n- the plan adds $1.90/h ($3.25/h less $1.35/h it destroys), more than the $1.00/h allowed\n")
+
+
+def test_with_nothing_running_the_report_says_the_percent_is_undefined():
+    report = _report.markdown(_facts(current="0"), [])
+    assert "- **Net change:** $3.25/h (nothing runs now, so its percent of what runs is undefined)\n" in report
+
+
+def test_a_gate_without_a_plan_reports_the_credit_runway_and_budget():
+    fact = _gate.verdict(
+        dict(
+            CREDIT, monthly_budget=2000.0, budget_summary="the month's forecast $2,100.00 (...) is more than the monthly budget $2,000.00", within_budget=False
+        ),
+        daily_cost=100.0,
+        min_runway_days=30,
+    )
+    report = _report.markdown(fact, fact["reasons"], "Hyperstack credit gate")
+    assert report == (
+        "### Hyperstack credit gate: failed\n"
+        "\n"
+        "No plan: the credit alone is judged.\n"
+        "- **Credit:** $1,234.50 (threshold $100.00, headroom $1,134.50)\n"
+        "- **Runway:** 11.3 days at $100.00/day\n"
+        "- **Budget:** the month's forecast $2,100.00 (...) is more than the monthly budget $2,000.00\n"
+        "\n"
+        "**Verdict: failed, 2 reasons**\n"
+        "\n"
+        "- runway 11.3 days is below the required 30 (headroom $1,134.50 at $100.00/day)\n"
+        "- the month's forecast $2,100.00 (...) is more than the monthly budget $2,000.00\n"
+    )
+
+
+def test_a_pipe_in_a_name_does_not_break_the_table():
+    assert _report._row(["a|b", "c\nd"]) == "| a\\|b | c d |"  # pylint: disable=protected-access
+    assert _report.item_name({"source": 'module.x["a"]', "flavor": "n3-A100x1"}) == 'module.x["a"] (n3-A100x1)'
+    assert _report.item_name({"cluster": {"master_flavor": "n1-cpu-medium"}, "flavor": None}) == "cluster of n1-cpu-medium"
+
+
+def _run(emu, module, **options):
+    return MODULES[module].run(dict(api_key=KEY, api_url=emu.api_url, **options))[module]
+
+
+def test_both_modules_return_the_report_of_their_verdict(emu):
+    options = {"region": "CANADA-1", "hours": 10, "plan": [{"flavor": "n3-A100x1", "count": 2}], "max_added_cost_per_hour": 2}
+    estimate = _run(emu, "hyperstack_deployment_cost_info", **options)
+    gate = _run(emu, "hyperstack_credit_gate_info", **options)
+    row = "| n3-A100x1 | 2 | $1.35/h | 10 | $27.00 |\n"
+    assert row in estimate["report"] and row in gate["report"]
+    assert estimate["report"].startswith("### Hyperstack cost estimate: failed\n") and gate["report"].startswith("### Hyperstack credit gate: failed\n")
+    assert gate["report"].endswith("**Verdict: failed, 1 reason**\n\n- the plan adds $2.70/h, more than the $2.00/h allowed\n")
+    assert gate["report"] == _report.markdown({k: v for k, v in gate.items() if k != "report"}, gate["reasons"], "Hyperstack credit gate")
+    # Without a plan, the gate's report is of the credit alone.
+    assert "No plan: the credit alone is judged." in _run(emu, "hyperstack_credit_gate_info")["report"]
