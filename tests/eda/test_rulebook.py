@@ -211,5 +211,5 @@ def test_a_wrong_argument_ends_ansible_rulebook_saying_which(tmp_path, rulebook)
     running = rulebook(book)
     assert running.process.wait(60) == 1
     output = running.stop()
-    assert "ValueError: nexgencloud.hyperstack.credit: interval must be a positive number of seconds, got 0.0" in output, output
+    assert "ValueError: nexgencloud.hyperstack.credit: interval must be more than 0, got 0" in output, output
     _check_output(output)
