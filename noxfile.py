@@ -49,7 +49,7 @@ REQUIREMENTS = ("requirements.txt", "tests/requirements.txt")
 TOOLS = REQUIREMENTS + ("tests/requirements-tools.txt",)
 
 nox.options.envdir = str(BUILD / "nox")
-nox.options.sessions = ["sanity", "units", "integration", "release", "eda", "ee"]
+nox.options.sessions = ["sanity", "units", "system", "integration", "release", "eda", "ee"]
 
 
 def find_python(version):
@@ -208,6 +208,15 @@ def _per_core(stage, doc):
 @_per_core("units", "pytest tests/unit (pytest arguments after --)")
 def _units(session, core):
     _pytest(session, _venv(session, core, REQUIREMENTS), "tests/unit", pythonpath=True)
+
+
+@_per_core("system", "pytest tests/system: real ansible-playbook runs, the soak, the benchmark, the SDK (pytest arguments after --)")
+def _system(session, core):
+    # Per core: what ansible-playbook prints at -vvv, and how a play of many forks fails, are each core's own.
+    # The benchmark's smoke run (half the stage's time) checks that the script still works: on the newest
+    # core only (the benchmark itself runs every core).
+    newest_only = [] if core == NEWEST else ["--deselect=tests/system/test_benchmark.py::test_benchmark_smoke"]
+    _pytest(session, _venv(session, core, REQUIREMENTS), "tests/system", *newest_only, pythonpath=True)
 
 
 @_per_core("integration", "ansible-test integration --local against the emulator (targets after --)")
