@@ -26,15 +26,11 @@ import sys
 import time
 from pathlib import Path
 
-import antsibull_nox  # reads CI: under CI=true its formatters check, never fix
+# antsibull-nox's one switch between checking and fixing is CI (its IN_CI, read at import): under
+# CI=true its formatters check and fail, elsewhere they fix the files in place. The sessions below
+# read the same CI: in CI a core whose Python is missing fails, elsewhere it is skipped.
+import antsibull_nox
 import nox
-
-# scripts/test.sh runs nox under CI=true for that, and passes the CI it was given as HS_CI: the
-# sessions below see that one (a core whose Python is missing fails in CI, is skipped elsewhere).
-if "HS_CI" in os.environ:
-    os.environ["CI"] = os.environ.pop("HS_CI")
-    if not os.environ["CI"]:
-        del os.environ["CI"]
 
 antsibull_nox.load_antsibull_nox_toml()
 
