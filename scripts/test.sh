@@ -3,7 +3,7 @@
 # (default: its stages sanity units system integration release eda ee, in order; scripts/demo.sh runs
 # its session demo through it). `nox -l` lists them, with one per core for units, system and
 # integration (units-2.21, integration-2.19, ...); CI, CORES, TARGETS, PYTEST_K and PYTEST_OPTS reach
-# them through the environment. nox itself and antsibull-nox live in .venv/nox, made here on the
+# them through the environment. nox itself, antsibull-nox and uv live in .venv/nox, made here on the
 # newest Python 3 on PATH or under pyenv, and made afresh when tests/requirements-nox.txt changes.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,8 +28,10 @@ if ! cmp -s "$requirements" "$venv/.requirements"; then
         echo "Could not create a virtualenv; on Debian/Ubuntu: apt-get install python3-venv" >&2
         exit 1
     }
-    # The grep drops pip's noise about this machine's empty local package mirrors.
-    "$venv/bin/python" -m pip install -q -r "$requirements" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2) >&2
+    # uv from PyPI with pip, then the rest with uv (seconds, where pip takes more). The grep drops
+    # pip's noise about this machine's empty local package mirrors.
+    "$venv/bin/python" -m pip install -q "$(grep -E '^uv([<>=!~ ]|$)' "$requirements")" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2) >&2
+    "$venv/bin/uv" pip install -q --python "$venv/bin/python" -r "$requirements"
     cp "$requirements" "$venv/.requirements"
 fi
 
