@@ -9,9 +9,10 @@
     nox -s integration-2.21 -- hyperstack_usage_info  ansible-test targets after --
     nox -s units                                      every core (CORES="2.20 2.21" narrows it)
 
-The sessions of a core share its venv, .venv/ansible-X.Y, made once and installed into again only
-when a requirement line is new, so a second run starts at once; ansible-test wants the collection
-at .build/tree/ansible_collections/nexgencloud/hyperstack, copied afresh by each session.
+The sessions of a core share its venv, .venv/ansible-X.Y, holding what its requirement files name and
+nothing else: made once, and made afresh whenever those lines change (uv makes it in seconds), so a
+second run starts at once; ansible-test wants the collection at
+.build/tree/ansible_collections/nexgencloud/hyperstack, copied afresh by each session.
 """
 
 import collections
@@ -26,15 +27,11 @@ import sys
 import time
 from pathlib import Path
 
-import antsibull_nox  # reads CI: under CI=true its formatters check, never fix
+# antsibull-nox's one switch between checking and fixing is CI (its IN_CI, read at import): under
+# CI=true its formatters check and fail, elsewhere they fix the files in place. The sessions below
+# read the same CI: in CI a core whose Python is missing fails, elsewhere it is skipped.
+import antsibull_nox
 import nox
-
-# scripts/test.sh runs nox under CI=true for that, and passes the CI it was given as HS_CI: the
-# sessions below see that one (a core whose Python is missing fails in CI, is skipped elsewhere).
-if "HS_CI" in os.environ:
-    os.environ["CI"] = os.environ.pop("HS_CI")
-    if not os.environ["CI"]:
-        del os.environ["CI"]
 
 antsibull_nox.load_antsibull_nox_toml()
 
@@ -49,7 +46,10 @@ REQUIREMENTS = ("requirements.txt", "tests/requirements.txt")
 TOOLS = REQUIREMENTS + ("tests/requirements-tools.txt",)
 
 nox.options.envdir = str(BUILD / "nox")
-nox.options.sessions = ["sanity", "units", "integration", "release", "eda", "ee"]
+# antsibull-nox's sessions (and mutation, docs-site) get their venvs from uv, which scripts/test.sh
+# installs beside nox; a nox without it falls back to virtualenv.
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["sanity", "units", "system", "integration", "release", "eda", "ee"]
 
 
 def find_python(version):
@@ -82,24 +82,47 @@ def _newest(session):
     )
 
 
+def _uv():
+    """uv: the one beside nox (tests/requirements-nox.txt), or on PATH; None without it."""
+    try:
+        import uv  # pylint: disable=import-outside-toplevel
+
+        return uv.find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return shutil.which("uv")
+
+
 def _venv(session, core, requirements, name=None):
-    """.venv/ansible-CORE (or .venv/NAME) on the core's Python, holding ansible-core CORE and the requirement files."""
+    """.venv/ansible-CORE (or .venv/NAME) on the core's Python, holding ansible-core CORE, the requirement files and
+    what they need, nothing else: its .requirements records the lines it was made from, and a venv whose lines
+    differ (one added, changed or removed) is made afresh."""
     venv = ROOT / ".venv" / (name or f"ansible-{core}")
     python = venv / "bin" / "python"
     stamp = venv / ".requirements"
-    if not python.exists():
-        interpreter = find_python(CORES[core]) or _missing(session, f"Python {CORES[core]} (for ansible-core {core}) was not found on PATH or under ~/.pyenv")
-        # virtualenv (nox's own) seeds pip faster than python -m venv.
-        session.run(sys.executable, "-m", "virtualenv", "-q", "-p", interpreter, str(venv), external=True)
-        stamp.write_text("")
     want = {f"ansible-core=={core}.*"} | {line.split("#")[0].strip() for f in requirements for line in (ROOT / f).read_text().splitlines()} - {""}
-    have = set(stamp.read_text().splitlines()) if stamp.exists() else set()
-    if want - have:
-        files = [arg for f in requirements for arg in ("-r", str(ROOT / f))]
-        # Silent: pip's output is shown only if it fails.
-        session.run(str(python), "-m", "pip", "install", "-q", f"ansible-core=={core}.*", *files, external=True, silent=True)
-        stamp.write_text("".join(f"{line}\n" for line in sorted(want | have)))
+    want = "".join(f"{line}\n" for line in sorted(want))
+    if python.exists() and stamp.exists() and stamp.read_text() == want:
+        return venv
+    interpreter = find_python(CORES[core]) or _missing(session, f"Python {CORES[core]} (for ansible-core {core}) was not found on PATH or under ~/.pyenv")
+    shutil.rmtree(venv, ignore_errors=True)
+    install = [f"ansible-core=={core}.*"] + [arg for f in requirements for arg in ("-r", str(ROOT / f))]
+    uv = _uv()
+    # Silent: the installer's output is shown only if it fails.
+    if uv:
+        session.run(uv, "venv", "-q", "--python", interpreter, str(venv), external=True)
+        session.run(uv, "pip", "install", "-q", "--python", str(python), *install, external=True, silent=True)
+    else:
+        session.run(sys.executable, "-m", "virtualenv", "-q", "-p", interpreter, str(venv), external=True)
+        session.run(str(python), "-m", "pip", "install", "-q", *install, external=True, silent=True)
+    # Written last: a venv whose install failed has no stamp, and is made afresh next time.
+    stamp.write_text(want)
     return venv
+
+
+def _tools(session, core):
+    """.venv/tools: the core's venv and the tools of sanity, release and ee (tests/requirements-tools.txt), apart
+    from .venv/ansible-CORE so that each venv has one requirement set."""
+    return _venv(session, core, TOOLS, name="tools")
 
 
 def _copy_checkout(dest, keep=()):
@@ -210,6 +233,15 @@ def _units(session, core):
     _pytest(session, _venv(session, core, REQUIREMENTS), "tests/unit", pythonpath=True)
 
 
+@_per_core("system", "pytest tests/system: real ansible-playbook runs, the soak, the benchmark, the SDK (pytest arguments after --)")
+def _system(session, core):
+    # Per core: what ansible-playbook prints at -vvv, and how a play of many forks fails, are each core's own.
+    # The benchmark's smoke run (half the stage's time) checks that the script still works: on the newest
+    # core only (the benchmark itself runs every core).
+    newest_only = [] if core == NEWEST else ["--deselect=tests/system/test_benchmark.py::test_benchmark_smoke"]
+    _pytest(session, _venv(session, core, REQUIREMENTS), "tests/system", *newest_only, pythonpath=True)
+
+
 @_per_core("integration", "ansible-test integration --local against the emulator (targets after --)")
 def _integration(session, core):
     venv = _venv(session, core, REQUIREMENTS)
@@ -226,7 +258,7 @@ def _integration(session, core):
 def sanity(session: nox.Session) -> None:
     """antsibull-nox's lint, docs-check and extra-checks, then ansible-test sanity --local on the newest core."""
     core = _newest(session)
-    venv = _venv(session, core, TOOLS)
+    venv = _tools(session, core)
     # ansible-test's shellcheck test is skipped, with only a warning, when the program is missing.
     if not _debs(session, ["shellcheck"], ["shellcheck"]) and os.environ.get("CI"):
         session.error("ansible-test sanity needs shellcheck in CI")
@@ -253,7 +285,7 @@ def release(session: nox.Session) -> None:
     """antsibull-nox's build-import-check, ansible-lint and docs-site, then tests/release and tests/ee/test_awx_guide.py.
 
     The release checks no community tool makes, and the AWX guide as written."""
-    _pytest(session, _venv(session, _newest(session), TOOLS), "tests/release", "tests/ee/test_awx_guide.py")
+    _pytest(session, _tools(session, _newest(session)), "tests/release", "tests/ee/test_awx_guide.py")
 
 
 @nox.session(python=False, default=False)
@@ -261,7 +293,7 @@ def ee(session: nox.Session) -> None:
     """The AWX guide's execution environment built with podman, and the gate run in it (tests/ee/test_ee_image.py).
 
     It skips, saying why, where podman cannot run, except in CI."""
-    venv = _venv(session, _newest(session), TOOLS)
+    venv = _tools(session, _newest(session))
     _debs(session, ["podman", "runc", "debootstrap"], ["podman", "runc", "debootstrap"])
     _pytest(session, venv, "-rs", "tests/ee/test_ee_image.py")
 
@@ -280,7 +312,8 @@ def demo(session: nox.Session) -> None:
 
     With HYPERSTACK_API_KEY set, against the real API."""
     core = next((c for c, version in CORES.items() if find_python(version)), None) or _missing(session, "no supported Python was found")
-    env = {"HS_VENV": str(_venv(session, core, ("requirements.txt",)))}
+    # The core's own venv: more than the demo needs (requirements.txt), made once for all its sessions.
+    env = {"HS_VENV": str(_venv(session, core, REQUIREMENTS))}
     script = ROOT / "scripts" / "demo.sh"
     if os.environ.get("HYPERSTACK_API_KEY"):
         session.run("bash", script, env=env, external=True)

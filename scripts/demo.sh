@@ -6,11 +6,13 @@
 # does not, each with its breakdown and its report in Markdown (what a CI job summary shows).
 # With HYPERSTACK_API_KEY set, it runs the gate once against the real API instead.
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
-# The nox session demo makes the venv (the oldest supported core this machine has), starts the
-# emulator unless HYPERSTACK_API_KEY is set, and runs this script again with HS_VENV and EMULATOR_URL.
-[ -n "${HS_VENV:-}" ] || { run_nox -s demo; exit; }
+# The nox session demo (run by scripts/test.sh, which makes nox's venv) makes the venv (the oldest
+# supported core this machine has), starts the emulator unless HYPERSTACK_API_KEY is set, and runs
+# this script again with HS_VENV and EMULATOR_URL.
+[ -n "${HS_VENV:-}" ] || exec bash "$(dirname "$0")/test.sh" demo
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 venv=$HS_VENV
+say() { printf '\n== %s\n' "$*" >&2; }
 BUILD=${HS_BUILD:-$ROOT/.build}
 # Set before the install, so ansible-galaxy does not warn that the path is not a configured one.
 export ANSIBLE_COLLECTIONS_PATH="$BUILD/collections" ANSIBLE_LOCALHOST_WARNING=false

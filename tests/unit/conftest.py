@@ -2,8 +2,8 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Fixtures of the unit suite: the emulator, a scripted server over HTTP and one over TLS (its private
-CA made by trustme), each one per session, reset per test."""
+"""Fixtures of the unit suite (tests/system/conftest.py imports them too): the emulator, a scripted server
+over HTTP and one over TLS (its private CA made by trustme), each one per session, reset per test."""
 
 from __future__ import annotations
 

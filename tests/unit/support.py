@@ -247,6 +247,16 @@ def terraform_plan_json(*changes, **top):
     return json.dumps(dict({"format_version": "1.2", "planned_values": {}, "resource_changes": list(changes)}, **top))
 
 
+def terraform_create(kind, after=None, address=None, provider="registry.terraform.io/nexgencloud/hyperstack"):
+    """A resource_changes entry of a Terraform plan that creates a resource of this type."""
+    return {"address": address or kind + ".x", "type": kind, "provider_name": provider, "change": {"actions": ["create"], "after": after or {}}}
+
+
+def credit_facts(credit=300, threshold=100):
+    """The credit facts the client reads, for this credit and threshold."""
+    return {"credit": credit, "threshold": threshold, "headroom": credit - threshold, "can_create_instance": None}
+
+
 # -- a loopback HTTP server whose every answer the test scripts -----------------
 
 

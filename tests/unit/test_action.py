@@ -199,7 +199,7 @@ def test_an_unexpected_exception_over_several_lines_is_one_line():
     assert result["msg"] == "m: unexpected RuntimeError: first line second line"
 
 
-# -- what a mutation audit of _action.py found unpinned ----------------------------------------
+# -- the invocation, plain values, and where the action runs -----------------------------------
 
 _INJECTED = """
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils import _action

@@ -24,7 +24,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints 
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import Proxy, fetch_failure, make_client, trickle
 
 TIMEOUT = 1.0
-# What the issue allows past api_timeout, for one attempt.
+# How far past api_timeout one attempt may end: the slack of a busy machine.
 SLACK = 1.0
 
 

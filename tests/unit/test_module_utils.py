@@ -280,8 +280,8 @@ def test_module_reads_the_environment(emu, collection_tree):
 
 
 def test_module_failure_from_below_is_one_line(scripted, collection_tree):
-    # The crash issue 10 found: a Latin-1 byte in a redirect's Location ended the module with
-    # "Module failed: 'utf-8' codec can't decode byte 0xe9" and an exception in the result.
+    # A Latin-1 byte in a redirect's Location is a clean failure, not "Module failed: 'utf-8' codec
+    # can't decode byte 0xe9" with an exception in the result.
     scripted.always(respond(301, b"", headers={"Location": "https://api.example/caf\u00e9?k=%s" % KEY}))
     rc, result = run_module(collection_tree, "hyperstack_credit_info", {"api_key": KEY, "api_url": scripted.url(), "api_retries": 1})
     assert rc == 1 and result["failed"] is True and result["status_code"] == 301

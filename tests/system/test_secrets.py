@@ -36,7 +36,7 @@ MODULE_CASES = {
     "status_false": ([{"status": 200, "body": {"status": False, "message": "key %s is suspended" % KEY, "error_reason": "suspended"}, "times": -1}], {}, True),
     "timeout": ([{"action": "hang", "seconds": 5, "times": -1}], {"api_timeout": 0.5}, False),
     "redirect": ([{"status": 302, "body": {}, "headers": {"Location": "https://elsewhere.example/v1?api_key=" + KEY}, "times": -1}], {}, True),
-    # A Latin-1 byte in Location once crashed the client inside requests (issue 10).
+    # A Latin-1 byte in Location: a clean failure, not a crash inside requests.
     "redirect_latin1": ([{"status": 302, "body": {}, "headers": {"Location": "https://elsewhere.example/caf\u00e9?k=" + KEY}, "times": -1}], {}, True),
 }
 

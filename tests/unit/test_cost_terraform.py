@@ -2,132 +2,22 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What issue 16 added to the estimate (plugins/module_utils/_cost.py): clusters, failing closed on
-what it cannot price, the net change of a Terraform plan (what it destroys subtracted), the reads
-made at once; and tests that pin rules a mutation audit found unpinned."""
+"""A Terraform plan in the estimate (plugins/module_utils/_cost.py): what it creates priced, failing closed on
+a Hyperstack resource it cannot price, other providers' resources listed as not Hyperstack's bill, what it
+destroys subtracted (the net change), and a file that is not a plan refused with a whole message."""
 
 from __future__ import annotations
 
 import json
-import time
 from decimal import Decimal
 
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, MODULES, PRICES, refused, terraform_plan_json
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, refused, terraform_create, terraform_plan_json
 
 PROVIDER = "registry.terraform.io/nexgencloud/hyperstack"
-
-
-def _cluster(region="US-1", **given):
-    cluster = dict({"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 8}, **given)
-    item = _plan.check_plan([{"cluster": cluster}])[0]
-    return _pricing.price_item(item, FLAVORS, PRICES, region)
-
-
-# -- clusters ---------------------------------------------------------------------------------
-
-
-def test_a_full_cluster_costs_masters_workers_bastion_and_load_balancer():
-    priced = _cluster()
-    # 2 x 3.7 (n1-cpu-small: 4 x 0.1 + 16.5 x 0.2) + 8 x 15.2 (H100 x 8 GPUs) + bastion 3.7 + load balancer 3.7
-    assert priced["unit_price_per_hour"] == Decimal("136.4") and priced["cost_per_hour_at_count"] == 136.4
-    assert priced["priced_by"] == (
-        "2 masters x n1-cpu-small (pricebook vCPU (cpu-only-flavors) x 4 + RAM (cpu-only-flavors) x 16.5 GB)"
-        " + 8 workers x n3-H100x8 (pricebook H100-80G-PCIe x 8 GPUs)"
-        " + 1 bastion x n1-cpu-small (pricebook vCPU (cpu-only-flavors) x 4 + RAM (cpu-only-flavors) x 16.5 GB)"
-        " + 1 load balancer x n1-cpu-small (pricebook vCPU (cpu-only-flavors) x 4 + RAM (cpu-only-flavors) x 16.5 GB)"
-    )
-    assert priced["region"] == ["US-1"] and priced["stock_available"] is True and priced["_out_of_stock"] == []
-    assert priced["cluster"]["master_count"] == 2 and priced["cluster"]["deployment_mode"] == "full"
-
-
-def test_a_cluster_is_out_of_stock_when_any_of_its_flavors_is():
-    flavors = FLAVORS + [dict(FLAVORS[3], region_name="NORWAY-1")]
-    item = _plan.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_groups": [{"flavor": "n3-A100x1"}]}}])[0]
-    priced = _pricing.price_item(item, flavors, PRICES, "NORWAY-1")
-    assert (priced["stock_available"], priced["_out_of_stock"]) == (False, ["n3-A100x1"])
-    # Without a region, the regions offering every flavor of it: only NORWAY-1 has both.
-    assert _pricing.price_item(item, flavors, PRICES, None)["region"] == ["NORWAY-1"]
-
-
-def test_a_standard_cluster_has_no_bastion_and_node_groups_are_priced_at_max_count():
-    priced = _cluster(deployment_mode="standard", master_count=3, node_groups=[{"flavor": "n3-H100x8", "count": 1, "max_count": 3}])
-    # 3 x 3.7 + 8 x 15.2 + 3 x 15.2 (the autoscaler's worst case); at count, 1 x 15.2
-    assert priced["unit_price_per_hour"] == Decimal("178.3")
-    assert priced["cost_per_hour_at_count"] == float(Decimal("11.1") + Decimal("121.6") + Decimal("15.2"))
-    assert "3 node group workers x n3-H100x8 at max_count (1 at count) (pricebook H100-80G-PCIe x 8 GPUs)" in priced["priced_by"]
-    assert "bastion" not in priced["priced_by"]
-
-
-def test_support_flavor_prices_the_bastion_and_load_balancer_and_count_multiplies_clusters():
-    item = _plan.check_plan(
-        [{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n1-cpu-small", "node_count": 1, "support_flavor": "n3-H100x8"}, "count": 2}]
-    )[0]
-    priced = _pricing.price_item(item, FLAVORS, PRICES, None)
-    # (3 x 3.7 + 2 x 15.2) x 2 clusters
-    assert priced["unit_price_per_hour"] == Decimal("41.5") and priced["cost_per_hour"] == Decimal("83.0")
-
-
-def test_a_cluster_with_an_hourly_price_needs_no_price_list_but_its_flavors_must_exist():
-    item = _plan.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 1}, "hourly_price": 20}])[0]
-    priced = _pricing.price_item(item, FLAVORS, [], None)
-    assert (priced["cost_per_hour"], priced["priced_by"]) == (Decimal(20), "hourly_price")
-    item["cluster"]["node_flavor"] = "n3-H100x9"
-    assert refused(_pricing.price_item, item, FLAVORS, [], None).startswith("flavor n3-H100x9 does not exist")
-
-
-def test_a_clusters_flavors_must_share_a_region():
-    message = refused(_cluster, region=None, node_flavor="n3-A100x1")
-    assert message == ("the cluster's flavors are offered in no one region (n1-cpu-small in US-1; n3-A100x1 in CANADA-1, NORWAY-1): give flavors of one region")
-    assert refused(_cluster, region="CANADA-1") == "flavor n1-cpu-small is not offered in region CANADA-1; it is in US-1"
-    assert refused(_cluster, region="CANADA-1", master_flavor="n3-A100x1") == "flavor n3-H100x8 is not offered in region CANADA-1; it is in US-1"
-
-
-@pytest.mark.parametrize(
-    "cluster, message",
-    [
-        ({"node_flavor": "a", "node_count": 1}, "plan item 1: cluster needs master_flavor (the flavor of its master nodes, e.g. n1-cpu-medium)"),
-        ({"master_flavor": "m"}, "plan item 1: cluster needs workers: node_flavor and node_count, or node_groups"),
-        ({"master_flavor": "m", "node_flavor": "a"}, "plan item 1: cluster: node_flavor and node_count go together (the default worker group)"),
-        ({"master_flavor": "m", "node_flavor": "a", "node_count": 1, "master_count": 4}, "plan item 1: cluster: master_count must be 3 or less, got 4"),
-        ({"master_flavor": "m", "node_flavor": "a", "node_count": 1, "master_count": 1}, "plan item 1: cluster: master_count must be 2 or more, got 1"),
-        ({"master_flavor": "m", "node_flavor": "a", "node_count": 0}, "plan item 1: cluster: node_count must be 1 or more, got 0"),
-        (
-            {"master_flavor": "m", "node_groups": [{"flavor": "a", "count": 3, "max_count": 2}]},
-            "plan item 1: cluster: node group 1: max_count must be 3 or more, got 2",
-        ),
-        ({"master_flavor": "m", "node_groups": [{"flavor": "a", "max_count": 21}]}, "plan item 1: cluster: node group 1: max_count must be 20 or less, got 21"),
-        ({"master_flavor": "m", "node_groups": [{"count": 1}]}, "plan item 1: cluster: node group 1: flavor must be a flavor name, got null"),
-        ({"master_flavor": "m", "node_groups": "a"}, 'plan item 1: cluster: node_groups must be a list of {flavor, count, max_count}, got "a"'),
-        (
-            {"master_flavor": "m", "node_flavor": "a", "node_count": 1, "deployment_mode": "lite"},
-            'plan item 1: cluster: deployment_mode must be full or standard, got "lite"',
-        ),
-        (
-            {"master_flavor": "m", "workers": 2},
-            "plan item 1: cluster has unknown keys workers: the keys are master_flavor, master_count, node_flavor, node_count, node_groups,"
-            " deployment_mode, support_flavor",
-        ),
-        (
-            "big",
-            "plan item 1: cluster must be a dictionary of master_flavor, master_count, node_flavor, node_count, node_groups, deployment_mode,"
-            ' support_flavor, got "big"',
-        ),
-    ],
-)
-def test_bad_clusters_are_refused_with_one_line(cluster, message):
-    assert refused(_plan.check_plan, [{"cluster": cluster}]) == message
-
-
-def test_a_cluster_is_one_kind_of_item_and_takes_no_public_ip():
-    assert "must have exactly one of" in refused(_plan.check_plan, [{"cluster": {"master_flavor": "m"}, "flavor": "f"}])
-    message = refused(_plan.check_plan, [{"cluster": {"master_flavor": "m", "node_flavor": "a", "node_count": 1}, "public_ip": True}])
-    assert message == "plan item 1: public_ip applies to a flavor, not a cluster"
-
-
-# -- Terraform: clusters, failing closed, what is destroyed ---------------------------------------
 
 
 def _change(kind, actions, after=None, address=None, before=None, provider=PROVIDER):
@@ -167,6 +57,11 @@ def test_a_terraform_cluster_becomes_a_cluster_item_with_the_providers_defaults(
     )
 
 
+def test_every_unknown_attribute_of_a_cluster_is_named():
+    text = terraform_plan_json(terraform_create("hyperstack_core_cluster", {"node_count": 1}, "hyperstack_core_cluster.k"))
+    assert "hyperstack_core_cluster.k has no known master_flavor_name or node_flavor_name in the plan" in refused(_plan.terraform_plan, text, "p.json")
+
+
 def test_an_unpriced_hyperstack_resource_fails_closed_naming_it_and_how_to_go_on():
     text = terraform_plan_json(
         _change("hyperstack_core_floating_ip", ["create"], {}, "hyperstack_core_floating_ip.web"),
@@ -203,6 +98,31 @@ def test_free_hyperstack_types_pass_silently_and_other_providers_are_listed_as_n
     )
 
 
+def test_the_types_that_cost_nothing_are_these_five_and_unpriced_resources_takes_these_two():
+    assert _plan.FREE_TYPES == {
+        "hyperstack_core_keypair",
+        "hyperstack_core_environment",
+        "hyperstack_core_virtual_machine_sg_rule",
+        "hyperstack_core_volume_attachment",
+        "hyperstack_auth_role",
+    }
+    assert _plan.UNPRICED == ("fail", "ignore") and _pricing.USAGE_TYPES == {_plan.VM: "vm", _plan.VOLUME: "volume"}
+    assert not _plan.plan_request({"unpriced_resources": "ignore"})["items"]
+
+
+def test_the_provider_decides_whose_bill_a_resource_is_before_its_type():
+    text = terraform_plan_json(
+        terraform_create("hyperstack_tools_report", address="hyperstack_tools_report.r", provider="registry.terraform.io/acme/hyperstack-tools")
+    )
+    assert _plan.terraform_plan(text, "p.json")["not_priced"] == [
+        {
+            "address": "hyperstack_tools_report.r",
+            "type": "hyperstack_tools_report",
+            "reason": "not Hyperstack's bill (provider registry.terraform.io/acme/hyperstack-tools)",
+        }
+    ]
+
+
 def test_an_address_item_prices_a_terraform_resource_that_is_then_not_refused(tmp_path):
     path = tmp_path / "p.json"
     path.write_text(
@@ -226,6 +146,11 @@ def test_an_address_item_prices_a_terraform_resource_that_is_then_not_refused(tm
     assert refused(_plan.check_plan, [{"address": "x.y"}]) == (
         "plan item 1: address names a Terraform resource (e.g. hyperstack_core_floating_ip.web) and needs its hourly_price"
     )
+
+
+@pytest.mark.parametrize("address", ["  ", 5])
+def test_an_address_must_be_a_name(address):
+    assert "address names a Terraform resource" in refused(_plan.check_plan, [{"address": address, "hourly_price": 1}])
 
 
 def test_unpriced_resources_takes_fail_or_ignore():
@@ -276,6 +201,20 @@ def test_destroyed_resources_cost_their_usage_row_of_their_type_and_id():
     ]
 
 
+def test_a_destroyed_resource_costs_its_billed_row_only():
+    rows = [
+        {"resource_id": 1, "resource_type": "vm", "bill_per_minute": None, "active": True},
+        {"resource_id": 2, "resource_type": "vm", "bill_per_minute": 5, "active": False},
+        {"resource_id": 3, "resource_type": "volume", "bill_per_minute": 0.001, "active": True},
+    ]
+    destroyed = [{"address": "a%d" % n, "type": kind, "id": n} for n, kind in ((1, _plan.VM), (2, _plan.VM), (3, _plan.VOLUME))]
+    assert [(e["cost_per_hour"], e["found"]) for e in _pricing.price_destroyed(destroyed, rows)] == [
+        (Decimal(0), True),
+        (Decimal(0), True),
+        (Decimal("0.060"), True),
+    ]
+
+
 def _estimate(destroyed, current="3.1", plan=("2",), credit=100):
     items = [{"flavor": "f", "cost_per_hour": Decimal(c), "unit_price_per_hour": Decimal(c), "stock_available": True} for c in plan]
     facts = {"credit": credit, "threshold": 0, "headroom": credit, "can_create_instance": True}
@@ -307,9 +246,6 @@ def test_the_summary_names_what_is_out_of_stock():
     assert "_out_of_stock" not in result["breakdown"][0]
 
 
-# -- the pins of the mutation audit -----------------------------------------------------------
-
-
 def test_entries_that_create_nothing_before_the_creates_do_not_stop_the_loop():
     # terraform show -json writes resources by address: a kept or updated one may well come first.
     text = terraform_plan_json(
@@ -326,49 +262,29 @@ def test_a_file_of_another_shape_is_refused_not_crashed_on(text):
     assert refused(_plan.terraform_plan, text, "p.json").startswith("terraform_plan p.json is not a Terraform plan in JSON")
 
 
-def test_the_breakdown_names_the_terraform_address_of_each_item_from_a_plan(tmp_path, emu):
-    path = tmp_path / "p.json"
-    path.write_text(terraform_plan_json(_change("hyperstack_core_volume", ["create"], {"size": 10}, "hyperstack_core_volume.data")))
-    result = MODULES["hyperstack_deployment_cost_info"].run(dict(api_key=KEY, api_url=emu.api_url, terraform_plan=str(path), plan=[{"volume_gb": 5}]))
-    breakdown = result["hyperstack_deployment_cost_info"]["breakdown"]
-    assert [entry.get("source") for entry in breakdown] == [None, "hyperstack_core_volume.data"]
-
-
-# -- newcomers' stumbles ----------------------------------------------------------------------
-
-
-def test_flavor_suggestions_ignore_case():
-    assert refused(_pricing.price_item, _plan.check_plan([{"flavor": "a100"}])[0], FLAVORS, PRICES) == "flavor a100 does not exist; the closest are n3-A100x1"
-
-
-def test_a_region_without_flavors_names_the_regions_in_the_estimate_and_in_flavor_info(emu):
-    params = dict(api_key=KEY, api_url=emu.api_url, plan=[{"flavor": "n3-A100x1"}], region="EUROPE-9")
-    expected = "region EUROPE-9 has no flavors; the regions are CANADA-1, NORWAY-1, US-1"
-    assert refused(MODULES["hyperstack_deployment_cost_info"].run, params) == expected
-    assert refused(MODULES["hyperstack_flavor_info"].run, dict(api_key=KEY, api_url=emu.api_url, region="EUROPE-9")) == expected
-
-
-# -- the reads at once --------------------------------------------------------------------------
-
-
-def test_the_estimates_reads_are_made_at_once(emu):
-    emu.state.update({"latency": 0.4})
-    params = dict(api_key=KEY, api_url=emu.api_url, plan=[{"flavor": "n3-A100x1"}], region="NORWAY-1")
-    start = time.monotonic()
-    MODULES["hyperstack_deployment_cost_info"].run(params)
-    elapsed = time.monotonic() - start
-    # Four reads one after another would take 1.6 s at least.
-    assert 0.4 <= elapsed < 1.2, elapsed
-    starts = sorted(request["time"] for request in emu.state.requests)
-    assert len(starts) == 4 and starts[-1] - starts[0] < 0.3
-
-
-def test_a_failed_read_among_several_fails_the_task_with_the_first_reads_message(emu):
-    params = dict(api_key="wrong-" + KEY, api_url=emu.api_url, plan=[{"flavor": "n3-A100x1"}], api_retries=0)
-    assert refused(MODULES["hyperstack_deployment_cost_info"].run, params).startswith("reading the credit balance (GET /billing/user-credit/credit): HTTP 401")
+def test_the_messages_of_a_file_that_is_not_a_plan_are_whole():
+    assert refused(_plan.terraform_plan, "{", "p.json") == (
+        "terraform_plan p.json is not JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1)):"
+        " give the output of terraform show -json PLANFILE"
+    )
+    assert refused(_plan.terraform_plan, json.dumps({"format_version": "1.2", "resource_changes": {}}), "p.json") == (
+        "terraform_plan p.json is not a Terraform plan in JSON (it needs format_version and planned_values or resource_changes):"
+        " give the output of terraform show -json PLANFILE, not of a state"
+    )
+    assert refused(_plan.plan_request, {"terraform_plan": "/nonexistent/p.json"}) == (
+        "terraform_plan /nonexistent/p.json could not be read on the host running the task: [Errno 2] No such file or directory: '/nonexistent/p.json'"
+    )
 
 
 @pytest.mark.parametrize("document", [{"format_version": "1.2", "planned_values": {}}, {"format_version": "1.2", "resource_changes": []}])
 def test_a_plan_needs_only_one_of_planned_values_and_resource_changes(document):
     # terraform show -json leaves resource_changes out of a plan with no changes.
     assert _plan.terraform_plan(json.dumps(document), "p.json") == {"items": [], "destroyed": [], "not_priced": []}
+
+
+def test_the_breakdown_names_the_terraform_address_of_each_item_from_a_plan(tmp_path, emu):
+    path = tmp_path / "p.json"
+    path.write_text(terraform_plan_json(_change("hyperstack_core_volume", ["create"], {"size": 10}, "hyperstack_core_volume.data")))
+    result = MODULES["hyperstack_deployment_cost_info"].run(dict(api_key=KEY, api_url=emu.api_url, terraform_plan=str(path), plan=[{"volume_gb": 5}]))
+    breakdown = result["hyperstack_deployment_cost_info"]["breakdown"]
+    assert [entry.get("source") for entry in breakdown] == [None, "hyperstack_core_volume.data"]

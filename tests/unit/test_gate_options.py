@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The credit gate's facts and options (plugins/module_utils/_gate.py): the keys of its facts, the verdict's
+defaults and boundaries, and hyperstack_credit_gate_info passing each option on."""
+
+from __future__ import annotations
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, credit_facts, refused, terraform_create, terraform_plan_json
+
+
+def test_the_facts_keys():
+    assert _gate.FACT_KEYS == ("credit", "threshold", "headroom", "can_create_instance", "daily_cost", "runway_days", "passed", "reasons", "error")
+
+
+def test_the_verdicts_defaults_and_boundaries():
+    assert _gate.verdict(credit_facts(0.5, 0))["passed"] is True  # no least headroom by default
+    assert _gate.verdict(credit_facts(0.5, 0), daily_cost=1)["passed"] is True  # no least runway by default: half a day passes
+    assert _gate.verdict(credit_facts(-5, 0), daily_cost=1, min_headroom=-10, min_runway_days=0)["passed"] is True  # 0 is off, even for a negative runway
+    assert _gate.verdict(credit_facts(1, 0), daily_cost=0.5)["runway_days"] == 2.0  # a spend below $1 a day is a spend
+    assert _gate.verdict(credit_facts(1, 0), daily_cost=2, min_runway_days=0.5)["passed"] is True  # exactly the least runway
+    assert _gate.verdict(credit_facts(1, 0), daily_cost=4, min_runway_days=0.5)["reasons"] == [
+        "runway 0.2 days is below the required 0.5 (headroom $1.00 at $4.00/day)"
+    ]
+
+
+def _gate_run(emu, **options):
+    return MODULES["hyperstack_credit_gate_info"].run(dict(api_key=KEY, api_url=emu.api_url, **options))["hyperstack_credit_gate_info"]
+
+
+def test_the_gate_module_passes_each_option_on(emu, tmp_path):
+    emu.state.update({"can_create_instance": False, "credit": 0.5})
+    assert _gate_run(emu, require_can_create_instance=False)["passed"] is True
+    assert _gate_run(emu)["reasons"][0].startswith("the API says no instance can be created now")
+    assert _gate_run(emu, require_can_create_instance=False, min_headroom=0.75)["reasons"] == [
+        "headroom $0.50 (credit $0.50 - threshold $0.00) is below the required $0.75"
+    ]
+    # A runway of half a day is asked for: the last day's cost is read ($56.40).
+    assert _gate_run(emu, require_can_create_instance=False, min_runway_days=0.5)["daily_cost"] == 56.4
+    emu.state.update({"can_create_instance": True, "credit": 1500})
+    assert _gate_run(emu, plan=[{"flavor": "n3-H100x8"}], require_stock=False)["passed"] is True
+    assert _gate_run(emu, plan=[{"flavor": "n3-A100x1"}], region="CANADA-1")["breakdown"][0]["region"] == ["CANADA-1"]
+    path = tmp_path / "p.json"
+    path.write_text(terraform_plan_json(terraform_create("hyperstack_core_volume", {"size": 10})))
+    assert _gate_run(emu, terraform_plan=str(path))["breakdown"][0]["source"] == "hyperstack_core_volume.x"
+    assert refused(_gate.read_gate, None, {"min_runway_days": "x"}) == 'min_runway_days must be a number, got "x"'
+    assert refused(_gate.read_gate, None, {"min_headroom": "x"}) == 'min_headroom must be a number, got "x"'
