@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -423,3 +427,27 @@ def test_a_failed_poll_is_logged_as_a_warning_naming_the_source(emu, monkeypatch
     with caplog.at_level(logging.WARNING, logger=source.logger.name):
         asyncio.run(first_event())
     assert [(r.levelname, r.getMessage()) for r in caplog.records][:1] == [("WARNING", "nexgencloud.hyperstack.credit: unexpected RuntimeError: boom")]
+
+
+def test_run_from_its_file_the_source_finds_the_collection_seven_levels_up(tmp_path):
+    # As ansible-rulebook runs it (runpy, from the file), with no ansible_collections/ on sys.path.
+    path = Path(source.__file__)
+    assert path.parts[-8] == "ansible_collections", path
+    script = "import runpy, sys; names = runpy.run_path(sys.argv[1]); print(sorted(names['ARGUMENT_SCHEMA']['properties']) == sys.argv[2].split(','))"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path), ",".join(sorted(source.ARGUMENT_SCHEMA["properties"]))],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (0, "True\n"), done.stderr
+
+
+def test_the_example_rulebook_uses_this_source_and_its_arguments():
+    example = yaml.safe_load(source.EXAMPLES)
+    (sources,) = [play["sources"] for play in example]
+    assert [list(entry) for entry in sources] == [["nexgencloud.hyperstack.credit"]]
+    args = sources[0]["nexgencloud.hyperstack.credit"]
+    assert source.settings(dict(args, api_key=KEY), {})["monthly_budget"] == args["monthly_budget"]
