@@ -451,3 +451,27 @@ def test_the_example_rulebook_uses_this_source_and_its_arguments():
     assert [list(entry) for entry in sources] == [["nexgencloud.hyperstack.credit"]]
     args = sources[0]["nexgencloud.hyperstack.credit"]
     assert source.settings(dict(args, api_key=KEY), {})["monthly_budget"] == args["monthly_budget"]
+
+
+@pytest.mark.parametrize("retry_after, least, most", [(0.4, 0.4, 5), (None, 0, 0.9)], ids=["retry-after", "none"])
+def test_after_a_failed_poll_the_next_waits_its_retry_after_else_the_interval(emu, monkeypatch, retry_after, least, most):
+    # The interval is 0.05 s (FAST): a rate limit that outlasted the client's retries stretches it, nothing else does.
+    starts = []
+
+    def limited(client, config, now=None):
+        starts.append(time.monotonic())
+        raise HyperstackError("rate limited", 429, retry_after)
+
+    monkeypatch.setattr(source, "poll", limited)
+
+    async def two_polls():
+        task = asyncio.ensure_future(source.main(asyncio.Queue(), _args(emu)))
+        try:
+            deadline = time.monotonic() + 10
+            while len(starts) < 2 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+        finally:
+            task.cancel()
+
+    asyncio.run(two_polls())
+    assert len(starts) >= 2 and least <= starts[1] - starts[0] < most, starts
