@@ -475,3 +475,16 @@ def test_after_a_failed_poll_the_next_waits_its_retry_after_else_the_interval(em
 
     asyncio.run(two_polls())
     assert len(starts) >= 2 and least <= starts[1] - starts[0] < most, starts
+
+
+def test_run_by_hand_it_prints_the_events(emu, tmp_path):
+    # python credit.py: the key and the URL from the environment, the first event printed at once.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("HYPERSTACK_")}
+    env.update(HYPERSTACK_API_KEY=KEY, HYPERSTACK_API_URL=emu.api_url, HYPERSTACK_API_RETRIES="0")
+    with subprocess.Popen([sys.executable, source.__file__], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        try:
+            line = child.stdout.readline()
+        finally:
+            child.kill()
+        stderr = child.stderr.read()
+    assert line.startswith("{'hyperstack_credit': {'credit': 1500.0,"), (line, stderr)
