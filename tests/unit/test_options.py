@@ -62,6 +62,7 @@ BAD_OPTIONS = [
     ("retries-negative", {"api_retries": -1}, "api_retries", ["0 or more"]),
     ("retries-text", {"api_retries": "many"}, "api_retries", ["number"]),
     ("retries-inf", {"api_retries": float("inf")}, "api_retries", []),
+    ("retries-fraction", {"api_retries": "2.5"}, "api_retries", ["whole number"]),
     ("max-delay-negative", {"api_retry_max_delay": -0.5}, "api_retry_max_delay", ["0 or more"]),
     ("max-delay-nan", {"api_retry_max_delay": float("nan")}, "api_retry_max_delay", []),
     ("ca-path-not-a-string", {"ca_path": 42}, "ca_path", []),
@@ -258,6 +259,25 @@ def test_check_api_options_returns_the_options_cleaned_and_converted():
     )
     assert [type(checked[name]) for name in ("api_timeout", "api_retries", "api_retry_max_delay")] == [float, int, float]
     assert options["api_key"] == "  %s \n" % KEY, "the caller's options are left as they were"
+
+
+def test_a_url_keeps_its_path_and_only_loses_trailing_slashes():
+    assert _options.check_api_options(dict(API_VALUES, api_url="https://infrahub-api.example/X//"))["api_url"] == "https://infrahub-api.example/X"
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        (8080, "api_url '' must be an http:// or https:// URL with a host name"),  # not a string: shown as nothing
+        ("ftp://host/" + "a" * 200, "api_url '%s...' must be an http:// or https:// URL with a host name" % ("ftp://host/" + "a" * 86)),  # 100 characters shown
+        ("ftp://host/" + "a" * 89, "api_url '%s' must be an http:// or https:// URL with a host name" % ("ftp://host/" + "a" * 89)),  # 100: shown whole
+    ],
+    ids=["not-a-string", "long", "100-characters"],
+)
+def test_a_bad_url_is_shown_in_at_most_100_characters(url, message):
+    with pytest.raises(HyperstackError) as caught:
+        _options.check_api_options(dict(API_VALUES, api_url=url))
+    assert caught.value.msg == message
 
 
 @pytest.mark.parametrize(
