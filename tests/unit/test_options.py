@@ -390,3 +390,12 @@ def test_outside_ansible_an_unset_variable_falls_back_with_lookup_error(monkeypa
     fallback, args = module.api_argument_spec({})["api_timeout"]["fallback"]
     with pytest.raises(LookupError):
         fallback(*args)
+
+
+def test_check_api_options_refuses_a_ca_path_that_is_not_a_path_and_needs_none():
+    with pytest.raises(HyperstackError) as caught:
+        _options.check_api_options(dict(API_VALUES, ca_path=42), _options.ROLE)
+    assert caught.value.msg == "ca_path must be a path to a PEM file"
+    options = dict(API_VALUES)
+    del options["ca_path"]
+    assert "ca_path" not in _options.check_api_options(options)
