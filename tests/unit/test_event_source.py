@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -324,3 +328,165 @@ def test_an_unexpected_error_is_one_line_without_the_key(emu, monkeypatch):
             task.cancel()
 
     assert [asyncio.run(first_event())] == [{"hyperstack_credit_error": {"status_code": None, "msg": "unexpected RuntimeError: could not use ******** at all"}}]
+
+
+# -- the arguments' words, the schema, one poll at a given time, the log line ---------------------
+
+
+@pytest.mark.parametrize(
+    "word, value",
+    [
+        (True, True),
+        (False, False),
+        ("true", True),
+        ("yes", True),
+        ("on", True),
+        ("1", True),
+        (" Yes\n", True),
+        ("TRUE", True),
+        ("false", False),
+        ("no", False),
+        ("off", False),
+        ("0", False),
+        (" OFF ", False),
+        ("False", False),
+    ],
+)
+def test_the_boolean_arguments_take_the_words_ansible_takes(word, value):
+    config = source.settings({"api_key": KEY, "every_poll": word, "validate_certs": word}, {})
+    assert config["every_poll"] is value and config["validate_certs"] is value
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"validate_certs": "maybe"}, 'validate_certs must be true or false, got "maybe"'),
+        ({"every_poll": 1}, "every_poll must be true or false, got 1"),
+        ({"every_poll": ""}, 'every_poll must be true or false, got ""'),
+        (
+            {"intervall": 5, "api_keys": "x"},
+            "unknown argument api_keys, intervall; the arguments are api_key, api_url, api_timeout, api_retries, api_retry_max_delay,"
+            " validate_certs, ca_path, interval, min_headroom, min_runway_hours, monthly_budget, every_poll",
+        ),
+    ],
+)
+def test_a_wrong_argument_is_refused_with_the_whole_message(args, message):
+    with pytest.raises(HyperstackError) as caught:
+        source.settings(dict({"api_key": KEY}, **args), {})
+    assert caught.value.msg == message
+
+
+def test_the_thresholds_are_numbers_without_bounds_and_only_the_interval_positive():
+    config = source.settings({"api_key": KEY, "interval": "2.5", "min_headroom": -50, "min_runway_hours": "0", "monthly_budget": " 1000 "}, {})
+    assert [(config[name], type(config[name])) for name in ("interval", "min_headroom", "min_runway_hours", "monthly_budget")] == [
+        (2.5, float),
+        (-50.0, float),
+        (0.0, float),
+        (1000.0, float),
+    ]
+
+
+def test_the_schema_refuses_unknown_arguments_and_a_zero_interval():
+    schema = source.ARGUMENT_SCHEMA
+    assert (schema["$schema"], schema["title"], schema["type"], schema["additionalProperties"]) == (
+        "http://json-schema.org/draft-07/schema#",
+        "nexgencloud.hyperstack.credit",
+        "object",
+        False,
+    )
+    assert schema["properties"]["interval"] == {"type": ["number", "null"], "default": 300.0, "exclusiveMinimum": 0}
+    assert schema["properties"]["every_poll"] == {"type": ["boolean", "null"], "default": False}
+    assert schema["properties"]["api_key"] == {"type": ["string", "null"]}
+    assert [name for name, prop in schema["properties"].items() if "exclusiveMinimum" in prop] == ["interval"]
+
+
+def test_a_poll_reads_the_month_of_the_time_it_is_given(emu):
+    # 2025-02-10 00:00 UTC (given naive: taken as UTC): 19 days, 456 h, left in February.
+    config = source.settings(_args(emu, monthly_budget=1000), {})
+    client = source.HyperstackClient.from_params(config, source.RULEBOOK)
+    emu.state.update({"month_to_date": 100})
+    facts = source.poll(client, config, datetime(2025, 2, 10))
+    query = parse_qs(api_requests(emu, "/billing/billing/history")[0]["query"])
+    assert query["start_date"] == ["2025-02-01T00:00:00"]
+    assert facts["month_to_date"] == 100.0 and facts["cost_per_hour"] == 1.41
+    assert facts["month_forecast"] == pytest.approx(100 + 1.41 * 456) and facts["below"] == []
+
+
+def test_a_failed_poll_is_logged_as_a_warning_naming_the_source(emu, monkeypatch, caplog):
+    def broken(client, config, now=None):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(source, "poll", broken)
+
+    async def first_event():
+        queue = asyncio.Queue()
+        task = asyncio.ensure_future(source.main(queue, _args(emu)))
+        try:
+            return await asyncio.wait_for(queue.get(), 10)
+        finally:
+            task.cancel()
+
+    with caplog.at_level(logging.WARNING, logger=source.logger.name):
+        asyncio.run(first_event())
+    assert [(r.levelname, r.getMessage()) for r in caplog.records][:1] == [("WARNING", "nexgencloud.hyperstack.credit: unexpected RuntimeError: boom")]
+
+
+def test_run_from_its_file_the_source_finds_the_collection_seven_levels_up(tmp_path):
+    # As ansible-rulebook runs it (runpy, from the file), with no ansible_collections/ on sys.path.
+    path = Path(source.__file__)
+    assert path.parts[-8] == "ansible_collections", path
+    script = "import runpy, sys; names = runpy.run_path(sys.argv[1]); print(sorted(names['ARGUMENT_SCHEMA']['properties']) == sys.argv[2].split(','))"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path), ",".join(sorted(source.ARGUMENT_SCHEMA["properties"]))],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (0, "True\n"), done.stderr
+
+
+def test_the_example_rulebook_uses_this_source_and_its_arguments():
+    example = yaml.safe_load(source.EXAMPLES)
+    (sources,) = [play["sources"] for play in example]
+    assert [list(entry) for entry in sources] == [["nexgencloud.hyperstack.credit"]]
+    args = sources[0]["nexgencloud.hyperstack.credit"]
+    assert source.settings(dict(args, api_key=KEY), {})["monthly_budget"] == args["monthly_budget"]
+
+
+@pytest.mark.parametrize("retry_after, least, most", [(0.4, 0.4, 5), (None, 0, 0.9)], ids=["retry-after", "none"])
+def test_after_a_failed_poll_the_next_waits_its_retry_after_else_the_interval(emu, monkeypatch, retry_after, least, most):
+    # The interval is 0.05 s (FAST): a rate limit that outlasted the client's retries stretches it, nothing else does.
+    starts = []
+
+    def limited(client, config, now=None):
+        starts.append(time.monotonic())
+        raise HyperstackError("rate limited", 429, retry_after)
+
+    monkeypatch.setattr(source, "poll", limited)
+
+    async def two_polls():
+        task = asyncio.ensure_future(source.main(asyncio.Queue(), _args(emu)))
+        try:
+            deadline = time.monotonic() + 10
+            while len(starts) < 2 and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+        finally:
+            task.cancel()
+
+    asyncio.run(two_polls())
+    assert len(starts) >= 2 and least <= starts[1] - starts[0] < most, starts
+
+
+def test_run_by_hand_it_prints_the_events(emu, tmp_path):
+    # python credit.py: the key and the URL from the environment, the first event printed at once.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" and not k.startswith("HYPERSTACK_")}
+    env.update(HYPERSTACK_API_KEY=KEY, HYPERSTACK_API_URL=emu.api_url, HYPERSTACK_API_RETRIES="0")
+    with subprocess.Popen([sys.executable, source.__file__], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as child:
+        try:
+            line = child.stdout.readline()
+        finally:
+            child.kill()
+        stderr = child.stderr.read()
+    assert line.startswith("{'hyperstack_credit': {'credit': 1500.0,"), (line, stderr)

@@ -6,11 +6,20 @@
 
 from __future__ import annotations
 
-import pytest
+import importlib.util
+import re
+import sys
+from decimal import Decimal
 
+import pytest
+import yaml
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _options
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, HyperstackError, check_message, credit_body, respond
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, HyperstackError, check_message, credit_body, respond
 
 BAD_OPTIONS = [
     # (id, options, the option the message must name, more words it must have)
@@ -53,6 +62,7 @@ BAD_OPTIONS = [
     ("retries-negative", {"api_retries": -1}, "api_retries", ["0 or more"]),
     ("retries-text", {"api_retries": "many"}, "api_retries", ["number"]),
     ("retries-inf", {"api_retries": float("inf")}, "api_retries", []),
+    ("retries-fraction", {"api_retries": "2.5"}, "api_retries", ["whole number"]),
     ("max-delay-negative", {"api_retry_max_delay": -0.5}, "api_retry_max_delay", ["0 or more"]),
     ("max-delay-nan", {"api_retry_max_delay": float("nan")}, "api_retry_max_delay", []),
     ("ca-path-not-a-string", {"ca_path": 42}, "ca_path", []),
@@ -118,3 +128,274 @@ def test_plain_http_remote_makes_no_dns_lookup_nor_request():
     with pytest.raises(HyperstackError) as caught:
         HyperstackClient(api_key=KEY, api_url="http://never-resolved.invalid/v1")
     assert "plain http" in caught.value.msg
+
+
+# -- the options' functions, one by one (plugins/module_utils/_options.py) --------------------
+
+ENV_NAMES = ("HYPERSTACK_FIRST", "HYPERSTACK_SECOND")
+
+
+@pytest.mark.parametrize(
+    "environ, expected",
+    [
+        ({"HYPERSTACK_FIRST": "1", "HYPERSTACK_SECOND": "2"}, "1"),
+        ({"HYPERSTACK_SECOND": "2"}, "2"),
+        ({"HYPERSTACK_FIRST": "", "HYPERSTACK_SECOND": "2"}, "2"),
+        ({"HYPERSTACK_FIRST": " \t\n", "HYPERSTACK_SECOND": " 2 "}, " 2 "),
+        ({"HYPERSTACK_FIRST": " "}, None),
+        ({"OTHER": "1"}, None),
+        ({}, None),
+    ],
+    ids=["first-wins", "second-when-first-unset", "second-when-first-empty", "blank-is-unset-value-as-set", "only-blank", "other-names", "empty"],
+)
+def test_environment_value_is_the_first_variable_set_and_not_blank(environ, expected):
+    assert _options.environment_value(ENV_NAMES, environ) == expected
+
+
+def test_api_values_take_the_given_value_then_the_environment_then_the_default():
+    environ = {
+        "HYPERSTACK_API_KEY": "env-key",
+        "HYPERSTACK_API_ADDRESS": "https://address.example/v1",
+        "HYPERSTACK_API_TIMEOUT": "7",
+        "HYPERSTACK_API_RETRIES": "5",
+    }
+    # Given values win even when falsy (0, False); None counts as not given.
+    given = {"api_timeout": 3, "api_retries": 0, "api_retry_max_delay": None, "validate_certs": False, "unrelated": "x"}
+    assert _options.api_values(given, environ) == {
+        "api_key": "env-key",
+        "api_url": "https://address.example/v1",
+        "api_timeout": 3,
+        "api_retries": 0,
+        "api_retry_max_delay": 10.0,
+        "validate_certs": False,
+        "ca_path": None,
+    }
+    assert _options.api_values({}, {}) == {name: default for name, (_kind, default, _env) in API_OPTIONS.items()}
+
+
+@pytest.mark.parametrize(
+    "value, kwargs, expected",
+    [
+        (7, {}, Decimal(7)),
+        ("1.5", {}, Decimal("1.5")),
+        (" 2 \n", {}, Decimal(2)),
+        (0.1, {}, Decimal("0.1")),  # the float as written, not its binary expansion
+        (Decimal("2.50"), {}, Decimal("2.50")),
+        (-3, {}, Decimal(-3)),  # no bound unless asked
+        (2.5, {}, Decimal("2.5")),  # a fraction unless integer=True
+        ("3.0", {"integer": True}, Decimal(3)),
+        (0, {"minimum": 0}, Decimal(0)),
+        (100, {"maximum": 100}, Decimal(100)),
+        (0.001, {"above": 0}, Decimal("0.001")),
+    ],
+)
+def test_check_number_gives_the_decimal(value, kwargs, expected):
+    number = _options.check_number(value, "n", **kwargs)
+    assert isinstance(number, Decimal) and number == expected
+
+
+@pytest.mark.parametrize(
+    "value, kwargs, message",
+    [
+        (True, {}, "n must be a number, got true"),
+        (None, {}, "n must be a number, got null"),
+        ([1], {}, "n must be a number, got [1]"),
+        ("soon", {}, 'n must be a number, got "soon"'),
+        ("", {}, 'n must be a number, got ""'),
+        ("nan", {}, 'n must be a number, got "nan"'),
+        (float("inf"), {}, "n must be a number, got Infinity"),
+        (Decimal("-Infinity"), {}, 'n must be a number, got "-Infinity"'),
+        (2.5, {"integer": True}, "n must be a whole number, got 2.5"),
+        (-0.5, {"minimum": 0}, "n must be 0 or more, got -0.5"),
+        (100.5, {"maximum": 100}, "n must be 100 or less, got 100.5"),
+        (0, {"above": 0}, "n must be more than 0, got 0"),
+        ("-1", {"above": 0}, "n must be more than 0, got -1"),
+    ],
+)
+def test_check_number_refuses_naming_what_and_the_value(value, kwargs, message):
+    with pytest.raises(HyperstackError) as caught:
+        _options.check_number(value, "n", **kwargs)
+    assert caught.value.msg == message
+
+
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("localhost", True),
+        ("LocalHost", True),
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("::1", True),
+        ("10.0.0.5", False),
+        ("example.com", False),
+        ("localhost.example", False),
+    ],
+)
+def test_is_loopback(host, loopback):
+    assert _options.is_loopback(host) is loopback
+
+
+def test_check_api_options_returns_the_options_cleaned_and_converted():
+    options = dict(
+        api_key="  %s \n" % KEY,
+        api_url=" https://infrahub-api.example/v1// ",
+        api_timeout="2",
+        api_retries="2.0",
+        api_retry_max_delay="0",
+        validate_certs=False,
+        ca_path="/etc/ca.pem",
+        extra="kept",
+    )
+    checked = _options.check_api_options(options)
+    assert checked == dict(
+        api_key=KEY,
+        api_url="https://infrahub-api.example/v1",
+        api_timeout=2.0,
+        api_retries=2,
+        api_retry_max_delay=0.0,
+        validate_certs=False,
+        ca_path="/etc/ca.pem",
+        extra="kept",
+    )
+    assert [type(checked[name]) for name in ("api_timeout", "api_retries", "api_retry_max_delay")] == [float, int, float]
+    assert options["api_key"] == "  %s \n" % KEY, "the caller's options are left as they were"
+
+
+def test_a_url_keeps_its_path_and_only_loses_trailing_slashes():
+    assert _options.check_api_options(dict(API_VALUES, api_url="https://infrahub-api.example/X//"))["api_url"] == "https://infrahub-api.example/X"
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        (8080, "api_url '' must be an http:// or https:// URL with a host name"),  # not a string: shown as nothing
+        ("ftp://host/" + "a" * 200, "api_url '%s...' must be an http:// or https:// URL with a host name" % ("ftp://host/" + "a" * 86)),  # 100 characters shown
+        ("ftp://host/" + "a" * 89, "api_url '%s' must be an http:// or https:// URL with a host name" % ("ftp://host/" + "a" * 89)),  # 100: shown whole
+    ],
+    ids=["not-a-string", "long", "100-characters"],
+)
+def test_a_bad_url_is_shown_in_at_most_100_characters(url, message):
+    with pytest.raises(HyperstackError) as caught:
+        _options.check_api_options(dict(API_VALUES, api_url=url))
+    assert caught.value.msg == message
+
+
+@pytest.mark.parametrize(
+    "caller, missing",
+    [
+        (
+            _options.MODULE,
+            "api_key is missing or empty: set the api_key option, the HYPERSTACK_API_KEY environment variable, or api_key in module_defaults for group/nexgencloud.hyperstack.all",
+        ),
+        (
+            _options.LOOKUP,
+            "api_key is missing or empty: pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable (a lookup does not read module_defaults)",
+        ),
+        (_options.RULEBOOK, "api_key is missing or empty: set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable"),
+        (_options.ROLE, "hyperstack_api_key is missing or empty: set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable"),
+    ],
+    ids=["module", "lookup", "rulebook", "role"],
+)
+def test_a_missing_key_is_named_and_told_where_it_comes_from_for_each_caller(caller, missing):
+    with pytest.raises(HyperstackError) as caught:
+        _options.check_api_options(dict(api_key=None, api_url=_options.DEFAULT_API_URL), caller)
+    assert caught.value.msg == missing
+
+
+def test_the_role_caller_names_the_roles_variables():
+    for options, start in [
+        ({"api_key": "a b"}, "hyperstack_api_key contains spaces"),
+        ({"api_url": "ftp://x/v1"}, "hyperstack_api_url 'ftp://x/v1' must be"),
+        ({"api_timeout": 0}, "api_timeout must be more than 0"),  # not a role variable: the option's name
+    ]:
+        with pytest.raises(HyperstackError) as caught:
+            _options.check_api_options(dict(API_VALUES, **options), _options.ROLE)
+        assert caught.value.msg.startswith(start), caught.value.msg
+    assert _options.ROLE.name("plan") == "hyperstack_credit_gate_plan" and _options.MODULE.name("plan") == "plan"
+
+
+def test_the_role_variables_are_those_the_role_declares_and_passes_on():
+    specs = yaml.safe_load((ROOT / "roles" / "credit_gate" / "meta" / "argument_specs.yml").read_text())
+    assert set(_options.ROLE_VARIABLES.values()) == set(specs["argument_specs"]["main"]["options"])
+    task = yaml.safe_load((ROOT / "roles" / "credit_gate" / "tasks" / "main.yml").read_text())[0]
+    passed = {option: re.match(r"\{\{ (\w+)", value).group(1) for option, value in task["nexgencloud.hyperstack.hyperstack_credit_gate_info"].items()}
+    api = re.findall(r"'(\w+)': (\w+) \|", task["vars"]["__hyperstack_credit_gate_api"])
+    assert dict(passed, **dict(api)) == _options.ROLE_VARIABLES
+
+
+def test_the_default_argument_spec_reads_os_environ_and_keeps_its_problems_to_itself(monkeypatch):
+    monkeypatch.setenv("HYPERSTACK_API_RETRIES", "4")
+    monkeypatch.setenv("HYPERSTACK_API_TIMEOUT", "abc")
+    spec = _options.api_argument_spec()
+    fallback, args = spec["api_retries"]["fallback"]
+    assert fallback(*args) == "4"
+    # Without a problems list, a bad value still falls back to the default, quietly.
+    fallback, args = spec["api_timeout"]["fallback"]
+    with pytest.raises(AnsibleFallbackNotFound):
+        fallback(*args)
+
+
+def test_plain_turns_tagged_values_into_built_in_ones():
+    class Tagged(str):
+        pass
+
+    class TaggedInt(int):
+        pass
+
+    class TaggedFloat(float):
+        pass
+
+    when = object()
+    value = {Tagged("a"): (TaggedInt(1), TaggedFloat(1.5), True, [Tagged("b"), None]), "c": when}
+    result = _options.plain(value)
+    assert result == {"a": [1, 1.5, True, ["b", None]], "c": when} and result["c"] is when
+    assert [type(v) for v in result["a"]] == [int, float, bool, list]
+    assert [type(k) for k in result] == [str, str] and type(result["a"][3][0]) is str
+    assert _options.plain(False) is False and type(_options.plain(TaggedInt(0))) is int
+
+
+def test_keys_in_sight_are_the_given_key_and_the_environments():
+    assert _options.keys_in_sight(None, {}) == [None, None]
+    assert _options.keys_in_sight("given", {"HYPERSTACK_API_KEY": "env"}) == ["given", "env"]
+
+
+# Good API options, as api_values() would give them.
+API_VALUES = dict(api_key=KEY, api_url=_options.DEFAULT_API_URL, api_timeout=1, api_retries=0, api_retry_max_delay=0, ca_path=None)
+
+
+def _options_without(monkeypatch, *missing):
+    """A fresh copy of _options imported as where the libraries named are not installed."""
+    for name in missing:
+        monkeypatch.setitem(sys.modules, name, None)  # the import fails
+    spec = importlib.util.spec_from_file_location("hyperstack_options_without_libraries", _options.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_without_urllib3_a_url_is_still_checked(monkeypatch):
+    # The client says which library is missing; until then the options are checked without it.
+    module = _options_without(monkeypatch, "urllib3")
+    assert module.urllib3 is None
+    assert module.check_api_options(dict(API_VALUES, api_url="https://infrahub-api.example/v1/"))["api_url"] == "https://infrahub-api.example/v1"
+    with pytest.raises(HyperstackError) as caught:
+        module.check_api_options(dict(API_VALUES, api_url="https://127.0.0.1:99999/v1"))
+    assert "is not a valid URL" in caught.value.msg
+
+
+def test_outside_ansible_an_unset_variable_falls_back_with_lookup_error(monkeypatch):
+    # An event source runs without ansible-core's argument spec machinery.
+    module = _options_without(monkeypatch, "ansible.module_utils.errors")
+    assert module.AnsibleFallbackNotFound is LookupError
+    fallback, args = module.api_argument_spec({})["api_timeout"]["fallback"]
+    with pytest.raises(LookupError):
+        fallback(*args)
+
+
+def test_check_api_options_refuses_a_ca_path_that_is_not_a_path_and_needs_none():
+    with pytest.raises(HyperstackError) as caught:
+        _options.check_api_options(dict(API_VALUES, ca_path=42), _options.ROLE)
+    assert caught.value.msg == "ca_path must be a path to a PEM file"
+    options = dict(API_VALUES)
+    del options["ca_path"]
+    assert "ca_path" not in _options.check_api_options(options)
