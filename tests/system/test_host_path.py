@@ -24,7 +24,7 @@ from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, a
 
 # Loaded by the module's Python (PYTHONPATH, from the task's environment): the read of every endpoint raises
 # an error no handler words, quoting the key, as a bug would.
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import importlib.abc, sys
 
 TARGET = "ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints"
@@ -55,11 +55,14 @@ class _Broken(importlib.abc.MetaPathFinder):
 
 
 sys.meta_path.insert(0, _Broken())
-'''
+"""
 
 PAYLOADS = {
     # The module: what it must carry, and what it must not.
-    "hyperstack_credit_info": ({"_client", "_endpoints", "_errors", "_info", "_options", "_deadline", "_money"}, {"_cost", "_gate", "_budget", "_pricing", "_plan"}),
+    "hyperstack_credit_info": (
+        {"_client", "_endpoints", "_errors", "_info", "_options", "_deadline", "_money"},
+        {"_cost", "_gate", "_budget", "_pricing", "_plan"},
+    ),
     "hyperstack_credit_gate_info": ({"_gate", "_cost", "_budget", "_pricing", "_plan"}, set()),
 }
 
@@ -87,9 +90,7 @@ def _task(name, emu, **extra):
 
 @pytest.mark.slow
 def test_a_module_on_a_host_carries_only_the_module_utils_it_imports(emu, collection_tree, tmp_path):
-    tasks = [
-        _task(name, emu, **{"nexgencloud.hyperstack.%s" % name: {"api_key": KEY, "api_url": emu.api_url}}) for name in PAYLOADS
-    ]
+    tasks = [_task(name, emu, **{"nexgencloud.hyperstack.%s" % name: {"api_key": KEY, "api_url": emu.api_url}}) for name in PAYLOADS]
     done = _play(tmp_path, collection_tree, tasks, ANSIBLE_KEEP_REMOTE_FILES="1")
     assert done.returncode == 0, done.stdout + done.stderr
     for name, (carried, left_out) in PAYLOADS.items():
