@@ -14,8 +14,7 @@ from decimal import Decimal
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, PRICES, credit_facts, refused
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, MODULES, PRICES, credit_facts, refused
 
 
 def test_the_estimates_keys_and_numbers():

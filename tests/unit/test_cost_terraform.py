@@ -14,8 +14,7 @@ from decimal import Decimal
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, refused, terraform_create, terraform_plan_json
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, refused, terraform_create, terraform_plan_json
 
 PROVIDER = "registry.terraform.io/nexgencloud/hyperstack"
 

@@ -8,8 +8,7 @@ defaults and boundaries, and hyperstack_credit_gate_info passing each option on.
 from __future__ import annotations
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, credit_facts, refused, terraform_create, terraform_plan_json
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, credit_facts, refused, terraform_create, terraform_plan_json
 
 
 def test_the_facts_keys():
