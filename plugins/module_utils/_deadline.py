@@ -20,8 +20,6 @@ try:
     import urllib3  # requests' own transport: its connections are where the deadline ends a request
 except ImportError:  # pragma: no cover - the client says which library is missing
     requests = None
-    # What the client imports; it refuses to start without requests before it uses any of them.
-    Session = Adapter = None
 
 
 class Deadline:
@@ -143,3 +141,6 @@ if requests is not None:
             if isinstance(manager, urllib3.ProxyManager):  # a SOCKS manager keeps its own pools
                 manager.pool_classes_by_scheme = _POOLS
             return manager
+
+else:  # pragma: no cover - what the client imports; it refuses to start without requests before it uses any
+    Session = Adapter = None

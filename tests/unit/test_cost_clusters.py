@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _plan, _pricing
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, PRICES, refused
 
 

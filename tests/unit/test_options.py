@@ -285,11 +285,13 @@ def test_a_bad_url_is_shown_in_at_most_100_characters(url, message):
     [
         (
             _options.MODULE,
-            "api_key is missing or empty: set the api_key option, the HYPERSTACK_API_KEY environment variable, or api_key in module_defaults for group/nexgencloud.hyperstack.all",
+            "api_key is missing or empty: set the api_key option, the HYPERSTACK_API_KEY environment variable,"
+            " or api_key in module_defaults for group/nexgencloud.hyperstack.all",
         ),
         (
             _options.LOOKUP,
-            "api_key is missing or empty: pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable (a lookup does not read module_defaults)",
+            "api_key is missing or empty: pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable"
+            " (a lookup does not read module_defaults)",
         ),
         (_options.RULEBOOK, "api_key is missing or empty: set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable"),
         (_options.ROLE, "hyperstack_api_key is missing or empty: set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable"),
@@ -349,9 +351,10 @@ def test_plain_turns_tagged_values_into_built_in_ones():
     value = {Tagged("a"): (TaggedInt(1), TaggedFloat(1.5), True, [Tagged("b"), None]), "c": when}
     result = _options.plain(value)
     assert result == {"a": [1, 1.5, True, ["b", None]], "c": when} and result["c"] is when
-    assert [type(v) for v in result["a"]] == [int, float, bool, list]
-    assert [type(k) for k in result] == [str, str] and type(result["a"][3][0]) is str
-    assert _options.plain(False) is False and type(_options.plain(TaggedInt(0))) is int
+    # The exact built-in classes, not subclasses: what the client gets is what json and requests expect.
+    assert [v.__class__ for v in result["a"]] == [int, float, bool, list]
+    assert [k.__class__ for k in result] == [str, str] and result["a"][3][0].__class__ is str
+    assert _options.plain(False) is False and _options.plain(TaggedInt(0)).__class__ is int
 
 
 def test_keys_in_sight_are_the_given_key_and_the_environments():
