@@ -21,7 +21,10 @@ machine slows every variant alike; each ratio is taken within a round, then the 
   answering every request after ``--latency`` seconds (0.15: a round trip to the real API).
 - Fleet: a play over many inventory hosts (ansible_connection local, forks 50) through the
   credit_gate role, and the same with every host calling the module, against the emulator
-  enforcing the real rate limit (500 requests a minute): requests sent, 429s, wall time.
+  enforcing the real rate limit (500 requests a minute): requests sent, 429s, wall time. The
+  role's play is timed against a play of one ``ansible.builtin.debug`` task on every host of the
+  same inventory, both run in each of --fleet-rounds rounds (in a shuffled order, every core's
+  in one round): the ratio role/debug per round, then the median (goal: at most 2.5).
 
 Every run is checked (the play passes; the emulator served exactly the checks it made), or
 the benchmark stops. It writes docs/benchmark.md and the chart docs/benchmark.png.
@@ -59,7 +62,7 @@ def _supported_cores():
 CORES = _supported_cores()
 KEY = "bench-key-7f3a"
 MODULE = "nexgencloud.hyperstack.hyperstack_credit_info"
-GOALS = {"P1": 0.10, "P0": 1.5, "P3": 1.30, "P5": 0.80, "P4": 0.15}
+GOALS = {"P1": 0.10, "P0": 1.5, "P3": 1.30, "P5": 0.80, "P4": 0.15, "fleet": 2.5}
 ESTIMATE = "nexgencloud.hyperstack.hyperstack_deployment_cost_info"
 RATE_LIMIT = 500  # requests a minute, the real API's
 
@@ -139,6 +142,8 @@ class Core:
                 "fleet_role", "fleet", None, roles=[{"role": "nexgencloud.hyperstack.credit_gate", "vars": vars_}], post_tasks=[every_host_gated]
             ),
             "module": self._write("fleet_module", "fleet", [{MODULE: {"api_key": KEY, "api_url": emulator.api_url}, "name": "every host"}]),
+            # What the role's play is measured against: one task that runs nothing, on every host.
+            "debug": self._write("fleet_debug", "fleet", [{"ansible.builtin.debug": {"msg": "nothing"}, "name": "every host"}]),
         }
         estimate = {"api_key": KEY, "api_url": emulator.api_url, "region": "NORWAY-1", "plan": [{"flavor": "n3-A100x1"}]}
         # P4's plays, and the API requests each must make: the credit alone; credit, usage, flavors and prices.
@@ -245,8 +250,9 @@ def latency(cores, emulator, args):
     return results
 
 
-def fleet(cores, emulator, hosts):
-    """Per core: the role and the module over every host, each from a fresh rate-limit window."""
+def fleet(cores, emulator, args):
+    """Per core: the role and a debug task over every host in each round (their ratio per round, then the
+    median), and the module over every host once; each run from a fresh rate-limit window."""
     limited = []
     rate_limited = emulator.state.rate_limited
 
@@ -256,18 +262,40 @@ def fleet(cores, emulator, hosts):
         limited.append(answer)
         return answer
 
+    def run(c, variant):
+        emulator.state.reset()
+        emulator.state.update({"rate_limit": RATE_LIMIT, "rate_window": 60.0})
+        del limited[:]
+        # The role must pass on every host with one request, the debug play make none; the module run is measured as it ends.
+        wall, rc, made = c.run(c.fleet[variant], "fleet.ini", check={"role": 1, "debug": 0}.get(variant))
+        say("fleet of %d hosts, ansible-core %s, %s: %.1f s, %d requests, %d answered 429" % (args.hosts, c.core, variant, wall, made, sum(limited)))
+        return {"wall": wall, "requests": made, "429": sum(limited), "rc": rc}
+
     emulator.state.rate_limited = counting
+    runs = {(c.core, variant): [] for c in cores for variant in ("role", "debug")}
     results = {}
     try:
+        work = [(c, variant) for c in cores for variant in ("role", "debug")]
+        rng = random.Random(args.seed)
+        for number in range(1, args.fleet_rounds + 1):
+            rng.shuffle(work)
+            for c, variant in work:
+                runs[(c.core, variant)].append(run(c, variant))
+            say("fleet round %d/%d" % (number, args.fleet_rounds))
         for c in cores:
-            for variant in ("role", "module"):
-                emulator.state.reset()
-                emulator.state.update({"rate_limit": RATE_LIMIT, "rate_window": 60.0})
-                del limited[:]
-                # The role must pass on every host with one request; the module run is measured as it ends.
-                wall, rc, made = c.run(c.fleet[variant], "fleet.ini", check=1 if variant == "role" else None)
-                results[(c.core, variant)] = {"wall": wall, "requests": made, "429": sum(limited), "rc": rc}
-                say("fleet of %d hosts, ansible-core %s, %s: %.1f s, %d requests, %d answered 429" % (hosts, c.core, variant, wall, made, sum(limited)))
+            role, debug = runs[(c.core, "role")], runs[(c.core, "debug")]
+            for variant in ("role", "debug"):
+                done = runs[(c.core, variant)]
+                results[(c.core, variant)] = dict(done[-1], wall=statistics.median(r["wall"] for r in done))
+            results[(c.core, "module")] = run(c, "module")
+            results[(c.core, "ratio")] = {
+                "role": results[(c.core, "role")]["wall"],
+                "debug": results[(c.core, "debug")]["wall"],
+                "rounds": len(role),
+                "fleet": statistics.median(r["wall"] / d["wall"] for r, d in zip(role, debug)),
+            }
+            ratio = results[(c.core, "ratio")]["fleet"]
+            say("fleet of %d hosts, ansible-core %s: the role's play / the debug play, median of %d rounds: %.2f" % (args.hosts, c.core, len(role), ratio))
     finally:
         emulator.state.rate_limited = rate_limited
         emulator.state.reset()
@@ -346,11 +374,29 @@ def report(args, table, fleet_results, command, elapsed, p4=None):
             "| ansible-core | play | API requests | answered 429 | hosts failed | wall s |",
             "|---|---|---:|---:|---|---:|",
         ]
-        for (core, variant), r in fleet_results.items():
-            label = "`credit_gate` role (reads once, `run_once`)" if variant == "role" else "every host runs `hyperstack_credit_info`"
-            lines.append(
-                "| %s | %s | %d | %d | %s | %.1f |" % (core, label, r["requests"], r["429"], "none" if r["rc"] == 0 else "some (exit %d)" % r["rc"], r["wall"])
-            )
+        labels = {
+            "role": "`credit_gate` role (reads once, `run_once`)",
+            "debug": "one `debug` task on every host",
+            "module": "every host runs `hyperstack_credit_info`",
+        }
+        ratios = [(core, r) for (core, variant), r in fleet_results.items() if variant == "ratio"]
+        for core, dummy in ratios:
+            for variant in ("role", "debug", "module"):
+                r = fleet_results[(core, variant)]
+                lines.append(
+                    "| %s | %s | %d | %d | %s | %.1f |"
+                    % (core, labels[variant], r["requests"], r["429"], "none" if r["rc"] == 0 else "some (exit %d)" % r["rc"], r["wall"])
+                )
+        lines += [
+            "",
+            "The role's play and the `debug` play are run in each of %d rounds (in a shuffled order, every core's in one round);"
+            " their wall times above are the medians, and the ratio is taken within each round, then the median:" % args.fleet_rounds,
+            "",
+            "| ansible-core | `credit_gate` role play, s | one-`debug` play, s | rounds | role/`debug` (goal <= %.2f) |" % GOALS["fleet"],
+            "|---|---:|---:|---:|---:|",
+        ]
+        for core, r in ratios:
+            lines.append("| %s | %.1f | %.1f | %d | %s |" % (core, r["role"], r["debug"], r["rounds"], _against_goal(r, "fleet", "%.2f")))
     lines.append("")
     return "\n".join(lines)
 
@@ -385,6 +431,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
     parser.add_argument("--tasks", type=int, default=20, help="tasks in the long plays (default 20)")
     parser.add_argument("--hosts", type=int, default=1000, help="inventory hosts of the fleet (default 1000; 0: no fleet)")
+    parser.add_argument("--fleet-rounds", type=int, default=3, help="rounds of the fleet's role and debug plays (default 3)")
     parser.add_argument("--cores", default=",".join(CORES), help="ansible-core releases, comma-separated (default all)")
     parser.add_argument("--latency", type=float, default=0.15, help="seconds the emulator waits before each answer, for P4 (default 0.15)")
     parser.add_argument("--no-p4", dest="p4", action="store_false", help="leave P4 out")
@@ -399,6 +446,7 @@ def main(argv=None):
     if args.smoke:
         core = ".".join(importlib.import_module("ansible.release").__version__.split(".")[:2])
         args.rounds, args.tasks, args.hosts, args.cores, args.output, args.chart = 1, 2, 5, core, "-", "-"
+        args.fleet_rounds = 1
     if args.chart != "-" and importlib.util.find_spec("matplotlib") is None:
         sys.exit("the chart needs matplotlib: %s -m pip install -r scripts/benchmark/requirements.txt (or --chart -)" % sys.executable)
     command = " ".join(shlex.quote(a) for a in [os.path.relpath(sys.executable, ROOT), "scripts/benchmark.py"] + list(sys.argv[1:] if argv is None else argv))
@@ -412,7 +460,7 @@ def main(argv=None):
         say("== %d interleaved rounds on ansible-core %s against %s" % (args.rounds, args.cores, emulator.api_url))
         table = {} if args.only_p4 else summarize(measure(cores, args), args.tasks)
         p4 = latency(cores, emulator, args) if args.p4 else {}
-        fleet_results = fleet(cores, emulator, args.hosts) if args.hosts else {}
+        fleet_results = fleet(cores, emulator, args) if args.hosts else {}
     text = report(args, table, fleet_results, command, time.perf_counter() - started, p4)
     print(text)
     if args.output != "-":

@@ -12,6 +12,7 @@ uses, so that a timer can end it at api_timeout.
 
 from __future__ import annotations
 
+import _thread
 import socket
 import threading
 
@@ -40,13 +41,18 @@ class Deadline:
         self._sock = None
         self._done = False
         self._lock = threading.Lock()
-        self._timer = self._arm(seconds)
+        # Held until the attempt ends; the watcher waits on it for the deadline. Started bare, not as a
+        # threading.Timer, whose start() waits for the new thread to run: a context switch per attempt.
+        self._ended = threading.Lock()
+        self._ended.acquire()
+        _thread.start_new_thread(self._watch, (seconds,))
 
-    def _arm(self, seconds):
-        timer = threading.Timer(seconds, self._expire)
-        timer.daemon = True
-        timer.start()
-        return timer
+    def _watch(self, seconds):
+        while not self._ended.acquire(timeout=seconds):
+            if self._expire():
+                return
+            # Still connecting (bounded by the connect timeout): look again shortly.
+            seconds = 0.05
 
     def __enter__(self):
         Deadline.current.deadline = self
@@ -55,7 +61,7 @@ class Deadline:
     def __exit__(self, *exc_info):
         with self._lock:
             self._done = True
-            self._timer.cancel()
+        self._ended.release()
         Deadline.current.deadline = None
 
     @classmethod
@@ -65,25 +71,25 @@ class Deadline:
             deadline._connection, deadline._sock = connection, sock
 
     def _expire(self):
+        """Shut the attempt's socket; false while it has none yet."""
         # Under the lock, so that no shutdown can come after __exit__, when the connection may
         # already serve the next request from the pool.
         with self._lock:
             if self._done:
-                return
+                return True
             self.expired = True
             sock = self._sock or getattr(self._connection, "sock", None)
             # TLS inside a TLS proxy tunnel (urllib3's SSLTransport) wraps the socket itself.
             while sock is not None and not isinstance(sock, socket.socket):
                 sock = getattr(sock, "socket", None)
             if sock is None:
-                # Still connecting (bounded by the connect timeout): look again shortly.
-                self._timer = self._arm(0.05)
-                return
+                return False
             try:
                 # socket's own shutdown, not SSLSocket's, which would drop the TLS state under a read.
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
             except OSError:
                 pass
+            return True
 
 
 if requests is not None:
