@@ -139,7 +139,7 @@ def test_the_readme_is_for_users():
     assert not re.findall(r"\b\d+ (?:tests|pytest cases|mutants)\b|\bP[0-5]\b|\bseconds\b|\d+ s\b", text)
     # The test command .ci/run calls is the README's.
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
-    shell = "".join(body for lang, body, _ in blocks(ROOT / "README.md") if lang == "bash")
+    shell = "".join(body for lang, body, _marker in blocks(ROOT / "README.md") if lang == "bash")
     assert re.search(r"^scripts/test\.sh\b", shell, re.M) and re.search(r"^scripts/demo\.sh\b", shell, re.M)
     # Install gives ansible-galaxy before using it.
     assert shell.index("pip install ansible-core") < shell.index("ansible-galaxy collection install")
@@ -247,5 +247,5 @@ def test_the_suggestions_for_a_flavor_that_does_not_exist_are_the_modules(tmp_pa
             "tasks": [{"nexgencloud.hyperstack.hyperstack_deployment_cost_info": {"plan": [{"flavor": "a100"}]}}],
         }
     ]
-    ran, _ = _play(tmp_path, collections_path, yaml.safe_dump(play))
+    ran, _output = _play(tmp_path, collections_path, yaml.safe_dump(play))
     assert ran.returncode == 2 and '"msg": "%s"' % " ".join(quoted.split()) in ran.stdout, ran.stdout + ran.stderr
