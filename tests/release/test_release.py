@@ -114,3 +114,9 @@ def test_the_contributing_layout_names_every_file_under_plugins():
     ]
     assert not unnamed, "CONTRIBUTING.md's layout table does not name %s" % ", ".join(unnamed)
     assert named - {"plugins/action/hyperstack_<name>_info.py"} <= set(files), "the table names files that do not exist"
+
+
+def test_no_file_of_module_utils_is_over_450_lines():
+    # One job a file: a file past this has grown a second job, to be cut out at its seam.
+    sizes = {path.name: len(path.read_text().splitlines()) for path in (TREE / "plugins" / "module_utils").glob("*.py")}
+    assert sizes and not {name: n for name, n in sizes.items() if n > 450}, sizes
