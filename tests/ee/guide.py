@@ -27,7 +27,7 @@ def _blocks():
 
 
 def _default_api_url():
-    source = (ROOT / "plugins" / "module_utils" / "_client.py").read_text()
+    source = (ROOT / "plugins" / "module_utils" / "_options.py").read_text()
     return re.search(r'^DEFAULT_API_URL = "([^"]+)"$', source, re.M).group(1)
 
 
