@@ -113,6 +113,21 @@ def resolve_refs(spec, node):
     return node
 
 
+def response_schema(spec, path, status):
+    """The JSON schema of the spec's answer to GET path with status, its $refs resolved."""
+    return resolve_refs(spec, spec["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"])
+
+
+def with_nulls(schema, nullable):
+    """schema with null allowed for the properties named in nullable, at every level: what the docs show as null
+    the spec does not mark nullable."""
+    if isinstance(schema, dict):
+        schema = {key: with_nulls(value, nullable) for key, value in schema.items()}
+        for name in nullable & set(schema.get("properties", {})):
+            schema["properties"][name] = {"anyOf": [schema["properties"][name], {"type": "null"}]}
+    return schema
+
+
 def strict(schema):
     """The schema with every property required and no other allowed, at every level.
 

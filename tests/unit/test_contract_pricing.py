@@ -13,7 +13,17 @@ import pytest
 import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import FLAVORS, PRICEBOOK, USAGE
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FIXTURES, failed_get, get_json, make_client, resolve_refs, respond, strict, validate
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
+    FIXTURES,
+    failed_get,
+    get_json,
+    make_client,
+    respond,
+    response_schema,
+    strict,
+    validate,
+    with_nulls,
+)
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-pricing-excerpt.yaml").read_text())
 # Fields the reference docs show as null (the spec marks nothing nullable).
@@ -21,22 +31,18 @@ NULLABLE = {"display_name", "start_time", "end_time", "terminate_time", "bill_pe
 
 
 def _with_nulls(schema):
-    if isinstance(schema, dict):
-        schema = {key: _with_nulls(value) for key, value in schema.items()}
-        for name in NULLABLE & set(schema.get("properties", {})):
-            schema["properties"][name] = {"anyOf": [schema["properties"][name], {"type": "null"}]}
-    return schema
+    return with_nulls(schema, NULLABLE)
 
 
-def response_schema(path, status):
-    return resolve_refs(SPEC, SPEC["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"])
+def _response_schema(path, status):
+    return response_schema(SPEC, path, status)
 
 
 @pytest.mark.parametrize("path, query", [(PRICEBOOK.path, ""), (USAGE.path, ""), (FLAVORS.path, ""), (FLAVORS.path, "?region=US-1")])
 def test_emulator_pricing_endpoints_match_the_spec(emu, path, query):
     status, content_type, body = get_json(emu.api_url + path + query)
     assert status == 200 and content_type == "application/json"
-    validate(body, _with_nulls(strict(response_schema(path, 200))))
+    validate(body, _with_nulls(strict(_response_schema(path, 200))))
     assert body, "the emulator serves data"
 
 
@@ -54,7 +60,7 @@ def test_emulator_flavors_are_grouped_and_filtered_as_the_api_does(emu):
 def test_emulator_pricing_errors_match_the_error_model(emu, path, status):
     got, body = failed_get(emu, path, status)
     assert got == status
-    validate(body, strict(response_schema(path, 401)))
+    validate(body, strict(_response_schema(path, 401)))
 
 
 @pytest.mark.parametrize(

@@ -23,8 +23,10 @@ from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     get_json,
     make_client,
     resolve_refs,
+    response_schema,
     strict,
     validate,
+    with_nulls,
 )
 
 SPEC = yaml.safe_load((FIXTURES / "infrahub-openapi-vm-excerpt.yaml").read_text())
@@ -36,19 +38,15 @@ FLEET_IDS = [501, 505, 506, 507, 508, 509, 510, 511]
 
 
 def _with_nulls(schema):
-    if isinstance(schema, dict):
-        schema = {key: _with_nulls(value) for key, value in schema.items()}
-        for name in NULLABLE & set(schema.get("properties", {})):
-            schema["properties"][name] = {"anyOf": [schema["properties"][name], {"type": "null"}]}
-    return schema
+    return with_nulls(schema, NULLABLE)
 
 
-def response_schema(path, status):
-    return resolve_refs(SPEC, SPEC["paths"][path]["get"]["responses"][str(status)]["content"]["application/json"]["schema"])
+def _response_schema(path, status):
+    return response_schema(SPEC, path, status)
 
 
 def check(body, path, status):
-    validate(body, _with_nulls(strict(response_schema(path, status))))
+    validate(body, _with_nulls(strict(_response_schema(path, status))))
     return body
 
 
@@ -101,7 +99,7 @@ def test_spec_excerpt_has_the_vm_paths():
     assert [p["name"] for p in SPEC["paths"][HIBERNATE]["get"]["parameters"]] == ["vm_id", "retain_ip"]
     for path in (ONE, HIBERNATE, RESTORE):
         for status in (400, 401, 404):
-            assert response_schema(path, status) == resolve_refs(SPEC, {"$ref": "#/components/schemas/ErrorResponseModel"})
+            assert _response_schema(path, status) == resolve_refs(SPEC, {"$ref": "#/components/schemas/ErrorResponseModel"})
 
 
 def test_default_state_serves_no_machines_and_the_usage_stays_as_it_was(emu):

@@ -61,6 +61,20 @@ async def _run(emu, args, steps, polls=2):
     return events
 
 
+def _first_event(emu):
+    """The first event main() puts on its queue, within 10 s."""
+
+    async def first():
+        queue = asyncio.Queue()
+        task = asyncio.ensure_future(source.main(queue, _args(emu)))
+        try:
+            return await asyncio.wait_for(queue.get(), 10)
+        finally:
+            task.cancel()
+
+    return asyncio.run(first())
+
+
 def run(emu, args, steps, polls=2):
     return asyncio.run(_run(emu, args, steps, polls))
 
@@ -319,15 +333,7 @@ def test_an_unexpected_error_is_one_line_without_the_key(emu, monkeypatch):
 
     monkeypatch.setattr(source, "poll", broken)
 
-    async def first_event():
-        queue = asyncio.Queue()
-        task = asyncio.ensure_future(source.main(queue, _args(emu)))
-        try:
-            return await asyncio.wait_for(queue.get(), 10)
-        finally:
-            task.cancel()
-
-    assert [asyncio.run(first_event())] == [{"hyperstack_credit_error": {"status_code": None, "msg": "unexpected RuntimeError: could not use ******** at all"}}]
+    assert [_first_event(emu)] == [{"hyperstack_credit_error": {"status_code": None, "msg": "unexpected RuntimeError: could not use ******** at all"}}]
 
 
 # -- the arguments' words, the schema, one poll at a given time, the log line ---------------------
@@ -418,16 +424,8 @@ def test_a_failed_poll_is_logged_as_a_warning_naming_the_source(emu, monkeypatch
 
     monkeypatch.setattr(source, "poll", broken)
 
-    async def first_event():
-        queue = asyncio.Queue()
-        task = asyncio.ensure_future(source.main(queue, _args(emu)))
-        try:
-            return await asyncio.wait_for(queue.get(), 10)
-        finally:
-            task.cancel()
-
     with caplog.at_level(logging.WARNING, logger=source.logger.name):
-        asyncio.run(first_event())
+        _first_event(emu)
     assert [(r.levelname, r.getMessage()) for r in caplog.records][:1] == [("WARNING", "nexgencloud.hyperstack.credit: unexpected RuntimeError: boom")]
 
 
