@@ -18,6 +18,7 @@ from decimal import Decimal
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import read_concurrently
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import HIBERNATE, PRICEBOOK, RESTORE, USAGE, VM, read_vms
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, one_line
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import check_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM as VM_RESOURCE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import _flavor_price, _prices, price_destroyed
@@ -204,7 +205,7 @@ def _saved(entries, target):
     changed = [e for e in entries if e["changed"]]
     if any(e["saved_per_hour"] is None for e in changed):
         return None
-    return float(sum((Decimal(repr(e["saved_per_hour"])) for e in changed), Decimal(0)))
+    return float(sum((decimal(e["saved_per_hour"]) for e in changed), Decimal(0)))
 
 
 def _wait(client, pending, target, wait_timeout, sleep, clock):
