@@ -32,7 +32,12 @@ MODULES = {
     "hyperstack_usage_info": {},
     "hyperstack_flavor_info": {"region": "NORWAY-1"},
     "hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1"},
+    "hyperstack_vm_info": {"labels": ["team=ml"]},
+    # In check mode (below): it sends no hibernation request, and its result is the task's own (changed, vms).
+    "hyperstack_vm_hibernation": {"labels": ["hibernate=ok"]},
 }
+CHECK_MODE = {"hyperstack_vm_hibernation"}
+RESULT_KEY = {"hyperstack_vm_hibernation": "vms"}
 
 
 def _emulator_class():
@@ -74,11 +79,14 @@ def test_the_venv_holds_only_the_design_libraries(fresh):
 @pytest.mark.parametrize("where", ["controller", "host"])
 def test_every_module_the_lookup_and_the_role_work(fresh, tmp_path, where):
     bin_dir, env = fresh
-    with _emulator_class()(api_key=KEY) as emulator:
+    with _emulator_class()(api_key=KEY, vms="fleet") as emulator:
         api = {"api_key": KEY, "api_url": emulator.api_url}
         # async makes the action plugin hand the task to the module on the host, as for a remote host.
         extra = {"async": 60, "poll": 1} if where == "host" else {}
-        tasks = [dict({"nexgencloud.hyperstack.%s" % name: dict(api, **args), "register": name}, **extra) for name, args in MODULES.items()]
+        tasks = [
+            dict({"nexgencloud.hyperstack.%s" % name: dict(api, **args), "register": name, "check_mode": name in CHECK_MODE}, **extra)
+            for name, args in MODULES.items()
+        ]
         tasks.append(
             {"ansible.builtin.set_fact": {"looked_up": "{{ lookup('nexgencloud.hyperstack.credit', api_key='%s', api_url='%s') }}" % (KEY, emulator.api_url)}}
         )
@@ -106,8 +114,10 @@ def test_every_module_the_lookup_and_the_role_work(fresh, tmp_path, where):
         assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads((tmp_path / "results.json").read_text())
     for name, result in results.items():
-        assert result.get("failed") is not True and name in result, (name, result)
+        assert result.get("failed") is not True and RESULT_KEY.get(name, name) in result, (name, result)
         # Only a module run on the host reports its invocation and an async job id.
         assert ("ansible_job_id" in result) == (where == "host"), (name, sorted(result))
     assert results["hyperstack_credit_info"]["hyperstack_credit_info"]["credit"] == 1500.0
+    assert {vm["name"] for vm in results["hyperstack_vm_info"]["hyperstack_vm_info"]} == {"train-01", "train-02", "infer-01", "parked-a100x8"}
+    assert results["hyperstack_vm_hibernation"]["changed"] is True and len(results["hyperstack_vm_hibernation"]["vms"]) == 5
     assert KEY not in done.stdout + done.stderr
