@@ -76,10 +76,11 @@ def net_change(current, gone, plan, limits=None):
     }
 
 
-def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(), not_priced=(), budget=None):
+def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(), not_priced=(), budget=None, limits=None):
     """The verdict's numbers, floats for the playbook computed on Decimals.
 
-    budget: (month_to_date, now, monthly_budget) for the month's forecast, or None for none.
+    budget: (month_to_date, now, monthly_budget) for the month's forecast, or None for none;
+    limits: the limits on the net change (net_change()), or None for none.
     """
     headroom = exact_difference(credit["credit"], credit["threshold"])
     current = decimal(current_per_hour)
@@ -133,6 +134,8 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
         "destroyed": [dict(entry, cost_per_hour=float(entry["cost_per_hour"])) for entry in destroyed],
         "not_priced": list(not_priced),
         **{key: month[key] for key in BUDGET_KEYS},
+        # The net change and the limits on it, on the same Decimals.
+        **net_change(current, gone, plan, limits),
     }
 
 
@@ -151,17 +154,14 @@ def plan_reads(request):
 
 
 def estimate_from(request, read, region=None):
-    """The estimate of request from the results of its reads, with its net change (net_change())."""
+    """The estimate of request from the results of its reads."""
     flavors = read.get("flavors", [])
     check_region(flavors, region)
     priced = [price_item(item, flavors, read.get("pricebook", []), region) for item in request["items"]]
     destroyed = price_destroyed(request["destroyed"], read["usage"]["resources"])
     budget = (read["month_to_date"], request["now"], request["monthly_budget"]) if request.get("monthly_budget") is not None else None
-    facts = estimate(read["credit"], read["usage"]["cost_per_hour"], priced, request["hours"], request["margin"], destroyed, request["not_priced"], budget)
-    # The net change and the limits on it, on the same Decimals.
-    plan = sum((item["cost_per_hour"] for item in priced), Decimal(0))
-    gone = sum((entry["cost_per_hour"] for entry in destroyed), Decimal(0))
-    return dict(facts, **net_change(decimal(read["usage"]["cost_per_hour"]), gone, plan, request.get("limits")))
+    usage = read["usage"]["cost_per_hour"]
+    return estimate(read["credit"], usage, priced, request["hours"], request["margin"], destroyed, request["not_priced"], budget, request.get("limits"))
 
 
 def read_deployment_cost(client, params):

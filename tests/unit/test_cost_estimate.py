@@ -23,7 +23,7 @@ def test_the_estimates_keys_and_numbers():
     result = _cost.estimate(credit_facts(), 0, items, Decimal(2), Decimal(10), lost, [{"address": "t.k"}])
     assert sorted(result) == sorted(
         "credit threshold headroom can_create_instance current_cost_per_hour destroyed_cost_per_hour plan_cost_per_hour hours margin_percent"
-        " required covered runway_hours out_of_stock summary breakdown destroyed not_priced".split() + list(_cost.BUDGET_KEYS)
+        " required covered runway_hours out_of_stock summary breakdown destroyed not_priced".split() + list(_cost.BUDGET_KEYS) + list(_cost.LIMIT_KEYS)
     )
     assert (result["hours"], result["margin_percent"], result["can_create_instance"], result["not_priced"]) == (2.0, 10.0, None, [{"address": "t.k"}])
     # The headroom is credit - threshold; 0.5 an hour (less than 1) still has a runway.
