@@ -144,10 +144,10 @@ def _copy_checkout(dest, keep=()):
     return dest
 
 
-def collection_tree():
-    """The checkout copied to BUILD/tree/ansible_collections/nexgencloud/hyperstack, the path shape ansible-test insists on."""
-    shutil.rmtree(BUILD / "tree", ignore_errors=True)
-    dest = _copy_checkout(BUILD / "tree" / "ansible_collections" / "nexgencloud" / "hyperstack")
+def collection_tree(name="tree"):
+    """The checkout copied to BUILD/NAME/ansible_collections/nexgencloud/hyperstack, the path shape ansible-test insists on."""
+    shutil.rmtree(BUILD / name, ignore_errors=True)
+    dest = _copy_checkout(BUILD / name / "ansible_collections" / "nexgencloud" / "hyperstack")
     # ansible-test lists content with git from the nearest repository: without one of its own, the
     # tree (under the git-ignored .build/) would count as ignored, every test skipped.
     subprocess.run(["git", "init", "-q", str(dest)], check=True)
@@ -158,7 +158,7 @@ def collection_tree():
 def _emulator(session, venv, log, *args):
     """The API emulator in the background for the block: its API URL, ending in /v1."""
     BUILD.mkdir(parents=True, exist_ok=True)
-    url_file = BUILD / f"emulator-{os.getpid()}.url"
+    url_file = BUILD / f"emulator-{os.getpid()}-{Path(log).stem}.url"
     url_file.unlink(missing_ok=True)
     with open(log, "w", encoding="utf-8") as out:
         process = subprocess.Popen(
@@ -192,13 +192,18 @@ def _debs(session, programs, packages):
     return False
 
 
-def _pytest(session, venv, *paths, pythonpath=False):
+def _pytest(session, venv, *paths, pythonpath=False, workers="auto", dist="loadscope"):
     """pytest from the venv in a fresh collection tree; PYTEST_OPTS, -k PYTEST_K and the arguments after -- added.
-    A test named after -- (tests/...) replaces the default paths."""
+    A test named after -- (tests/...) replaces the default paths and runs in pytest's own process; otherwise
+    pytest-xdist runs the tests in that many workers (auto: one a CPU); by default each module's tests in one
+    worker (loadscope), so that a module's fixture (a venv, an installed collection) is made once.
+    PYTEST_OPTS="-n 0" runs them in pytest's own process."""
     tree = collection_tree()
     args = shlex.split(os.environ.get("PYTEST_OPTS", "")) + (["-k", os.environ["PYTEST_K"]] if os.environ.get("PYTEST_K") else []) + session.posargs
     if any(arg.startswith("tests/") for arg in session.posargs):
         paths = [p for p in paths if not p.startswith("tests/")]
+    elif workers:
+        args = ["--numprocesses", str(workers), "--dist", dist] + args
     env = {"PATH": f"{venv}/bin:{os.environ['PATH']}"}
     if pythonpath:
         env["PYTHONPATH"] = str(tree.parents[2])
@@ -230,7 +235,9 @@ def _per_core(stage, doc):
 
 @_per_core("units", "pytest tests/unit (pytest arguments after --)")
 def _units(session, core):
-    _pytest(session, _venv(session, core, REQUIREMENTS), "tests/unit", pythonpath=True)
+    # Twice as many workers as CPUs, each given tests one by one: half the suite's time is spent waiting
+    # (deadlines, retries, slow servers), and its module fixtures are cheap (a server on loopback).
+    _pytest(session, _venv(session, core, REQUIREMENTS), "tests/unit", pythonpath=True, workers=2 * (os.cpu_count() or 1), dist="load")
 
 
 @_per_core("system", "pytest tests/system: real ansible-playbook runs, the soak, the benchmark, the SDK (pytest arguments after --)")
@@ -242,16 +249,43 @@ def _system(session, core):
     _pytest(session, _venv(session, core, REQUIREMENTS), "tests/system", *newest_only, pythonpath=True)
 
 
-@_per_core("integration", "ansible-test integration --local against the emulator (targets after --)")
+@_per_core("integration", "ansible-test integration --local against the emulator, the targets shared among one ansible-test a CPU (targets after --)")
 def _integration(session, core):
     venv = _venv(session, core, REQUIREMENTS)
-    tree = collection_tree()
-    with _emulator(session, venv, BUILD / f"emulator-integration-{core}.log", "--api-key", "integration-key") as url:
-        config = {"hyperstack_api_url": url, "hyperstack_api_key": "integration-key", "hyperstack_emulator": url.rsplit("/v1", 1)[0] + "/_emulator"}
-        (tree / "tests" / "integration" / "integration_config.yml").write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in config.items()))
-        with session.chdir(tree):
-            targets = os.environ.get("TARGETS", "").split() + session.posargs
-            session.run(venv / "bin" / "ansible-test", "integration", "--local", "--python", CORES[core], "--color", "no", *targets, external=True)
+    command = [str(venv / "bin" / "ansible-test"), "integration", "--local", "--python", CORES[core], "--color", "no"]
+    listed = subprocess.run(
+        command + ["--list-targets", *os.environ.get("TARGETS", "").split(), *session.posargs],
+        cwd=collection_tree(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if listed.returncode:
+        session.error(listed.stdout + listed.stderr)
+    targets = listed.stdout.split()
+    # ansible-test runs its targets one after another, each on one CPU: a share of them (every nth) runs in each
+    # ansible-test, side by side, each with a tree and an emulator of its own, as a target steers its emulator.
+    shares = [targets[i :: os.cpu_count() or 1] for i in range(min(os.cpu_count() or 1, len(targets)))]
+    with contextlib.ExitStack() as stack:
+        runs = []
+        for i, share in enumerate(shares):
+            log = BUILD / f"integration-{core}-{i}.log"
+            url = stack.enter_context(_emulator(session, venv, BUILD / f"emulator-integration-{core}-{i}.log", "--api-key", "integration-key"))
+            tree = collection_tree(f"tree-{i}")
+            config = {"hyperstack_api_url": url, "hyperstack_api_key": "integration-key", "hyperstack_emulator": url.rsplit("/v1", 1)[0] + "/_emulator"}
+            (tree / "tests" / "integration" / "integration_config.yml").write_text("---\n" + "".join(f"{k}: {v}\n" for k, v in config.items()))
+            session.log(f"{' '.join(command)} {' '.join(share)} (output in {log})")
+            with open(log, "w", encoding="utf-8") as out:
+                runs.append((share, log, subprocess.Popen(command + share, cwd=tree, stdout=out, stderr=subprocess.STDOUT)))
+        failed = []
+        for share, log, run in runs:
+            run.wait()
+            # Each ansible-test's output whole, one after another, as if they had run in turn.
+            sys.stdout.write(log.read_text(encoding="utf-8"))
+            if run.returncode:
+                failed.append(f"{' '.join(share)} (exit {run.returncode}, output in {log})")
+        if failed:
+            session.error("ansible-test integration failed: " + "; ".join(failed))
 
 
 @nox.session(python=False, default=False, requires=["lint", "docs-check", "extra-checks"])
@@ -295,7 +329,7 @@ def ee(session: nox.Session) -> None:
     It skips, saying why, where podman cannot run, except in CI."""
     venv = _tools(session, _newest(session))
     _debs(session, ["podman", "runc", "debootstrap"], ["podman", "runc", "debootstrap"])
-    _pytest(session, venv, "-rs", "tests/ee/test_ee_image.py")
+    _pytest(session, venv, "-rs", "tests/ee/test_ee_image.py", workers=None)
 
 
 @nox.session(python=False, default=False)
