@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import types
 from decimal import Decimal
 
 import pytest
@@ -355,6 +356,9 @@ def test_plain_turns_tagged_values_into_built_in_ones():
     assert [v.__class__ for v in result["a"]] == [int, float, bool, list]
     assert [k.__class__ for k in result] == [str, str] and result["a"][3][0].__class__ is str
     assert _options.plain(False) is False and _options.plain(TaggedInt(0)).__class__ is int
+    # A mapping that is not a dict becomes one too.
+    proxy = _options.plain(types.MappingProxyType({Tagged("k"): Tagged("v")}))
+    assert proxy == {"k": "v"} and proxy.__class__ is dict and [k.__class__ for k in proxy] == [str]
 
 
 def test_keys_in_sight_are_the_given_key_and_the_environments():
