@@ -8,11 +8,13 @@
     nox -s units-2.21 -- -k test_gate                 pytest arguments after -- (a file::test too)
     nox -s integration-2.21 -- hyperstack_usage_info  ansible-test targets after --
     nox -s units                                      every core (CORES="2.20 2.21" narrows it)
+    PYTEST_OPTS="-n 0" nox -s units-2.21              in one process, not in pytest-xdist's workers
 
 The sessions of a core share its venv, .venv/ansible-X.Y, holding what its requirement files name and
 nothing else: made once, and made afresh whenever those lines change (uv makes it in seconds), so a
 second run starts at once; ansible-test wants the collection at
-.build/tree/ansible_collections/nexgencloud/hyperstack, copied afresh by each session.
+.build/tree/ansible_collections/nexgencloud/hyperstack, copied afresh by each session (and to
+.build/tree-N for the Nth ansible-test of an integration session).
 """
 
 import collections
@@ -194,15 +196,15 @@ def _debs(session, programs, packages):
 
 def _pytest(session, venv, *paths, pythonpath=False, workers="auto", dist="loadscope"):
     """pytest from the venv in a fresh collection tree; PYTEST_OPTS, -k PYTEST_K and the arguments after -- added.
-    A test named after -- (tests/...) replaces the default paths and runs in pytest's own process; otherwise
-    pytest-xdist runs the tests in that many workers (auto: one a CPU); by default each module's tests in one
-    worker (loadscope), so that a module's fixture (a venv, an installed collection) is made once.
-    PYTEST_OPTS="-n 0" runs them in pytest's own process."""
+    A test named after -- (tests/...) replaces the default paths. Tests named, or picked with -k, run in pytest's
+    own process (starting workers would take longer than a few tests); otherwise pytest-xdist runs them in that
+    many workers (auto: one a CPU), by default each module's tests in one worker (loadscope), so that a module's
+    fixture (a venv, an installed collection) is made once. PYTEST_OPTS="-n 0" runs them all in one process."""
     tree = collection_tree()
     args = shlex.split(os.environ.get("PYTEST_OPTS", "")) + (["-k", os.environ["PYTEST_K"]] if os.environ.get("PYTEST_K") else []) + session.posargs
     if any(arg.startswith("tests/") for arg in session.posargs):
         paths = [p for p in paths if not p.startswith("tests/")]
-    elif workers:
+    elif workers and "-k" not in args:
         args = ["--numprocesses", str(workers), "--dist", dist] + args
     env = {"PATH": f"{venv}/bin:{os.environ['PATH']}"}
     if pythonpath:

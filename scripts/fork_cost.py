@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What one credit check costs in a task's freshly forked worker, and why (the benchmark's P0).
+
+Ansible's strategy imports the action plugin, and with it requests, jsonschema and the
+validators, before it forks a worker per task. This script does the same: a process imports
+the action plugin, then forks children one after another, each running one check
+(``run_info``, what the action plugin runs in the controller) against the API emulator, and
+reports the time and the page faults (``ru_minflt``) of that check inside the child, and the time of
+a second check in the same child:
+
+- cold: as in a task's worker;
+- warm: the parent ran one check itself before forking, so every cache of the libraries and
+  the interpreter's specialised code were made before the fork: the floor of any work done
+  before the fork, short of sending a request from Ansible's own process.
+
+Each round runs both, in a shuffled order, each in a process of its own; the ratio is taken
+within a round, then the median.
+
+    .venv/ansible-2.21/bin/python scripts/fork_cost.py [--forks 200] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "fork-cost-key"
+MODES = ("cold", "warm")
+
+
+def child(mode, url, forks):
+    """In a process of its own: import the action plugin, warm up or not, then time a check in each forked child."""
+    tree = Path(tempfile.mkdtemp(prefix="hs-fork-"))
+    link = tree / "ansible_collections" / "nexgencloud" / "hyperstack"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(ROOT)
+    sys.path.insert(0, str(tree))
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.nexgencloud.hyperstack.plugins.action.hyperstack_credit_info import ActionModule
+    from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
+
+    def check():
+        result = run_info(ActionModule.MODULE, {"api_url": url, "api_key": KEY}, os.environ, "nexgencloud.hyperstack.hyperstack_credit_info")
+        if result.get("failed"):
+            raise SystemExit(result["msg"])
+
+    if mode == "warm":
+        check()
+    seconds, faults, again = [], [], []
+    for _ in range(forks):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            before, started = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, time.perf_counter()
+            check()
+            figures = [time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before]
+            started = time.perf_counter()
+            check()
+            figures.append(time.perf_counter() - started)
+            os.write(write, json.dumps(figures).encode())
+            os._exit(0)  # pylint: disable=protected-access
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            answer = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status or not answer:
+            raise SystemExit("a check failed in a forked child (wait status %d)" % status)
+        spent, faulted, second = json.loads(answer)
+        seconds.append(spent)
+        faults.append(faulted)
+        again.append(second)
+    link.unlink()
+    print(json.dumps({"ms": statistics.median(seconds) * 1000, "faults": statistics.median(faults), "again": statistics.median(again) * 1000}))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--forks", type=int, default=200, help="checks a round and mode, each in a child of its own")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.url, args.forks)
+        return
+    with tempfile.TemporaryDirectory(prefix="hs-fork-cost-") as tmp:
+        url_file = Path(tmp) / "url"
+        emulator = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, ROOT / "emulator" / "hyperstack_emulator.py", "--url-file", url_file, "--api-key", KEY],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while not url_file.exists():
+                if emulator.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("the API emulator did not start")
+                time.sleep(0.05)
+            url = url_file.read_text(encoding="utf-8").strip()
+            rounds = []
+            print("| round | mode | check in a forked child, ms (median of %d) | page faults (median) | a second check in the child, ms |" % args.forks)
+            print("|---:|---|---:|---:|---:|")
+            for number in range(1, args.rounds + 1):
+                figures = {}
+                for mode in random.sample(MODES, len(MODES)):
+                    done = subprocess.run(
+                        [sys.executable, __file__, "--child", mode, "--url", url, "--forks", str(args.forks)], capture_output=True, text=True, check=False
+                    )
+                    if done.returncode:
+                        sys.exit(done.stdout + done.stderr)
+                    figures[mode] = json.loads(done.stdout)
+                for mode in MODES:
+                    print("| %d | %s | %.2f | %d | %.2f |" % (number, mode, figures[mode]["ms"], figures[mode]["faults"], figures[mode]["again"]))
+                rounds.append(figures)
+        finally:
+            emulator.terminate()
+            emulator.wait()
+    ratio = statistics.median(r["warm"]["ms"] / r["cold"]["ms"] for r in rounds)
+    print(
+        "\nwarm / cold, median of %d rounds: %.2f of the time, %.2f of the page faults"
+        % (len(rounds), ratio, statistics.median(r["warm"]["faults"] / r["cold"]["faults"] for r in rounds))
+    )
+
+
+if __name__ == "__main__":
+    main()
