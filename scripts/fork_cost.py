@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -60,7 +59,7 @@ def child(mode, url, forks):
     if mode == "warm":
         check()
     seconds, faults, again = [], [], []
-    for _ in range(forks):
+    for _fork in range(forks):
         read, write = os.pipe()
         pid = os.fork()
         if pid == 0:
@@ -76,7 +75,7 @@ def child(mode, url, forks):
         os.close(write)
         with os.fdopen(read) as pipe:
             answer = pipe.read()
-        _, status = os.waitpid(pid, 0)
+        status = os.waitpid(pid, 0)[1]
         if status or not answer:
             raise SystemExit("a check failed in a forked child (wait status %d)" % status)
         spent, faulted, second = json.loads(answer)
