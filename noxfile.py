@@ -14,7 +14,7 @@ The sessions of a core share its venv, .venv/ansible-X.Y, holding what its requi
 nothing else: made once, and made afresh whenever those lines change (uv makes it in seconds), so a
 second run starts at once; ansible-test wants the collection at
 .build/tree/ansible_collections/nexgencloud/hyperstack, copied afresh by each session (and to
-.build/tree-N for the Nth ansible-test of an integration session).
+.build/tree-0, tree-1, ... for the ansible-tests of an integration session).
 """
 
 import collections
@@ -194,17 +194,34 @@ def _debs(session, programs, packages):
     return False
 
 
+def _cpus():
+    """The CPUs this process may run on: a container's share, not the host's count."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _stop(runs):
+    """Ends the processes of runs that are still going."""
+    for run in (entry[-1] for entry in runs):
+        if run.poll() is None:
+            run.terminate()
+            run.wait()
+
+
 def _pytest(session, venv, *paths, pythonpath=False, workers="auto", dist="loadscope"):
     """pytest from the venv in a fresh collection tree; PYTEST_OPTS, -k PYTEST_K and the arguments after -- added.
-    A test named after -- (tests/...) replaces the default paths. Tests named, or picked with -k, run in pytest's
-    own process (starting workers would take longer than a few tests); otherwise pytest-xdist runs them in that
-    many workers (auto: one a CPU), by default each module's tests in one worker (loadscope), so that a module's
-    fixture (a venv, an installed collection) is made once. PYTEST_OPTS="-n 0" runs them all in one process."""
+    A test named after -- (tests/...) replaces the default paths. Tests named, or picked with -k, and --pdb run in
+    pytest's own process (starting workers would take longer than a few tests; the debugger needs one process);
+    otherwise pytest-xdist runs them in that many workers (auto: one a CPU), by default each module's tests in one
+    worker (loadscope), so that a module's fixture (a venv, an installed collection) is made once.
+    PYTEST_OPTS="-n 0" runs them all in one process."""
     tree = collection_tree()
     args = shlex.split(os.environ.get("PYTEST_OPTS", "")) + (["-k", os.environ["PYTEST_K"]] if os.environ.get("PYTEST_K") else []) + session.posargs
     if any(arg.startswith("tests/") for arg in session.posargs):
         paths = [p for p in paths if not p.startswith("tests/")]
-    elif workers and "-k" not in args:
+    elif workers and "--pdb" not in args and not any(arg.startswith("-k") for arg in args):
         args = ["--numprocesses", str(workers), "--dist", dist] + args
     env = {"PATH": f"{venv}/bin:{os.environ['PATH']}"}
     if pythonpath:
@@ -239,7 +256,7 @@ def _per_core(stage, doc):
 def _units(session, core):
     # Twice as many workers as CPUs, each given tests one by one: half the suite's time is spent waiting
     # (deadlines, retries, slow servers), and its module fixtures are cheap (a server on loopback).
-    _pytest(session, _venv(session, core, REQUIREMENTS), "tests/unit", pythonpath=True, workers=2 * (os.cpu_count() or 1), dist="load")
+    _pytest(session, _venv(session, core, REQUIREMENTS), "tests/unit", pythonpath=True, workers=2 * _cpus(), dist="load")
 
 
 @_per_core("system", "pytest tests/system: real ansible-playbook runs, the soak, the benchmark, the SDK (pytest arguments after --)")
@@ -251,25 +268,27 @@ def _system(session, core):
     _pytest(session, _venv(session, core, REQUIREMENTS), "tests/system", *newest_only, pythonpath=True)
 
 
-@_per_core("integration", "ansible-test integration --local against the emulator, the targets shared among one ansible-test a CPU (targets after --)")
+@_per_core("integration", "ansible-test integration --local against the emulator, one ansible-test a CPU (targets, or its options, after --)")
 def _integration(session, core):
     venv = _venv(session, core, REQUIREMENTS)
     command = [str(venv / "bin" / "ansible-test"), "integration", "--local", "--python", CORES[core], "--color", "no"]
-    listed = subprocess.run(
-        command + ["--list-targets", *os.environ.get("TARGETS", "").split(), *session.posargs],
-        cwd=collection_tree(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if listed.returncode:
-        session.error(listed.stdout + listed.stderr)
-    targets = listed.stdout.split()
-    # ansible-test runs its targets one after another, each on one CPU: a share of them (every nth) runs in each
-    # ansible-test, side by side, each with a tree and an emulator of its own, as a target steers its emulator.
-    shares = [targets[i :: os.cpu_count() or 1] for i in range(min(os.cpu_count() or 1, len(targets)))]
+    wanted = os.environ.get("TARGETS", "").split() + session.posargs
+    if any(arg.startswith("-") for arg in wanted):
+        # ansible-test's own options (-v, --start-at, --allow-disabled, ...) apply to its whole list: one run.
+        shares = [wanted]
+    else:
+        listed = subprocess.run(command + ["--list-targets", *wanted], cwd=collection_tree(), capture_output=True, text=True, check=False)
+        if listed.returncode or not listed.stdout.split():
+            session.error("ansible-test found no integration target to run: " + listed.stdout + listed.stderr)
+        # ansible-test runs its targets one after another, each on one CPU: a share of them (every nth) runs in
+        # each ansible-test, side by side, each with a tree and an emulator of its own, as a target steers its emulator.
+        targets = listed.stdout.split()
+        count = min(_cpus(), len(targets))
+        shares = [targets[i::count] for i in range(count)]
     with contextlib.ExitStack() as stack:
         runs = []
+        # However the block ends, no ansible-test is left running against an emulator that has stopped.
+        stack.callback(_stop, runs)
         for i, share in enumerate(shares):
             log = BUILD / f"integration-{core}-{i}.log"
             url = stack.enter_context(_emulator(session, venv, BUILD / f"emulator-integration-{core}-{i}.log", "--api-key", "integration-key"))

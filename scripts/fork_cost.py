@@ -42,48 +42,55 @@ MODES = ("cold", "warm")
 
 def child(mode, url, forks):
     """In a process of its own: import the action plugin, warm up or not, then time a check in each forked child."""
-    tree = Path(tempfile.mkdtemp(prefix="hs-fork-"))
-    link = tree / "ansible_collections" / "nexgencloud" / "hyperstack"
-    link.parent.mkdir(parents=True)
-    link.symlink_to(ROOT)
-    sys.path.insert(0, str(tree))
-    # pylint: disable=import-outside-toplevel
-    from ansible_collections.nexgencloud.hyperstack.plugins.action.hyperstack_credit_info import ActionModule
-    from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
+    with tempfile.TemporaryDirectory(prefix="hs-fork-") as tree:
+        link = Path(tree) / "ansible_collections" / "nexgencloud" / "hyperstack"
+        link.parent.mkdir(parents=True)
+        link.symlink_to(ROOT)
+        sys.path.insert(0, tree)
+        # pylint: disable=import-outside-toplevel
+        from ansible_collections.nexgencloud.hyperstack.plugins.action.hyperstack_credit_info import ActionModule
+        from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
 
-    def check():
-        result = run_info(ActionModule.MODULE, {"api_url": url, "api_key": KEY}, os.environ, "nexgencloud.hyperstack.hyperstack_credit_info")
-        if result.get("failed"):
-            raise SystemExit(result["msg"])
+        def check():
+            result = run_info(ActionModule.MODULE, {"api_url": url, "api_key": KEY}, os.environ, "nexgencloud.hyperstack.hyperstack_credit_info")
+            if result.get("failed"):
+                raise RuntimeError(result["msg"])
 
-    if mode == "warm":
-        check()
-    seconds, faults, again = [], [], []
-    for _fork in range(forks):
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
+        if mode == "warm":
+            check()
+        figures = [_forked(check) for _fork in range(forks)]
+    print(json.dumps({key: statistics.median(f[key] for f in figures) for key in ("ms", "faults", "again")}))
+
+
+def _forked(check):
+    """The figures of check run twice in a forked child: ms and page faults of the first, ms of the second."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        # The child never unwinds into the parent's code (nor removes its directory): it ends here.
+        code = 1
+        try:
             os.close(read)
             before, started = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, time.perf_counter()
             check()
-            figures = [time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before]
+            figures = {"ms": (time.perf_counter() - started) * 1000, "faults": resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before}
             started = time.perf_counter()
             check()
-            figures.append(time.perf_counter() - started)
+            figures["again"] = (time.perf_counter() - started) * 1000
             os.write(write, json.dumps(figures).encode())
-            os._exit(0)  # pylint: disable=protected-access
-        os.close(write)
-        with os.fdopen(read) as pipe:
-            answer = pipe.read()
-        status = os.waitpid(pid, 0)[1]
-        if status or not answer:
-            raise SystemExit("a check failed in a forked child (wait status %d)" % status)
-        spent, faulted, second = json.loads(answer)
-        seconds.append(spent)
-        faults.append(faulted)
-        again.append(second)
-    link.unlink()
-    print(json.dumps({"ms": statistics.median(seconds) * 1000, "faults": statistics.median(faults), "again": statistics.median(again) * 1000}))
+            code = 0
+        except BaseException as exc:  # pylint: disable=broad-exception-caught
+            sys.stderr.write("a check failed in a forked child: %s\n" % exc)
+            sys.stderr.flush()
+        finally:
+            os._exit(code)  # pylint: disable=protected-access
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        answer = pipe.read()
+    status = os.waitpid(pid, 0)[1]
+    if status or not answer:
+        raise SystemExit("a check failed in a forked child (wait status %d)" % status)
+    return json.loads(answer)
 
 
 def main(argv=None):
