@@ -35,18 +35,18 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# The benchmark's own emulator loader and collection tree: run as a script, this script's directory is on
+# sys.path, which the linters' is not.
+from benchmark import collection_tree, load_emulator  # pylint: disable=import-error
+
 KEY = "fork-cost-key"
 MODES = ("cold", "warm")
 
 
 def child(mode, url, forks):
     """In a process of its own: import the action plugin, warm up or not, then time a check in each forked child."""
-    with tempfile.TemporaryDirectory(prefix="hs-fork-") as tree:
-        link = Path(tree) / "ansible_collections" / "nexgencloud" / "hyperstack"
-        link.parent.mkdir(parents=True)
-        link.symlink_to(ROOT)
-        sys.path.insert(0, tree)
+    with tempfile.TemporaryDirectory(prefix="hs-fork-") as tmp:
+        sys.path.insert(0, str(collection_tree(Path(tmp))))
         # pylint: disable=import-outside-toplevel
         from ansible_collections.nexgencloud.hyperstack.plugins.action.hyperstack_credit_info import ActionModule
         from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
@@ -103,38 +103,24 @@ def main(argv=None):
     if args.child:
         child(args.child, args.url, args.forks)
         return
-    with tempfile.TemporaryDirectory(prefix="hs-fork-cost-") as tmp:
-        url_file = Path(tmp) / "url"
-        emulator = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, ROOT / "emulator" / "hyperstack_emulator.py", "--url-file", url_file, "--api-key", KEY],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while not url_file.exists():
-                if emulator.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("the API emulator did not start")
-                time.sleep(0.05)
-            url = url_file.read_text(encoding="utf-8").strip()
-            rounds = []
-            print("| round | mode | check in a forked child, ms (median of %d) | page faults (median) | a second check in the child, ms |" % args.forks)
-            print("|---:|---|---:|---:|---:|")
-            for number in range(1, args.rounds + 1):
-                figures = {}
-                for mode in random.sample(MODES, len(MODES)):
-                    done = subprocess.run(
-                        [sys.executable, __file__, "--child", mode, "--url", url, "--forks", str(args.forks)], capture_output=True, text=True, check=False
-                    )
-                    if done.returncode:
-                        sys.exit(done.stdout + done.stderr)
-                    figures[mode] = json.loads(done.stdout)
-                for mode in MODES:
-                    print("| %d | %s | %.2f | %d | %.2f |" % (number, mode, figures[mode]["ms"], figures[mode]["faults"], figures[mode]["again"]))
-                rounds.append(figures)
-        finally:
-            emulator.terminate()
-            emulator.wait()
+    # The emulator serves from a thread of this process; the checks run in other processes.
+    with load_emulator().Emulator(api_key=KEY) as emulator:
+        url = emulator.api_url
+        rounds = []
+        print("| round | mode | check in a forked child, ms (median of %d) | page faults (median) | a second check in the child, ms |" % args.forks)
+        print("|---:|---|---:|---:|---:|")
+        for number in range(1, args.rounds + 1):
+            figures = {}
+            for mode in random.sample(MODES, len(MODES)):
+                done = subprocess.run(
+                    [sys.executable, __file__, "--child", mode, "--url", url, "--forks", str(args.forks)], capture_output=True, text=True, check=False
+                )
+                if done.returncode:
+                    sys.exit(done.stdout + done.stderr)
+                figures[mode] = json.loads(done.stdout)
+            for mode in MODES:
+                print("| %d | %s | %.2f | %d | %.2f |" % (number, mode, figures[mode]["ms"], figures[mode]["faults"], figures[mode]["again"]))
+            rounds.append(figures)
     ratio = statistics.median(r["warm"]["ms"] / r["cold"]["ms"] for r in rounds)
     print(
         "\nwarm / cold, median of %d rounds: %.2f of the time, %.2f of the page faults"
