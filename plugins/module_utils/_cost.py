@@ -101,8 +101,9 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
         "within" if covered else "more than",
         money(headroom),
     )
-    # The month: what runs after the plan (less what it destroys) for the hours left, and the plan for its hours.
-    month = _budget.month_forecast(budget[0], current - gone, budget[1], plan, hours, budget[2]) if budget else dict.fromkeys(BUDGET_KEYS)
+    # The month: what runs after the plan (less what it destroys) for the hours left, and the plan for its hours;
+    # with no item (the gate's budget without a plan) no hours are planned, so the summary speaks of no plan.
+    month = _budget.month_forecast(budget[0], current - gone, budget[1], plan, hours if items else 0, budget[2]) if budget else dict.fromkeys(BUDGET_KEYS)
     lost = [entry["address"] for entry in destroyed if not entry["found"]]
     if lost:
         summary += "; not in the usage, so nothing subtracted: %s" % ", ".join(lost)

@@ -33,7 +33,10 @@ def item_name(item):
     if item.get("flavor"):
         what = item["flavor"]
     elif cluster:
-        what = "cluster of %s" % cluster["master_flavor"]
+        # Named by what it is for, its workers (a GPU flavor), not by its masters (a small CPU flavor).
+        workers = [cluster["node_flavor"]] if cluster.get("node_flavor") else []
+        workers += [group["flavor"] for group in cluster.get("node_groups") or []]
+        what = "cluster of %s workers" % " + ".join(dict.fromkeys(workers))
     elif item.get("address"):
         what = item["address"]
     elif item.get("volume_gb") is not None:

@@ -47,3 +47,17 @@ def test_the_gate_module_passes_each_option_on(emu, tmp_path):
     assert _gate_run(emu, terraform_plan=str(path))["breakdown"][0]["source"] == "hyperstack_core_volume.x"
     assert refused(_gate.read_gate, None, {"min_runway_days": "x"}) == 'min_runway_days must be a number, got "x"'
     assert refused(_gate.read_gate, None, {"min_headroom": "x"}) == 'min_headroom must be a number, got "x"'
+
+
+def test_the_conditions_are_on_by_default_and_in_the_estimates_report(emu):
+    # An estimate judged with no options (the deployment cost module's report): the API's no and the stock each fail it.
+    facts = dict(credit_facts(1000, 0), can_create_instance=False, covered=True, summary="the plan costs ...", out_of_stock=["n3-H100x8"])
+    assert [name for name, _reason in _gate.failed_conditions(facts)] == ["can_create_instance", "stock"]
+    emu.state.update({"can_create_instance": False})
+    options = dict(api_key=KEY, api_url=emu.api_url, plan=[{"flavor": "n3-H100x8"}])
+    report = MODULES["hyperstack_deployment_cost_info"].run(options)["hyperstack_deployment_cost_info"]["report"]
+    assert report.endswith(
+        "**Verdict: failed, 2 reasons**\n\n"
+        "- the API says no instance can be created now (can_create_instance is false; credit $1,500.00, threshold $0.00)\n"
+        "- out of stock: n3-H100x8\n"
+    )

@@ -81,6 +81,13 @@ def test_a_percent_just_past_its_limit_never_reads_as_the_limit():
     assert facts["limits"][0]["summary"] == "the plan adds 49.99% to the $2.00/h that runs now, within the 50% allowed"
 
 
+def test_the_percent_limit_applies_to_a_fleet_running_under_a_dollar_an_hour():
+    # $0.50/h runs: $0.20/h more is 40%, a percent like any other (only nothing running leaves it undefined).
+    facts = _estimate(current="0.50", plan="0.20", added_percent=Decimal(10))
+    assert facts["added_percent"] == 40.0
+    assert _gate.failed_conditions(facts) == [("added_percent", "the plan adds 40% to the $0.50/h that runs now, more than the 10% allowed")]
+
+
 def test_what_the_plan_destroys_is_named_in_the_dollar_reason():
     facts = _estimate(plan="2.70", gone="0.30", added_cost=Decimal(2))
     assert _gate.failed_conditions(facts) == [("added_cost", "the plan adds $2.40/h ($2.70/h less $0.30/h it destroys), more than the $2.00/h allowed")]

@@ -7,6 +7,7 @@ report the two modules return against the emulator."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate, _report
@@ -125,7 +126,78 @@ def test_a_gate_without_a_plan_reports_the_credit_runway_and_budget():
 def test_a_pipe_in_a_name_does_not_break_the_table():
     assert _report._row(["a|b", "c\nd"]) == "| a\\|b | c d |"  # pylint: disable=protected-access
     assert _report.item_name({"source": 'module.x["a"]', "flavor": "n3-A100x1"}) == 'module.x["a"] (n3-A100x1)'
-    assert _report.item_name({"cluster": {"master_flavor": "n1-cpu-medium"}, "flavor": None}) == "cluster of n1-cpu-medium"
+
+
+def test_a_cluster_is_named_by_its_workers_flavors_not_its_masters():
+    def name(**cluster):
+        return _report.item_name({"flavor": None, "cluster": dict({"master_flavor": "n1-cpu-small", "node_flavor": None, "node_groups": []}, **cluster)})
+
+    assert name(node_flavor="n3-H100x8") == "cluster of n3-H100x8 workers"
+    # The default group and node groups, each flavor once, in the plan's order.
+    groups = [{"flavor": "n3-A100x1"}, {"flavor": "n3-H100x8"}]
+    assert name(node_flavor="n3-H100x8", node_groups=groups) == "cluster of n3-H100x8 + n3-A100x1 workers"
+    # A Terraform plan's cluster has no node_groups key.
+    assert _report.item_name({"flavor": None, "source": "c.k", "cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8"}}) == (
+        "c.k (cluster of n3-H100x8 workers)"
+    )
+
+
+def test_the_report_says_what_it_left_out_what_is_out_of_stock_and_subtracts_what_the_plan_destroys():
+    items = [
+        {
+            "flavor": "n3-H100x8",
+            "volume_gb": None,
+            "count": 1,
+            "unit_price_per_hour": Decimal("15.2"),
+            "cost_per_hour": Decimal("15.2"),
+            "stock_available": False,
+        }
+    ]
+    destroyed = [{"address": "vm.old", "type": "hyperstack_core_virtual_machine", "id": "7", "cost_per_hour": Decimal("1.35"), "found": True}]
+    not_priced = [{"address": "aws_instance.x", "type": "aws_instance", "reason": "not Hyperstack's bill (provider aws)"}]
+    facts = _cost.estimate(CREDIT, 2.0, items, Decimal(10), Decimal(0), destroyed, not_priced)
+    reasons = [reason for _name, reason in _gate.failed_conditions(facts)]
+    assert reasons == ["out of stock: n3-H100x8"]
+    report = _report.markdown(facts, reasons)
+    # Left out, so not read as free; 2.00 - 1.35 + 15.20 after the plan, not 2.00 + 1.35 + 15.20.
+    assert (
+        "| **Plan** |  | $15.20/h | 10 | **$152.00** |\n"
+        "\n"
+        "The plan destroys:\n"
+        "\n"
+        "| Resource | Cost an hour now |\n"
+        "|---|---:|\n"
+        "| vm.old (hyperstack_core_virtual_machine) | $1.35/h |\n"
+        "\n"
+        "Left out of the estimate: aws_instance.x (not Hyperstack's bill (provider aws)).\n"
+        "\n"
+        "- **Runs now:** $2.00/h\n"
+        "- **Net change:** $13.85/h (692.5% of what runs now)\n"
+        "- **Total:** $15.85/h after the plan; $158.50 for 10 h\n"
+        "- **Out of stock:** n3-H100x8\n"
+        "- **Credit:** $1,234.50 (threshold $100.00, headroom $1,134.50), which covers the $158.50 required\n"
+        "\n"
+        "**Verdict: failed, 1 reason**\n"
+        "\n"
+        "- out of stock: n3-H100x8\n"
+    ) in report
+
+
+def test_a_budget_without_a_plan_speaks_of_no_plan():
+    # The gate's budget without a plan is the estimate of no item (_gate.read_gate), 24 h before the month ends.
+    now = datetime(2026, 12, 31, 0, 0, tzinfo=timezone.utc)
+    estimate = _cost.estimate(CREDIT, 1.5, [], Decimal(24), Decimal(0), budget=(Decimal(1900), now, Decimal(1000)))
+    fact = _gate.verdict(dict(CREDIT, **{key: estimate[key] for key in _cost.BUDGET_KEYS}))
+    summary = "the month's forecast $1,936.00 ($1,900.00 spent and $1.50/h running for the 24 h left) is more than the monthly budget $1,000.00"
+    assert fact["reasons"] == [summary]
+    assert "- **Budget:** %s\n" % summary in _report.markdown(fact, fact["reasons"], "Hyperstack credit gate")
+
+
+def test_the_gates_report_of_a_budget_without_a_plan_has_no_plan_in_it(emu):
+    emu.state.update({"month_to_date": 1900})
+    report = _run(emu, "hyperstack_credit_gate_info", monthly_budget=1000)["report"]
+    budget = [line for line in report.splitlines() if line.startswith("- **Budget:** ")]
+    assert len(budget) == 1 and "planned" not in budget[0] and "$1,900.00 spent and $" in budget[0]
 
 
 def _run(emu, module, **options):
