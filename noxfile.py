@@ -19,13 +19,16 @@ second run starts at once; ansible-test wants the collection at
 
 import collections
 import contextlib
+import fcntl
 import glob
 import os
+import re
 import shlex
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -194,6 +197,44 @@ def _debs(session, programs, packages):
     return False
 
 
+def _ansible_test_key(session):
+    """~/.ansible/test/id_rsa and id_rsa.pub, the key pair every ansible-test integration of this user shares,
+    made once before any is started. ansible-test makes it when it finds none, with no lock between processes: on
+    a new machine two started side by side both ran ssh-keygen, and the second failed ("already exists. Overwrite").
+    This mirrors ansible-test's SshKey.generate_key_pair (ansible_test/_internal/core_ci.py, the same in 2.19 to
+    2.21): the class is internal, and builds only inside ansible-test, from its whole configuration."""
+    home = Path.home() / ".ansible" / "test"
+    key, pub = home / "id_rsa", home / "id_rsa.pub"
+    if key.is_file() and pub.is_file():
+        return
+    if not shutil.which("ssh-keygen"):
+        session.error("ansible-test integration needs ssh-keygen, which is not on PATH: install OpenSSH's client (Debian: apt-get install openssh-client)")
+    home.mkdir(parents=True, exist_ok=True)
+    directory = os.open(home, os.O_RDONLY)
+    try:
+        # A second test command (its own HS_BUILD) making it at the same time waits, then finds it made.
+        fcntl.flock(directory, fcntl.LOCK_EX)
+        if key.is_file() and pub.is_file():
+            return
+        with tempfile.TemporaryDirectory(dir=home) as tmp:
+            made = Path(tmp) / key.name
+            keygen = subprocess.run(["ssh-keygen", "-m", "PEM", "-q", "-t", "rsa", "-N", "", "-f", str(made)], capture_output=True, text=True, check=False)
+            if keygen.returncode:
+                why = " ".join((keygen.stdout + keygen.stderr).split()) or "no output"
+                session.error(
+                    f"ssh-keygen could not make ansible-test's key pair {key} (exit {keygen.returncode}: {why}):"
+                    f" fix that, or make it yourself with: ssh-keygen -m PEM -t rsa -N '' -f {key}"
+                )
+            # As ansible-test does: the PKCS#8 header some ssh-keygen write, which paramiko does not read, made RSA's.
+            made.write_text(re.sub(r"(BEGIN|END) PRIVATE KEY", r"\1 RSA PRIVATE KEY", made.read_text()))
+            # Whole files, the public one first: ansible-test takes the pair only once both are there.
+            os.replace(f"{made}.pub", pub)
+            os.replace(made, key)
+        session.log(f"made ansible-test's SSH key pair {key}, once for the ansible-tests side by side")
+    finally:
+        os.close(directory)
+
+
 def _cpus():
     """The CPUs this process may run on: a container's share, not the host's count."""
     try:
@@ -285,6 +326,8 @@ def _integration(session, core):
         targets = listed.stdout.split()
         count = min(_cpus(), len(targets))
         shares = [targets[i::count] for i in range(count)]
+    # What the runs share is made before any starts.
+    _ansible_test_key(session)
     with contextlib.ExitStack() as stack:
         runs = []
         # However the block ends, no ansible-test is left running against an emulator that has stopped.
