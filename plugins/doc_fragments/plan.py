@@ -136,12 +136,13 @@ options:
     type: float
     default: 24.0
   margin_percent:
-    description: A safety margin on the requirement, in percent; 0 or more.
+    description: A safety margin on the requirement, in percent; 0 or more (V(0), no margin).
     type: float
     default: 0.0
   monthly_budget:
     description:
-      - A budget for the calendar month (UTC), in US dollars; 0 or more. Only when it is given, the month's
+      - A budget for the calendar month (UTC), in US dollars; 0 or more. V(0) is a budget of $0, which any
+        forecast above $0 fails; not set, there is no budget. Only when it is given, the month's
         spend so far is read too (C(GET /billing/billing/history) from the first of the month at 00:00:00
         to now, the sum of its C(incurred_bill)).
       - "The month's forecast is that spend + what runs after the plan (what runs now, less what the plan
@@ -152,7 +153,7 @@ options:
   max_added_cost_per_hour:
     description:
       - The most the plan may add, in US dollars an hour, net - what it creates less what it destroys
-        (the result's C(added_cost_per_hour)); 0 or more. Not set, there is no limit.
+        (the result's C(added_cost_per_hour)); 0 or more. V(0) lets the plan add nothing, net; not set, there is no limit.
       - A net change above it fails the gate with one reason naming both, for example
         C(the plan adds $2.70/h, more than the $2.00/h allowed).
     type: float
@@ -160,8 +161,8 @@ options:
   max_added_percent:
     description:
       - The most the plan may add as a percent of what runs now - the net change (what it creates less what
-        it destroys) / the current cost per hour x 100 (the result's C(added_percent)); 0 or more. Not set,
-        there is no limit.
+        it destroys) / the current cost per hour x 100 (the result's C(added_percent)); 0 or more. V(0) lets the
+        plan add nothing, net; not set, there is no limit.
       - A net change above it fails the gate with one reason naming both, for example
         C(the plan adds 191.49% to the $1.41/h that runs now, more than the 50% allowed).
       - With nothing running now the percent is undefined (C(added_percent) is null) and this limit does

@@ -101,6 +101,7 @@ class HyperstackClient:
         ca_path=None,
         sleep=time.sleep,
         caller=MODULE,
+        environ=None,
     ):
         missing = missing_libraries()
         if missing:
@@ -110,7 +111,7 @@ class HyperstackClient:
             api_key=api_key, api_url=api_url, api_timeout=api_timeout, api_retries=api_retries, api_retry_max_delay=api_retry_max_delay, ca_path=ca_path
         )
         try:
-            options = check_api_options(options, caller)
+            options = check_api_options(options, caller, environ)
         except HyperstackError as exc:
             raise self._error(exc.msg) from None
         self.api_url = options["api_url"]
@@ -133,9 +134,10 @@ class HyperstackClient:
             self._session.trust_env = False
 
     @classmethod
-    def from_params(cls, params, caller=MODULE):
-        """A client from a mapping of the API options (validated module params, settings, lookup options)."""
-        return cls(**api_values(params, {}), caller=caller)
+    def from_params(cls, params, caller=MODULE, environ=None):
+        """A client from a mapping of the API options (validated module params, settings, lookup options);
+        environ: the environment they were read from (default os.environ), for the message of an empty key."""
+        return cls(**api_values(params, {}), caller=caller, environ=environ)
 
     def redact(self, text):
         return replace_all(text, self._secrets)

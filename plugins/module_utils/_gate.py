@@ -20,14 +20,14 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client imp
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._cost import BUDGET_KEYS, estimate_from, plan_reads, read_deployment_cost
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain_number, runway_days
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, gate_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_limits, plan_request
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._report import markdown
 
 # The gate's conditions (hyperstack_credit_gate_info), as the credit_gate role's variables.
 GATE_OPTIONS = {
     "min_headroom": {"type": "float", "default": 0.0},
-    "min_runway_days": {"type": "float", "default": 0.0},
+    "min_runway_days": {"type": "float"},
     "require_can_create_instance": {"type": "bool", "default": True},
     "require_stock": {"type": "bool", "default": True},
 }
@@ -134,8 +134,8 @@ def read_gate(client, params):
     """
     # Checked before any request, as the plan is; named as the caller wrote them.
     caller = getattr(client, "caller", MODULE)
-    min_runway = check_number(params.get("min_runway_days") or 0, caller.name("min_runway_days"))
-    min_headroom = check_number(params.get("min_headroom") or 0, caller.name("min_headroom"))
+    min_runway = gate_number(params, "min_runway_days", caller)
+    min_headroom = gate_number(params, "min_headroom", caller) or 0
     planned = bool(params.get("plan")) or bool(params.get("terraform_plan"))
     # Checked without a plan too (plan_request checks them with one); with no plan there is no change to judge.
     plan_limits(params, caller)
@@ -143,7 +143,7 @@ def read_gate(client, params):
     budgeted = params.get("monthly_budget") is not None
     request = plan_request(params, caller) if planned or budgeted else None
     reads = plan_reads(request) if request else {"credit": CREDIT.fetch}
-    if min_runway > 0:
+    if min_runway is not None:
         reads["last_day_cost"] = LAST_DAY_COST.fetch
     read = read_concurrently(client, params, reads)
     facts = estimate_from(request, read, params.get("region")) if request else read["credit"]
@@ -152,7 +152,7 @@ def read_gate(client, params):
         facts = dict(read["credit"], **{key: facts[key] for key in BUDGET_KEYS})
     fact = verdict(
         facts,
-        daily_cost=read["last_day_cost"]["total_cost"] if min_runway > 0 else None,
+        daily_cost=read["last_day_cost"]["total_cost"] if min_runway is not None else None,
         min_headroom=min_headroom,
         min_runway_days=min_runway,
         require_can_create_instance=params.get("require_can_create_instance", True) is not False,

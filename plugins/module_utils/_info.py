@@ -51,9 +51,10 @@ class InfoModule:
         spec.update(self._options)
         return spec
 
-    def run(self, params, caller=MODULE, check_mode=False, diff=False):
-        """The task's result for validated params (in check mode, with --diff: the task's flags); raises on any failure."""
-        client = HyperstackClient.from_params(params, caller)
+    def run(self, params, caller=MODULE, check_mode=False, diff=False, environ=None):
+        """The task's result for validated params (in check mode, with --diff: the task's flags; environ: the task's
+        environment, default os.environ); raises on any failure."""
+        client = HyperstackClient.from_params(params, caller, environ)
         if self.changes:
             return self._read(client, params, check_mode, diff)
         return {"changed": False, self.name: self._read(client, params)}

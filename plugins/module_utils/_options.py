@@ -53,10 +53,12 @@ KEY_VARIABLES = API_OPTIONS["api_key"][2]
 
 class Caller:
     """Who set the options, so that a message names each option as the caller wrote it: a module's
-    option, a role's variable, a rulebook's argument; key_hint says where a key can come from."""
+    option, a role's variable, a rulebook's argument; key_hint says where a key can come from, and
+    leave_out how to give none, so that the environment's is used."""
 
-    def __init__(self, key_hint, names=None):
+    def __init__(self, key_hint, leave_out, names=None):
         self.key_hint = key_hint
+        self.leave_out = leave_out
         self._names = names or {}
 
     def name(self, option):
@@ -65,10 +67,27 @@ class Caller:
     def missing_key(self):
         return "%s is missing or empty: %s" % (self.name("api_key"), self.key_hint)
 
+    def empty_key(self, variable):
+        """An empty key given while the environment variable has one: the value given wins, as any option's does."""
+        return "%s is empty, and a value given, even an empty one, wins over the %s environment variable, which is set: %s" % (
+            self.name("api_key"),
+            variable,
+            self.leave_out,
+        )
 
-MODULE = Caller("set the api_key option, the HYPERSTACK_API_KEY environment variable, or api_key in module_defaults for group/nexgencloud.hyperstack.all")
-LOOKUP = Caller("pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable (a lookup does not read module_defaults)")
-RULEBOOK = Caller("set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable")
+
+MODULE = Caller(
+    "set the api_key option, the HYPERSTACK_API_KEY environment variable, or api_key in module_defaults for group/nexgencloud.hyperstack.all",
+    "leave api_key out of the task and of module_defaults to use the variable",
+)
+LOOKUP = Caller(
+    "pass api_key= to the lookup or set the HYPERSTACK_API_KEY environment variable (a lookup does not read module_defaults)",
+    "leave api_key= out of the lookup to use the variable",
+)
+RULEBOOK = Caller(
+    "set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable",
+    "leave api_key out of the source's arguments to use the variable",
+)
 # The credit_gate role's variables (roles/credit_gate/meta/argument_specs.yml), by the option each sets.
 ROLE_VARIABLES = {
     "api_key": "hyperstack_api_key",
@@ -92,7 +111,11 @@ ROLE_VARIABLES = {
         )
     },
 }
-ROLE = Caller("set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable", ROLE_VARIABLES)
+# A role's empty variable is most often -e hyperstack_api_key= on the command line.
+ROLE_LEAVE_OUT = "leave hyperstack_api_key undefined to use the variable (-e hyperstack_api_key= defines it, empty)"
+ROLE = Caller("set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable", ROLE_LEAVE_OUT, ROLE_VARIABLES)
+# The runway_guard role's: only its API variables are the modules' options.
+GUARD = Caller(ROLE.key_hint, ROLE_LEAVE_OUT, {option: ROLE_VARIABLES[option] for option in ("api_key", "api_url")})
 
 
 def environment_value(names, environ):
@@ -142,6 +165,39 @@ def check_number(value, what, minimum=None, above=None, integer=False, maximum=N
     return number
 
 
+# The gate's numbers, one rule wherever they are given (the modules, the roles, the event source): not set
+# (null), a condition is off - but min_headroom, whose default 0 keeps the headroom from going negative.
+# A number given is the line itself, 0 included: a minimum of 0 asks for no less than 0, a budget or a
+# limit of 0 allows nothing. A runway of at least 0 would be no line at all (0 once meant off), so the
+# runways refuse it rather than guess. name: (check_number's bounds, what to give instead of a number out of them).
+_NO_RUNWAY = ": leave it unset (null) for no runway condition"
+GATE_NUMBERS = {
+    "min_headroom": ({}, ""),
+    "min_runway_days": ({"above": 0}, _NO_RUNWAY),
+    "min_runway_hours": ({"above": 0}, _NO_RUNWAY),
+    "monthly_budget": ({"minimum": 0}, ""),
+    "max_added_cost_per_hour": ({"minimum": 0}, ""),
+    "max_added_percent": ({"minimum": 0}, ""),
+    "hours": ({"above": 0}, ""),
+    "margin_percent": ({"minimum": 0}, ""),
+}
+
+
+def gate_number(params, option, caller=MODULE):
+    """params' option checked by its rule of GATE_NUMBERS as a Decimal, None when it is not set; refused
+    naming the option as caller wrote it."""
+    value = params.get(option)
+    if value is None:
+        return None
+    bounds, instead = GATE_NUMBERS[option]
+    name = caller.name(option)
+    check_number(value, name)  # not a number at all: no bound to speak of
+    try:
+        return check_number(value, name, **bounds)
+    except HyperstackError as exc:
+        raise HyperstackError(exc.msg + instead) from None
+
+
 def is_loopback(host):
     if host.lower() == "localhost":
         return True
@@ -151,12 +207,18 @@ def is_loopback(host):
         return False
 
 
-def check_api_options(options, caller=MODULE):
+def check_api_options(options, caller=MODULE, environ=None):
     """The API options, checked before any request so a typo never turns into a network call:
-    the key, api_url (returned without a trailing slash) and the numbers, converted."""
+    the key, api_url (returned without a trailing slash) and the numbers, converted. environ: the
+    environment the options were read from (default os.environ), for the message of an empty key."""
     api_key, url = options["api_key"], options["api_url"]
     key = caller.name("api_key")
     if not isinstance(api_key, str) or not api_key.strip():
+        environ = os.environ if environ is None else environ
+        hidden = [name for name in KEY_VARIABLES if environment_value((name,), environ) is not None]
+        if isinstance(api_key, str) and hidden:
+            # The empty value hid the environment's key: telling the user to set the variable would point the wrong way.
+            raise HyperstackError(caller.empty_key(hidden[0]))
         raise HyperstackError(caller.missing_key())
     if any(c.isspace() for c in api_key.strip()) or not api_key.strip().isprintable():
         raise HyperstackError("%s contains spaces or control characters: check that the whole key was copied" % key)

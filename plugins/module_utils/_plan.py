@@ -13,10 +13,11 @@ and takes its defaults from the same spec as an item written by hand. No request
 from __future__ import annotations
 
 import json
+import os
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_number, gate_number
 
 # The options of the modules that price a plan (documented in the nexgencloud.hyperstack.plan doc fragment).
 # Types checked by Ansible; check_plan checks the rest, and Terraform's items, with these defaults.
@@ -265,13 +266,27 @@ def terraform_plan(text, path, unpriced_resources="fail", priced=(), option="ter
     return {"items": items, "destroyed": destroyed, "not_priced": not_priced}
 
 
+def _relative(path):
+    """Where a relative path was looked for: the working directory of the process that read it (in the
+    controller, where ansible-playbook was started; on a host, the module's), never the playbook's."""
+    if os.path.isabs(path):
+        return ""
+    try:
+        where = " " + os.getcwd() + ","
+    except OSError:  # the working directory was removed
+        where = ""
+    return (
+        "; a relative path is looked for in the task's working directory,%s not the playbook's:"
+        " give an absolute path (for a file beside the playbook, prefix playbook_dir)" % where
+    )
+
+
 def plan_limits(params, caller=MODULE):
     """{condition name: the limit as a Decimal, or None when not set} of params' limits on the net change;
     a negative or non-numeric one is refused naming the option as caller wrote it. No request."""
     limits = {}
     for name, option in LIMIT_OPTIONS.items():
-        value = params.get(option)
-        limits[name] = None if value is None else check_number(value, caller.name(option), minimum=0)
+        limits[name] = gate_number(params, option, caller)
     return limits
 
 
@@ -279,13 +294,12 @@ def plan_request(params, caller=MODULE):
     """The validated plan of params: hours, margin, items, Terraform's destroyed and not priced, the budget and
     the limits on the net change; no request.
     Options missing or null take PLAN_OPTIONS' defaults; a message names each as caller wrote it."""
-    hours = check_number(_given(params, "hours", PLAN_OPTIONS), caller.name("hours"), above=0)
-    margin = check_number(_given(params, "margin_percent", PLAN_OPTIONS), caller.name("margin_percent"), minimum=0)
+    given = {name: _given(params, name, PLAN_OPTIONS) for name in ("hours", "margin_percent")}
+    hours, margin = gate_number(given, "hours", caller), gate_number(given, "margin_percent", caller)
     unpriced = _given(params, "unpriced_resources", PLAN_OPTIONS)
     if unpriced not in UNPRICED:
         raise HyperstackError("%s must be fail or ignore, got %s" % (caller.name("unpriced_resources"), json.dumps(unpriced, default=str)))
-    budget = params.get("monthly_budget")
-    budget = None if budget is None else check_number(budget, caller.name("monthly_budget"), minimum=0)
+    budget = gate_number(params, "monthly_budget", caller)
     limits = plan_limits(params, caller)
     items = check_plan(params.get("plan") or [], caller.name("plan"))
     tf = {"items": [], "destroyed": [], "not_priced": []}
@@ -295,7 +309,7 @@ def plan_request(params, caller=MODULE):
             with open(path, "rb") as handle:
                 text = handle.read().decode("utf-8")
         except (OSError, UnicodeError) as exc:
-            raise HyperstackError("%s %s could not be read on the host running the task: %s" % (caller.name("terraform_plan"), path, exc))
+            raise HyperstackError("%s %s could not be read on the host running the task: %s%s" % (caller.name("terraform_plan"), path, exc, _relative(path)))
         tf = terraform_plan(text, path, unpriced, priced={item["address"] for item in items if item["address"]}, option=caller.name("terraform_plan"))
     return {
         "hours": hours,

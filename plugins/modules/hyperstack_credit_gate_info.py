@@ -14,7 +14,7 @@ description:
     organization's credit passes each condition, with one reason per condition it fails. It never fails
     on a verdict (the role does, with the reasons); it fails when the API cannot be read or an option is wrong.
   - It reads the credit (C(GET /billing/user-credit/credit)); the previous day's cost
-    (C(GET /billing/billing/last-day-cost)) only when O(min_runway_days) is more than 0; and, with a plan
+    (C(GET /billing/billing/last-day-cost)) only when O(min_runway_days) is set; and, with a plan
     (O(plan) or O(terraform_plan)), what M(nexgencloud.hyperstack.hyperstack_deployment_cost_info) reads
     to price it. The reads are made at once, each on a thread with a connection of its own.
   - The conditions - the headroom (credit - threshold) is at least O(min_headroom); the headroom lasts
@@ -27,16 +27,20 @@ description:
   - All money is computed on decimals as the API wrote the numbers, and worded as C($1,234.50).
 options:
   min_headroom:
-    description: The least headroom (credit minus threshold), in US dollars.
+    description:
+      - The least headroom (credit minus threshold), in US dollars.
+      - V(0), the default, fails a headroom below 0 (a credit below the threshold); a negative value lets the
+        headroom go that far below 0.
     type: float
     default: 0.0
   min_runway_days:
     description:
-      - The least number of days the headroom must last at the previous day's total cost. V(0) (or less)
-        turns this condition off, and the previous day's cost is not read.
+      - The least number of days the headroom must last at the previous day's total cost, more than 0. Not set
+        (the default), there is no runway condition and the previous day's cost is not read.
+      - V(0) or less is refused, naming what to do instead (leave it unset); before 1.4.0 it turned the
+        condition off. As for every number of the gate, not set is off and a number is the line itself.
       - With no spend on the previous day the runway is unlimited (null) and the condition passes.
     type: float
-    default: 0.0
   require_can_create_instance:
     description: Fail the verdict when the API says no instance can be created now; when it does not say, this passes.
     type: bool
@@ -105,7 +109,7 @@ hyperstack_credit_gate_info:
       type: bool
       sample: true
     daily_cost:
-      description: The previous day's total cost; null when O(min_runway_days) is 0.
+      description: The previous day's total cost; null when O(min_runway_days) is not set.
       type: float
       sample: 100.0
     runway_days:

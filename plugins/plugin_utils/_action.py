@@ -29,10 +29,10 @@ from ansible.plugins.action.normal import ActionModule as NormalAction
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import missing_libraries
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, ROLE, keys_in_sight, plain
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GUARD, MODULE, ROLE, keys_in_sight, plain
 
-# The collection's role whose variables a message of its gate task names (ROLE), not the module's options.
-GATE_ROLE = "nexgencloud.hyperstack.credit_gate"
+# The collection's roles, whose tasks' messages name the role's variables, not the modules' options.
+ROLE_CALLERS = {"nexgencloud.hyperstack.credit_gate": ROLE, "nexgencloud.hyperstack.runway_guard": GUARD}
 
 
 def run_info(info, args, environ, module_name, invocation=True, caller=MODULE, check_mode=False, diff=False):
@@ -58,7 +58,7 @@ def run_info(info, args, environ, module_name, invocation=True, caller=MODULE, c
             if validation.error_messages and isinstance(validation.errors[0], UnsupportedError):
                 msg = "Unsupported parameters for (%s) module: %s" % (module_name, msg)
             raise HyperstackError(msg)
-        result = info.run(params, caller, check_mode, diff)
+        result = info.run(params, caller, check_mode, diff, environ)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # Every key in sight, in every form the client knows, even before validation found one.
         keys = no_log + keys_in_sight(args.get("api_key"), environ)
@@ -88,7 +88,7 @@ class InfoAction(NormalAction):
         environ = {}
         self._compute_environment_string(environ)
         environ = dict(os.environ, **{str(k): str(v) for k, v in environ.items()}) if environ else os.environ
-        caller = ROLE if self._role_name() == GATE_ROLE else MODULE
+        caller = ROLE_CALLERS.get(self._role_name(), MODULE)
         flags = dict(check_mode=bool(self._task.check_mode), diff=bool(self._task.diff))
         result.update(run_info(self.MODULE, self._task.args, environ, self._task.action, _inject_invocation(task_vars), caller, **flags))
         return result

@@ -213,8 +213,9 @@ runpy.run_module(sys.argv.pop(1), run_name="__main__", alter_sys=True)
 """
 
 
-def run_module(collection_tree, module, args, env=None, without=None):
-    """(exit status, result) of a module run in a child Python as Ansible runs it, its arguments in a file."""
+def run_module(collection_tree, module, args, env=None, without=None, cwd=None):
+    """(exit status, result) of a module run in a child Python as Ansible runs it, its arguments in a file
+    (in the working directory cwd, default this one's)."""
     args_file = collection_tree / ".." / ("args-%d.json" % os.getpid())
     args_file = args_file.resolve()
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
@@ -227,6 +228,7 @@ def run_module(collection_tree, module, args, env=None, without=None):
         done = subprocess.run(
             [sys.executable, "-c", _WITHOUT, ",".join(without), name, str(args_file)] if without else [sys.executable, "-m", name, str(args_file)],
             env=environment,
+            cwd=cwd,
             capture_output=True,
             text=True,
             timeout=60,

@@ -23,10 +23,12 @@ import yaml
 
 from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source import credit as source
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, api_requests, find_secret
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS, GATE_NUMBERS, gate_number
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, SPECIAL_KEY, api_requests, find_secret
 
 CREDIT_PATH = "/billing/user-credit/credit"
+GATE = MODULES["hyperstack_credit_gate_info"]
 
 FAST = {"interval": 0.05, "api_timeout": 2, "api_retries": 0, "api_retry_max_delay": 0.1}
 
@@ -382,14 +384,60 @@ def test_a_wrong_argument_is_refused_with_the_whole_message(args, message):
     assert caught.value.msg == message
 
 
-def test_the_thresholds_are_numbers_without_bounds_and_only_the_interval_positive():
-    config = source.settings({"api_key": KEY, "interval": "2.5", "min_headroom": -50, "min_runway_hours": "0", "monthly_budget": " 1000 "}, {})
+def test_the_thresholds_are_numbers_as_the_modules_take_them():
+    config = source.settings({"api_key": KEY, "interval": "2.5", "min_headroom": -50, "min_runway_hours": "0.5", "monthly_budget": " 1000 "}, {})
     assert [(config[name], type(config[name])) for name in ("interval", "min_headroom", "min_runway_hours", "monthly_budget")] == [
         (2.5, float),
         (-50.0, float),
-        (0.0, float),
+        (0.5, float),
         (1000.0, float),
     ]
+    # 0 is the line itself: a budget of $0.
+    assert source.settings({"api_key": KEY, "monthly_budget": 0}, {})["monthly_budget"] == 0.0
+
+
+def test_a_negative_budget_is_refused_with_the_modules_message(emu):
+    # The issue's case: the modules refused it and the source took it.
+    with pytest.raises(HyperstackError) as caught:
+        source.settings({"api_key": KEY, "monthly_budget": -5}, {})
+    assert caught.value.msg == "monthly_budget must be 0 or more, got -5.0"
+    result = run_info(GATE, {"api_key": KEY, "api_url": emu.api_url, "monthly_budget": -5}, {}, "m")
+    assert result["failed"] is True and result["msg"] == caught.value.msg
+
+
+def test_a_runway_of_0_is_refused_saying_what_to_give_instead():
+    with pytest.raises(HyperstackError) as caught:
+        source.settings({"api_key": KEY, "min_runway_hours": 0}, {})
+    assert caught.value.msg == "min_runway_hours must be more than 0, got 0.0: leave it unset (null) for no runway condition"
+
+
+# The numbers the source shares with the modules, which the modules' rule (GATE_NUMBERS) checks.
+SHARED_NUMBERS = sorted(set(GATE_NUMBERS) & set(source.WATCH_OPTIONS))
+
+
+@pytest.mark.parametrize("option", SHARED_NUMBERS)
+@pytest.mark.parametrize("value", [-5, "-0.5", 0, " 7 ", 1e400, "many", [1], True], ids=repr)
+def test_every_number_shared_with_the_modules_is_checked_by_their_rule(option, value):
+    # What the rule refuses, the source refuses in its words; what it takes, the source takes.
+    assert SHARED_NUMBERS == ["min_headroom", "min_runway_hours", "monthly_budget"]
+    try:
+        expected = float(gate_number({option: source._float(value)}, option, source.RULEBOOK))
+    except HyperstackError as exc:
+        with pytest.raises(HyperstackError) as caught:
+            source.settings({"api_key": KEY, option: value}, {})
+        assert caught.value.msg == exc.msg
+    else:
+        assert source.settings({"api_key": KEY, option: value}, {})[option] == expected
+
+
+@pytest.mark.parametrize("option, value", [("monthly_budget", -5), ("monthly_budget", "-0.5"), ("min_runway_hours", 0), ("min_runway_hours", -1)])
+def test_the_source_and_the_gate_module_refuse_a_number_in_the_same_words(emu, option, value):
+    with pytest.raises(HyperstackError) as caught:
+        source.settings({"api_key": KEY, option: value}, {})
+    # The module's runway is in days; its rule and its words are the same.
+    theirs = {"min_runway_hours": "min_runway_days"}.get(option, option)
+    result = run_info(GATE, {"api_key": KEY, "api_url": emu.api_url, theirs: value}, {}, "m")
+    assert result["failed"] is True and result["msg"] == caught.value.msg.replace(option, theirs)
 
 
 def test_the_schema_refuses_unknown_arguments_and_a_zero_interval():
@@ -403,7 +451,15 @@ def test_the_schema_refuses_unknown_arguments_and_a_zero_interval():
     assert schema["properties"]["interval"] == {"type": ["number", "null"], "default": 300.0, "exclusiveMinimum": 0}
     assert schema["properties"]["every_poll"] == {"type": ["boolean", "null"], "default": False}
     assert schema["properties"]["api_key"] == {"type": ["string", "null"]}
-    assert [name for name, prop in schema["properties"].items() if "exclusiveMinimum" in prop] == ["interval"]
+    # The modules' rules of the numbers the source shares with them, in the schema's words.
+    assert {
+        name: prop.get("exclusiveMinimum", prop.get("minimum")) for name, prop in schema["properties"].items() if set(prop) & {"minimum", "exclusiveMinimum"}
+    } == {
+        "interval": 0,
+        "min_runway_hours": 0,
+        "monthly_budget": 0,
+    }
+    assert "minimum" in schema["properties"]["monthly_budget"] and "exclusiveMinimum" in schema["properties"]["min_runway_hours"]
 
 
 def test_a_poll_reads_the_month_of_the_time_it_is_given(emu):

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 import sys
@@ -20,7 +21,17 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _opt
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, ROOT, HyperstackError, check_message, credit_body, respond
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
+    KEY,
+    MODULES,
+    ROOT,
+    HyperstackError,
+    api_requests,
+    check_message,
+    credit_body,
+    respond,
+)
 
 BAD_OPTIONS = [
     # (id, options, the option the message must name, more words it must have)
@@ -406,3 +417,79 @@ def test_check_api_options_refuses_a_ca_path_that_is_not_a_path_and_needs_none()
     options = dict(API_VALUES)
     del options["ca_path"]
     assert "ca_path" not in _options.check_api_options(options)
+
+
+# -- the gate's numbers: one rule, and what 0 means (_options.GATE_NUMBERS) ---------------------
+
+GATE = MODULES["hyperstack_credit_gate_info"]
+
+
+def _gate_with(emu, **options):
+    return run_info(GATE, dict(api_key=KEY, api_url=emu.api_url, **options), {}, "m")
+
+
+def test_every_number_of_the_gate_has_its_rule():
+    # Each float option of the gate module (not of a plan's item, not the API's) is in the table, and only those
+    # and the event source's runway in hours.
+    numbers = {name for name, option in GATE.argument_spec().items() if option.get("type") == "float" and name not in API_OPTIONS}
+    assert numbers == set(_options.GATE_NUMBERS) - {"min_runway_hours"}
+
+
+@pytest.mark.parametrize("option", sorted(set(_options.GATE_NUMBERS) - {"min_runway_hours"}))
+def test_each_number_of_the_gate_module_follows_its_rule(emu, option):
+    bounds, instead = _options.GATE_NUMBERS[option]
+    plan = {"plan": [{"address": "vm.new", "hourly_price": 1}]}
+    # 0 is the line itself where the rule takes it, and refused where it would be no line at all.
+    result = _gate_with(emu, **{option: 0}, **plan)
+    if "above" in bounds:
+        assert result["msg"] == "%s must be more than 0, got 0.0%s" % (option, instead)
+    else:
+        assert "failed" not in result, result["msg"]
+    # Below 0 only min_headroom takes a number (a headroom allowed below 0).
+    result = _gate_with(emu, **{option: -1}, **plan)
+    if bounds:
+        assert result["msg"] == "%s must be %s, got -1.0%s" % (option, "more than 0" if "above" in bounds else "0 or more", instead)
+    else:
+        assert "failed" not in result, result["msg"]
+
+
+def test_a_runway_of_0_days_is_refused_and_not_set_is_off(emu):
+    # Before 1.4.0, 0 meant off; now it is refused, saying what to do instead.
+    result = _gate_with(emu, min_runway_days=0)
+    assert result["msg"] == "min_runway_days must be more than 0, got 0.0: leave it unset (null) for no runway condition"
+    assert api_requests(emu, "/billing/user-credit/credit") == []
+    fact = _gate_with(emu)["hyperstack_credit_gate_info"]
+    assert fact["passed"] is True and fact["daily_cost"] is None and api_requests(emu, "/billing/billing/last-day-cost") == []
+    fact = _gate_with(emu, min_runway_days=0.5)["hyperstack_credit_gate_info"]
+    assert fact["daily_cost"] == 56.4
+
+
+def test_the_role_names_the_runway_it_refuses_as_its_variable(emu):
+    result = run_info(GATE, dict(api_key=KEY, api_url=emu.api_url, min_runway_days=0), {}, "m", caller=_options.ROLE)
+    assert result["msg"] == "hyperstack_credit_gate_min_runway_days must be more than 0, got 0.0: leave it unset (null) for no runway condition"
+    defaults = yaml.safe_load((ROOT / "roles" / "credit_gate" / "defaults" / "main.yml").read_text())
+    assert defaults["hyperstack_credit_gate_min_runway_days"] is None
+
+
+def _documented(doc, option):
+    return " ".join(doc["options"][option]["description"]) if isinstance(doc["options"][option]["description"], list) else doc["options"][option]["description"]
+
+
+def test_each_number_says_what_0_means_where_it_is_documented():
+    # The gate module's own options and those of its plan fragment, the credit_gate role's variables, the event source's arguments.
+    module = yaml.safe_load(importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.modules.hyperstack_credit_gate_info").DOCUMENTATION)
+    fragment = yaml.safe_load(importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.doc_fragments.plan").ModuleDocFragment.DOCUMENTATION)
+    role = yaml.safe_load((ROOT / "roles" / "credit_gate" / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]
+    role = {"options": {name[len("hyperstack_credit_gate_") :]: spec for name, spec in role["options"].items()}}
+    source = yaml.safe_load(importlib.import_module("ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source.credit").DOCUMENTATION)
+    seen = set()
+    for doc in (module, fragment, role, source):
+        for option, (bounds, _instead) in _options.GATE_NUMBERS.items():
+            if option not in doc["options"]:
+                continue
+            seen.add(option)
+            words = {"above": "more than 0", "minimum": "0 or more"}.get(next(iter(bounds), None), "V(0)")
+            assert words in _documented(doc, option), (option, _documented(doc, option))
+    assert seen == set(_options.GATE_NUMBERS)
+    guide = (ROOT / "docs" / "docsite" / "rst" / "guide_options.rst").read_text()
+    assert all("``%s``" % option in guide for option in _options.GATE_NUMBERS)

@@ -28,10 +28,12 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate impor
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, runway_hours  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import (  # noqa: E402
     API_OPTIONS,
+    GATE_NUMBERS,
     RULEBOOK,
     api_values,
     check_api_options,
     check_number,
+    gate_number,
     keys_in_sight,
 )
 
@@ -114,17 +116,21 @@ options:
   min_headroom:
     description:
       - The least headroom (credit minus threshold) in dollars; less puts C(headroom) in C(below).
+      - V(0), the default, puts it there when the headroom is negative (the credit below the threshold); a
+        negative value lets the headroom go that far below 0 first.
     type: float
     default: 0
   min_runway_hours:
     description:
-      - The least hours the headroom must last at the live burn rate; fewer puts C(runway) in C(below).
-        Not checked when not set.
+      - The least hours the headroom must last at the live burn rate, more than 0; fewer puts C(runway) in
+        C(below). Not set, the runway is not checked. V(0) or less is refused, as the modules refuse
+        O(nexgencloud.hyperstack.hyperstack_credit_gate_info#module:min_runway_days=0).
     type: float
   monthly_budget:
     description:
-      - Dollars for the calendar month (UTC). When set, each poll also reads the month-to-date spend, and
-        a month's forecast above it puts C(budget) in C(below).
+      - Dollars for the calendar month (UTC), 0 or more. When set, each poll also reads the month-to-date
+        spend, and a month's forecast above it puts C(budget) in C(below); V(0) is a budget of $0, which
+        any spend passes over. Not set, there is no budget.
     type: float
   budget_levels:
     description:
@@ -172,6 +178,7 @@ EXAMPLES = r"""
 logger = logging.getLogger(__name__)
 
 # name: (type, default); every threshold is off when not set, except min_headroom (0: a negative headroom).
+# Those the modules have too (GATE_NUMBERS) are checked by the modules' own rule.
 WATCH_OPTIONS = {
     "interval": ("float", 300.0),
     "min_headroom": ("float", 0.0),
@@ -196,6 +203,10 @@ ARGUMENT_SCHEMA = {
     },
 }
 ARGUMENT_SCHEMA["properties"]["interval"]["exclusiveMinimum"] = 0
+# The modules' rules of the numbers the source shares with them, in the schema's words.
+_SCHEMA_BOUNDS = {"above": "exclusiveMinimum", "minimum": "minimum"}
+for _name in set(GATE_NUMBERS) & set(WATCH_OPTIONS):
+    ARGUMENT_SCHEMA["properties"][_name].update({_SCHEMA_BOUNDS[key]: bound for key, bound in GATE_NUMBERS[_name][0].items()})
 ARGUMENT_SCHEMA["properties"]["budget_levels"].update(items={"type": "number", "exclusiveMinimum": 0, "maximum": 100})
 
 
@@ -218,7 +229,7 @@ def settings(args, environ=None):
     unknown = sorted(set(args) - set(ARGUMENT_SCHEMA["properties"]))
     if unknown:
         raise HyperstackError("unknown argument %s; the arguments are %s" % (", ".join(unknown), ", ".join(ARGUMENT_SCHEMA["properties"])))
-    config = check_api_options(api_values(args, environ), RULEBOOK)
+    config = check_api_options(api_values(args, environ), RULEBOOK, environ)
     config["validate_certs"] = _boolean("validate_certs", config["validate_certs"])
     for name, (kind, default) in WATCH_OPTIONS.items():
         value = args.get(name)
@@ -228,9 +239,22 @@ def settings(args, environ=None):
             config[name] = _boolean(name, value)
         elif kind == "list":
             config[name] = _levels(value, config["monthly_budget"])
+        elif name in GATE_NUMBERS:
+            config[name] = float(gate_number({name: _float(value)}, name, RULEBOOK))
         else:
-            config[name] = float(check_number(value, name, above=0 if name == "interval" else None))
+            config[name] = float(check_number(value, name, above=0))
     return config
+
+
+def _float(value):
+    """value as a module's float option takes it (ansible-core converts an int or a string), so that a value
+    is worded alike in both: -5 is -5.0. Anything else is left for the check to refuse."""
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except (ValueError, OverflowError):
+            pass
+    return value
 
 
 def _levels(value, budget):
