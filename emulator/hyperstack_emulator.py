@@ -18,9 +18,10 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   each ``{"attributes": {"id"}, "metrics": {"incurred_bill", ...}}``; ``month_to_date``: a
   number replaces them with one row that bills it), ``credit_fall_per_second`` (the served
   credit falls by that many dollars a second from the moment it is set; 0 stops it, the
-  credit keeping what it fell to), ``api_key``, ``rate_limit`` (requests per window,
-  null for none), ``rate_window`` (seconds) and ``latency`` (seconds every API
-  answer waits, as a round trip to the real API does); and the virtual machines' keys below.
+  credit keeping what it fell to), ``api_key`` (set, never shown: the answers say
+  ``api_key_set`` instead), ``rate_limit`` (requests per window, null for none),
+  ``rate_window`` (seconds) and ``latency`` (seconds every API answer waits, as a round
+  trip to the real API does); and the virtual machines' keys below.
 - Virtual machines (``GET /core/virtual-machines`` with ``page``, ``pageSize``, ``search``,
   ``environment``, ``exact_environment_match``; ``GET /core/virtual-machines/{id}``; ``GET
   /core/virtual-machines/{id}/hibernate?retain_ip=true|false``; ``GET
@@ -293,6 +294,14 @@ def _error_body(message, reason):
     return {"status": False, "message": message, "error_reason": reason}
 
 
+def _shown(state):
+    """The state as the control endpoints answer it: whether a key is set, never the key (a state read or
+    pasted into an issue must not hand it on)."""
+    shown = dict(state)
+    shown["api_key_set"] = bool(shown.pop("api_key", None))
+    return shown
+
+
 class BadRequest(Exception):
     """A request the API refuses with 400 and its error model."""
 
@@ -515,9 +524,9 @@ class Handler(BaseHTTPRequestHandler):
     def _control(self, method, path):
         try:
             if path == "/state" and method == "GET":
-                self._send_json(200, self.emu.snapshot())
+                self._send_json(200, _shown(self.emu.snapshot()))
             elif path == "/state" and method == "POST":
-                self._send_json(200, self.emu.update(self._read_json() or {}))
+                self._send_json(200, _shown(self.emu.update(self._read_json() or {})))
             elif path == "/faults" and method == "POST":
                 faults = self._read_json()
                 self.emu.add_faults(faults if isinstance(faults, list) else [faults])
@@ -528,7 +537,7 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_json(200, {"count": len(log), "requests": log})
             elif path == "/reset" and method == "POST":
                 self.emu.reset()
-                self._send_json(200, self.emu.snapshot())
+                self._send_json(200, _shown(self.emu.snapshot()))
             else:
                 self._send_json(404, {"error": "no control endpoint %s %s" % (method, path)})
         except (ValueError, TypeError) as exc:

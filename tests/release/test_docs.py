@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +29,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ROOT / "docs" / "docsite" / "rst"
+# The event source, and its page in the docs site.
+SOURCE = ROOT / "extensions" / "eda" / "plugins" / "event_source" / "credit.py"
+SOURCE_PAGE = GUIDES / "event_source_credit.rst"
 DOCS = [ROOT / "README.md", ROOT / "roles" / "credit_gate" / "README.md"] + sorted(GUIDES.glob("*.rst"))
 KEY = "hs-DOCS-SECRET-7f3a91"
 ROLE = "nexgencloud.hyperstack.credit_gate"
@@ -156,6 +161,12 @@ def test_every_name_in_the_collection_exists(path):
 def test_yaml_blocks_parse_and_give_only_options_that_exist(path, lang, body, run):  # pylint: disable=unused-argument
     document = yaml.safe_load(body)
     for play in _plays(document):
+        for source in play.get("sources") or []:
+            for name, args in source.items():
+                if name.startswith("nexgencloud.hyperstack."):
+                    assert name == "nexgencloud.hyperstack.credit", name
+                    unknown = set(args or {}) - set(_documentation(SOURCE.read_text())["options"])
+                    assert not unknown, "the event source has no option %s" % ", ".join(sorted(unknown))
         for group, defaults in (play.get("module_defaults") or {}).items():
             assert group == "group/nexgencloud.hyperstack.all" or group.split(".")[-1] in MODULES, group
             assert set(defaults) <= module_options("hyperstack_credit_info"), defaults
@@ -183,6 +194,21 @@ def test_shell_blocks_name_paths_that_exist(path, lang, body, run):  # pylint: d
     for directory, rest in re.findall(r"\bcd (examples)\b && (.*)", commands):
         for name in re.findall(r"(?<![\w/.-])([\w-]+\.yml)\b", rest):
             assert (ROOT / directory / name).is_file(), "%s: %s/%s does not exist" % (path.name, directory, name)
+
+
+def test_every_vars_file_a_rulebook_command_passes_is_shipped_beside_the_rulebooks():
+    # The guides and the rulebooks' comments run ansible-rulebook from examples/: its --vars file is there.
+    named = {}
+    for path in DOCS + sorted((ROOT / "examples").glob("*.yml")):
+        for name in re.findall(r"--vars[ =]([\w./-]+\.(?:ya?ml|json))\b", path.read_text()):
+            named.setdefault(name, []).append(path.name)
+    assert named, "some command passes a vars file"
+    for name, where in named.items():
+        assert (ROOT / "examples" / name).is_file(), "%s pass --vars %s, which examples/ does not have" % (", ".join(where), name)
+    variables = yaml.safe_load((ROOT / "examples" / "vars.yml").read_text())
+    rulebooks = [path for path in (ROOT / "examples").glob("*.yml") if any("sources" in play for play in _plays(yaml.safe_load(path.read_text())))]
+    used = {name for path in rulebooks for name in re.findall(r"\{\{ (\w+) \| default\(", path.read_text())}
+    assert set(variables) == used, "vars.yml holds every variable the rulebooks read, and only those"
 
 
 def _emulator_class():
@@ -249,3 +275,124 @@ def test_the_suggestions_for_a_flavor_that_does_not_exist_are_the_modules(tmp_pa
     ]
     ran, _output = _play(tmp_path, collections_path, yaml.safe_dump(play))
     assert ran.returncode == 2 and '"msg": "%s"' % " ".join(quoted.split()) in ran.stdout, ran.stdout + ran.stderr
+
+
+# -- the commands that start the emulator, run as written ----------------------------------------------------
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _shell(tmp_path, collections_path, script):
+    """bash running script from the checkout, as a reader pastes it, with the collection installed; the
+    emulator it starts on 8080 is on a free port, waited for before the next line, and stopped at the end."""
+    port = _free_port()
+    started = re.compile(r"^(python3 emulator/hyperstack_emulator\.py .*&)$", re.M)
+    assert started.search(script), "the commands start the emulator"
+    wait = r"\1\nuntil curl -s -o /dev/null http://127.0.0.1:%d/_emulator/state; do sleep 0.1; done" % port
+    script = "trap 'kill $(jobs -p) 2>/dev/null' EXIT\n" + started.sub(wait, script).replace("8080", str(port))
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("HYPERSTACK_", "ANSIBLE_"))}
+    env.update(PATH="%s:%s" % (Path(sys.executable).parent, env["PATH"]), ANSIBLE_COLLECTIONS_PATH=str(collections_path))
+    env.update(ANSIBLE_HOME=str(tmp_path / "ansible-home"), ANSIBLE_NOCOLOR="1", ANSIBLE_LOCALHOST_WARNING="false")
+    env.update(ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
+    ran = subprocess.run(["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240, check=False)
+    return ran.stdout + ran.stderr
+
+
+def _emulator_blocks(path):
+    return [body for lang, body, _marker in blocks(path) if lang == "bash" and ("hyperstack_emulator.py --port" in body or "127.0.0.1:8080" in body)]
+
+
+def test_the_readmes_emulator_commands_run_as_written(tmp_path, collections_path):
+    # The gate stops at $42.50 and passes at $5,000; the fleet the command serves is what the hibernation
+    # guide's dry run hibernates; the state the curl commands print never shows the key.
+    output = _shell(tmp_path, collections_path, "\n".join(_emulator_blocks(ROOT / "README.md")))
+    stopped, passed = output.find("Not enough Hyperstack credit"), output.find("Credit OK")
+    assert -1 < stopped < passed, output
+    assert re.search(r"hibernated train-01, train-02\b", output), output
+    # A control endpoint refusing what it was sent answers {"error": ...}.
+    assert '{"error": ' not in output and "Traceback" not in output, output
+    assert output.count('"api_key_set": true') == 3 and "demo-key" not in output, output
+
+
+def test_the_hibernation_guides_commands_run_against_the_emulator_it_starts(tmp_path, collections_path):
+    guide = GUIDES / "guide_hibernation.rst"
+    (start,) = _emulator_blocks(guide)
+    dry_run = [line[2:] for lang, body, _marker in blocks(guide) if lang == "console" for line in body.splitlines() if line.startswith("$ ansible-playbook")]
+    assert dry_run == ["ansible-playbook examples/hibernate_labelled.yml --check --diff"]
+    output = _shell(tmp_path, collections_path, start + "\n".join(dry_run))
+    assert re.search(r"hibernated train-01, train-02\b", output) and "failed=0" in output, output
+    assert "demo-key" not in output
+
+
+# -- the event source's page ----------------------------------------------------------------------------------
+
+
+def _list_tables(text):
+    """Each list-table of a reStructuredText text: its rows, each row its cells' text (lines joined)."""
+    tables = []
+    for part in re.split(r"^\.\. list-table::.*\n", text, flags=re.M)[1:]:
+        rows = []
+        for line in part.splitlines():
+            if line.strip() and not line.startswith(" "):
+                break
+            if re.match(r"^   \* - ", line):
+                rows.append([line[7:].strip()])
+            elif re.match(r"^     -( |$)", line):
+                rows[-1].append(line[7:].strip())
+            elif line.startswith("       ") and rows:
+                rows[-1][-1] = (rows[-1][-1] + " " + line.strip()).strip()
+        tables.append(rows)
+    return tables
+
+
+def test_the_event_source_page_documents_every_option_of_the_source():
+    documented = _documentation(SOURCE.read_text())["options"]
+    header, *rows = _list_tables(SOURCE_PAGE.read_text())[0]
+    assert header == ["option", "type", "default", "environment", "meaning"]
+    page = {row[0].strip("`"): row[1:] for row in rows}
+    # Added, removed or renamed in the source without the page (or the other way round): the lists differ.
+    assert list(page) == list(documented), "the page's options, in the source's order"
+    for name, (kind, default, environment, meaning) in page.items():
+        spec = documented[name]
+        assert kind == spec["type"] + (" of %s" % spec["elements"] if "elements" in spec else ""), name
+        if spec.get("default") is None:
+            assert default == "unset", name
+        else:
+            assert re.fullmatch(r"``[^`]+``", default) and yaml.safe_load(default.strip("`")) == spec["default"], name
+        variables = re.findall(r"E\((\w+)\)", " ".join(spec["description"]))
+        assert re.findall(r"``(\w+)``", environment) == variables, name
+        assert meaning, name
+
+
+EVENTS = """
+import asyncio, json, sys
+from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source import credit
+
+async def first(args):
+    queue = asyncio.Queue()
+    task = asyncio.ensure_future(credit.main(queue, args))
+    try:
+        return await asyncio.wait_for(queue.get(), 60)
+    finally:
+        task.cancel()
+
+url, key = sys.argv[1:]
+args = {"api_key": key, "api_retries": 0, "interval": 60, "monthly_budget": 2000, "budget_levels": [50]}
+print(json.dumps([asyncio.run(first(dict(args, api_url=url))), asyncio.run(first(dict(args, api_url=url + "/nope")))]))
+"""
+
+
+def test_the_event_source_page_names_the_keys_of_its_events(collections_path):
+    # The source run against the emulator: its first event, and its first event when every read fails.
+    _options, facts, error = [[row[0].strip("`") for row in table[1:]] for table in _list_tables(SOURCE_PAGE.read_text())]
+    with _emulator_class()(api_key=KEY) as emu:
+        env = dict(os.environ, PYTHONPATH=str(collections_path))
+        ran = subprocess.run([sys.executable, "-c", EVENTS, emu.api_url, KEY], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert ran.returncode == 0 and KEY not in ran.stdout + ran.stderr, ran.stdout + ran.stderr
+    polled, failed = json.loads(ran.stdout)
+    assert sorted(polled["hyperstack_credit"]) == sorted(facts) and list(polled) == ["hyperstack_credit"]
+    assert sorted(failed["hyperstack_credit_error"]) == sorted(error) and failed["hyperstack_credit_error"]["status_code"] == 404

@@ -89,8 +89,9 @@ def test_tarball_ships_the_collection_and_nothing_else(tmp_path):
     shipped |= {
         str(p.relative_to(TREE)) for sub in ("plugins", "roles", "extensions") for p in (TREE / sub).rglob("*") if p.is_file() and "__pycache__" not in p.parts
     }
-    # The event source (ansible-rulebook finds it there, by nexgencloud.hyperstack.credit) and its example rulebook.
-    shipped |= {"extensions/eda/plugins/event_source/credit.py", "examples/credit_watch.yml", "examples/credit_low.yml"}
+    # The event source (ansible-rulebook finds it there, by nexgencloud.hyperstack.credit), its example rulebook and
+    # the vars file the rulebooks' commands pass.
+    shipped |= {"extensions/eda/plugins/event_source/credit.py", "examples/credit_watch.yml", "examples/credit_low.yml", "examples/vars.yml"}
     assert not shipped - names
     top = {"MANIFEST.json", "FILES.json", "README.md", "CHANGELOG.md", "LICENSE", "requirements.txt", "bindep.txt"}
     top |= {"meta", "plugins", "roles", "extensions", "docs", "examples", "changelogs"}
