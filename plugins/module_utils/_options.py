@@ -114,8 +114,12 @@ ROLE_VARIABLES = {
 # A role's empty variable is most often -e hyperstack_api_key= on the command line.
 ROLE_LEAVE_OUT = "leave hyperstack_api_key undefined to use the variable (-e hyperstack_api_key= defines it, empty)"
 ROLE = Caller("set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable", ROLE_LEAVE_OUT, ROLE_VARIABLES)
-# The runway_guard role's: only its API variables are the modules' options.
-GUARD = Caller(ROLE.key_hint, ROLE_LEAVE_OUT, {option: ROLE_VARIABLES[option] for option in ("api_key", "api_url")})
+# The runway_guard role's: its API variables, and its line (a number of the gate, GATE_NUMBERS).
+GUARD = Caller(
+    ROLE.key_hint,
+    ROLE_LEAVE_OUT,
+    dict({option: ROLE_VARIABLES[option] for option in ("api_key", "api_url")}, min_runway_hours="hyperstack_runway_guard_min_runway_hours"),
+)
 
 
 def environment_value(names, environ):

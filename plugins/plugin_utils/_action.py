@@ -29,10 +29,31 @@ from ansible.plugins.action.normal import ActionModule as NormalAction
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import missing_libraries
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GUARD, MODULE, ROLE, keys_in_sight, plain
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_NUMBERS, GUARD, MODULE, ROLE, check_number, keys_in_sight, plain
 
 # The collection's roles, whose tasks' messages name the role's variables, not the modules' options.
 ROLE_CALLERS = {"nexgencloud.hyperstack.credit_gate": ROLE, "nexgencloud.hyperstack.runway_guard": GUARD}
+
+
+def check_guard_line(variable):
+    """The runway_guard role's line, its variable hyperstack_runway_guard_min_runway_hours, as variable(name) gives
+    it: a runway minimum of the gate (GATE_NUMBERS), more than 0, and needed, since the role's tasks read it with
+    Jinja's float, which would make a missing or wrong one 0 (hibernate only when the credit is gone).
+    HyperstackError naming the variable."""
+    name = GUARD.name("min_runway_hours")
+    value = variable(name)
+    what = ": the runway, in hours, below which the guard hibernates (24 by default)"
+    if value is None:
+        raise HyperstackError("%s must be set%s" % (name, what))
+    try:
+        check_number(value, name, **GATE_NUMBERS["min_runway_hours"][0])
+    except HyperstackError as exc:
+        raise HyperstackError(exc.msg + what) from None
+
+
+# What a role's first module task checks of the role's variables, beyond its argument spec (which ansible-core
+# checks before it), before anything is read: the variables its tasks read with Jinja, not through a module.
+ROLE_CHECKS = {"nexgencloud.hyperstack.runway_guard": check_guard_line}
 
 
 def run_info(info, args, environ, module_name, invocation=True, caller=MODULE, check_mode=False, diff=False):
@@ -82,6 +103,12 @@ class InfoAction(NormalAction):
     MODULE = None
 
     def run(self, tmp=None, task_vars=None):
+        check = ROLE_CHECKS.get(self._role_name())
+        if check is not None:
+            try:
+                check(lambda name: self._templar.template((task_vars or {}).get(name)))
+            except HyperstackError as exc:
+                return dict(self.MODULE.failed({"msg": exc.msg}), failed=True, changed=False)
         if not self._in_controller():
             return super().run(tmp, task_vars)
         result = super(NormalAction, self).run(tmp, task_vars)  # ActionBase's checks (check mode, async support)

@@ -21,7 +21,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _opt
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS
-from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import ROLE_CHECKS, check_guard_line, run_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     KEY,
     MODULES,
@@ -493,3 +493,23 @@ def test_each_number_says_what_0_means_where_it_is_documented():
     assert seen == set(_options.GATE_NUMBERS)
     guide = (ROOT / "docs" / "docsite" / "rst" / "guide_options.rst").read_text()
     assert all("``%s``" % option in guide for option in _options.GATE_NUMBERS)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (None, "hyperstack_runway_guard_min_runway_hours must be set"),
+        (0, "hyperstack_runway_guard_min_runway_hours must be more than 0, got 0"),
+        ("-1", "hyperstack_runway_guard_min_runway_hours must be more than 0, got -1"),
+        ("soon", 'hyperstack_runway_guard_min_runway_hours must be a number, got "soon"'),
+        (True, "hyperstack_runway_guard_min_runway_hours must be a number, got true"),
+    ],
+)
+def test_the_runway_guards_line_follows_the_rule_of_a_runway(value, message):
+    # Its tasks read it with Jinja's float, which makes any of these 0: refused by the role's first task instead.
+    with pytest.raises(HyperstackError) as caught:
+        check_guard_line({"hyperstack_runway_guard_min_runway_hours": value}.get)
+    assert caught.value.msg == message + ": the runway, in hours, below which the guard hibernates (24 by default)"
+    for good in (24.0, "0.5", 1):
+        check_guard_line({"hyperstack_runway_guard_min_runway_hours": good}.get)
+    assert ROLE_CHECKS["nexgencloud.hyperstack.runway_guard"] is check_guard_line
