@@ -25,7 +25,8 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
 - Virtual machines (``GET /core/virtual-machines`` with ``page``, ``pageSize``, ``search``,
   ``environment``, ``exact_environment_match``; ``GET /core/virtual-machines/{id}``; ``GET
   /core/virtual-machines/{id}/hibernate?retain_ip=true|false``; ``GET
-  /core/virtual-machines/{id}/hibernate-restore``), steered by these state keys:
+  /core/virtual-machines/{id}/hibernate-restore``; ``PUT /core/virtual-machines/{id}/label`` with
+  ``{"labels": [...]}``, which sets them), steered by these state keys:
   ``vms`` (the machines, each an ``Instance_Fields`` object, served as set; ``[]`` by default, so
   the default usage and its $1.41/h stay as they were; the string ``"fleet"`` sets ``VM_FLEET``,
   eight machines of every status, labelled ``team=ml``, ``hibernate=ok`` or not, ids 501 and
@@ -46,7 +47,9 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   ``action``: ``hang``, ``reset``, ``close``, ``echo_key``, ``oversized`` (``size``,
   ``declare_length``), ``truncated``, ``drip`` (``delay`` per byte). ``times: -1``
   repeats a fault for ever; ``path`` (e.g. ``/billing/billing/usage``) serves it only to
-  requests of that path, whose order is not known when a task reads several at once.
+  requests of that path, whose order is not known when a task reads several at once;
+  ``acted: true`` carries the request out first (a hibernation starts), then serves the fault
+  instead of its answer: an answer lost after the API acted.
 - ``GET /_emulator/requests``: what the API endpoints received (path and
   query string), newest last, without the key itself (``api_key_sent`` and ``api_key_valid`` say what came).
 - ``POST /_emulator/reset``: back to the start-up state.
@@ -290,6 +293,10 @@ DEFAULT_STATE = {
 }
 
 
+# A body that is not JSON: the handler answers 400.
+_NOT_JSON = object()
+
+
 def _error_body(message, reason):
     return {"status": False, "message": message, "error_reason": reason}
 
@@ -414,6 +421,10 @@ class EmulatorState:
             fields = {} if retain_ip else {"floating_ip": None, "floating_ip_status": "NOT_ATTACHED"}
             self._transition(vm, "HIBERNATING", "HIBERNATED", **fields)
 
+    def set_labels(self, vid, labels):
+        with self.lock:
+            self._known_vm(vid)["labels"] = list(labels)
+
     def restore(self, vid):
         with self.lock:
             vm = self._known_vm(vid)
@@ -512,6 +523,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):  # pylint: disable=invalid-name
         self._route("POST")
 
+    def do_PUT(self):  # pylint: disable=invalid-name
+        self._route("PUT")
+
     def _route(self, method):
         path = self.path.split("?", 1)[0]
         if path.startswith(CONTROL_PREFIX + "/"):
@@ -546,6 +560,11 @@ class Handler(BaseHTTPRequestHandler):
     def _api(self, method, path):
         sent_key = self.headers.get("api_key")
         state = self.emu.snapshot()
+        # A request that sends a body (PUT) has it read whole, kept in the log and given to its handler.
+        try:
+            body = self._read_json() if method != "GET" else None
+        except ValueError:
+            body = _NOT_JSON
         self.emu.record(
             {
                 "method": method,
@@ -556,6 +575,7 @@ class Handler(BaseHTTPRequestHandler):
                 "api_key_valid": sent_key == state["api_key"],
                 "user_agent": self.headers.get("User-Agent"),
                 "accept": self.headers.get("Accept"),
+                **({"body": None if body is _NOT_JSON else body} if method != "GET" else {}),
             }
         )
         if self.emu.rate_limited(self.client_address[0]):
@@ -563,21 +583,27 @@ class Handler(BaseHTTPRequestHandler):
             return
         if state["latency"]:
             time.sleep(float(state["latency"]))
-        fault = self.emu.next_fault(path)
-        if fault is not None:
-            self._fault(fault, sent_key)
-            return
-        if sent_key is None or sent_key != state["api_key"]:
-            self._send_json(401, _error_body("No valid API key provided", "Unauthorized"))
-            return
         route, args = ROUTES.get((method, path)), ()
         if route is None:
             for route_method, pattern, handler in PATTERN_ROUTES:
                 match = re.fullmatch(pattern, path) if route_method == method else None
                 if match:
                     # Acting on the live state, not on the snapshot: the emulator comes first.
-                    route, args = handler, (self.emu, int(match.group(1)))
+                    route, args = handler, (self.emu, int(match.group(1))) + ((body,) if method != "GET" else ())
                     break
+        fault = self.emu.next_fault(path)
+        if fault is not None:
+            if fault.get("acted") and route is not None and sent_key == state["api_key"]:
+                # The API carried the request out, and then its answer was lost.
+                try:
+                    route(state, parse_qs(urlsplit(self.path).query), *args)
+                except (BadRequest, NotFound):
+                    pass
+            self._fault(fault, sent_key)
+            return
+        if sent_key is None or sent_key != state["api_key"]:
+            self._send_json(401, _error_body("No valid API key provided", "Unauthorized"))
+            return
         if route is None:
             self._send_json(404, _error_body("Not Found", "no such endpoint: %s %s" % (method, path)))
             return
@@ -807,6 +833,14 @@ def _hibernate_vm(state, query, emu, vid):
     return {"status": True, "message": "Hibernation of virtual machine %d has been initiated" % vid}
 
 
+def _label_vm(state, query, emu, vid, body):
+    labels = body.get("labels") if isinstance(body, dict) else None
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        raise BadRequest("labels should be a list of strings")
+    emu.set_labels(vid, labels)
+    return {"status": True, "message": "Labels of virtual machine %d edited successfully" % vid}
+
+
 def _restore_vm(state, query, emu, vid):
     emu.restore(vid)
     return {"status": True, "message": "Restoration of virtual machine %d from hibernation has been initiated" % vid}
@@ -827,6 +861,7 @@ PATTERN_ROUTES = [
     ("GET", r"/core/virtual-machines/(\d+)", _get_vm),
     ("GET", r"/core/virtual-machines/(\d+)/hibernate", _hibernate_vm),
     ("GET", r"/core/virtual-machines/(\d+)/hibernate-restore", _restore_vm),
+    ("PUT", r"/core/virtual-machines/(\d+)/label", _label_vm),
 ]
 
 

@@ -76,6 +76,27 @@ def missing_libraries():
     return [name for name, lib in (("requests", requests), ("jsonschema", jsonschema)) if lib is None]
 
 
+# Said of a request that acts when its answer was lost: it is not sent again blindly.
+UNKNOWN_OUTCOME = " (the request may have been carried out: it is not sent again; read the state before trying again)"
+
+
+def _never_sent(exc):
+    """Whether a failed request certainly never reached the server: no connection could be made."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    seen = 0
+    while exc is not None and seen < 20:
+        # urllib3's NewConnectionError: the connection itself failed (refused, unreachable), before any byte was sent.
+        if type(exc).__name__ in ("NewConnectionError", "ConnectTimeoutError") or isinstance(exc, ConnectionRefusedError):
+            return True
+        inner = getattr(exc, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((a for a in exc.args if isinstance(a, BaseException)), None)
+        exc = inner or exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def _json_path(path):
     return "$" + "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in path)
 
@@ -150,26 +171,36 @@ class HyperstackClient:
         return HyperstackError(self.redact(msg), status_code, retry_after)
 
     def get(self, path, schema, what, params=None):
-        """GET api_url + path (with the query params, a dict), validate the JSON body against schema and return it.
+        """GET api_url + path (with the query params, a dict), validate the JSON body against schema and return it."""
+        return self.request("GET", path, schema, what, params)
+
+    def request(self, method, path, schema, what, params=None, body=None, acts=None):
+        """method api_url + path (with the query params, a dict, and body sent as JSON), validate the JSON answer
+        against schema and return it. acts: whether the request changes something (default: any method but GET).
+
+        A read is retried on the failures that may pass. A request that acts is retried only when it certainly
+        did not act (no connection could be made, or a 429): after a timeout, a dropped connection or a 5xx it may
+        have, so the failure is raised, saying so, for the caller to read the state again rather than ask twice.
 
         The one place that guarantees every caller (module, lookup, action plugin) gets a
         HyperstackError: whatever requests, urllib3, json, ssl or jsonschema raise that no
         handler below words is still one redacted line, never a traceback.
         """
         url = self.api_url + path
+        acts = method != "GET" if acts is None else acts
         try:
-            return self._get(url, schema, what, params)
+            return self._send(method, url, schema, what, params, body, acts)
         except HyperstackError:
             raise
         except Exception as exc:  # pylint: disable=broad-exception-caught
             raise self._error("%s: the request to %s failed unexpectedly: %s" % (what, url, self._exc_reason(exc))) from None
 
-    def _get(self, url, schema, what, params):
+    def _send(self, method, url, schema, what, params, data, acts):
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             status, retry_after = None, None
             try:
-                status, reason, headers, body = self._request(url, what, params)
+                status, reason, headers, body = self._request(method, url, what, params, data)
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
                 if "match" in reason:
@@ -184,6 +215,8 @@ class HyperstackClient:
                 raise self._error("%s: %s" % (what, worded % (url, reason)))
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 worded = "%s: could not reach %s: %s" % (what, url, self._exc_reason(exc))
+                if acts and not _never_sent(exc):
+                    raise self._error(worded + UNKNOWN_OUTCOME) from None
             except requests.exceptions.ContentDecodingError as exc:
                 raise self._error("%s: the response body from %s could not be decoded: %s" % (what, url, self._exc_reason(exc)))
             # Anything else (from requests or below) is worded once, in get, and not retried.
@@ -192,6 +225,8 @@ class HyperstackClient:
                     break
                 worded = self._http_failure(what, url, status, reason, headers, body)
                 retry_after = headers.get("Retry-After")
+                if acts and status != 429:
+                    raise self._error(worded + UNKNOWN_OUTCOME, status) from None
             if attempt == attempts:
                 # Capped at an hour: a poller should not sleep for a year on one header.
                 wait = None if retry_after is None else self._parse_retry_after(retry_after)
@@ -208,18 +243,18 @@ class HyperstackClient:
             raise self._error(self._http_failure(what, url, status, reason, headers, body), status)
         return self._decode(what, url, status, headers, body, schema)
 
-    def _request(self, url, what, params=None):
+    def _request(self, method, url, what, params=None, data=None):
         with Deadline(self.timeout) as deadline:
             try:
-                return self._attempt(url, what, params)
+                return self._attempt(method, url, what, params, data)
             finally:
                 if deadline.expired:
                     # The deadline shut the socket under whatever the attempt waited for: what
                     # that read raised, or the body it cut short, is the timeout.
                     raise requests.exceptions.Timeout() from None
 
-    def _attempt(self, url, what, params):
-        response = self._session.get(url, params=params, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
+    def _attempt(self, method, url, what, params, data):
+        response = self._session.request(method, url, params=params, json=data, timeout=self.timeout, allow_redirects=False, stream=True, verify=self._verify)
         try:
             declared = response.headers.get("Content-Length", "")
             # isascii: "²".isdigit() is true, and headers arrive decoded as Latin-1.

@@ -35,27 +35,33 @@ def _list_of(item):
 
 
 class Endpoint:
-    """One GET endpoint: where it is, what it must return, what a playbook gets.
+    """One endpoint: where it is, what it must return, what a playbook gets.
 
-    facts() gets the body's data, or the whole body when envelope is false (a bare array).
+    facts() gets the body's data, or the whole body when envelope is false (a bare array). method is
+    the HTTP method; acts says whether the request changes something (a PUT, or one of the API's GETs that
+    act): the client never retries such a request blindly (_client.HyperstackClient.request).
     """
 
-    def __init__(self, path, what, schema, facts, envelope=True):
+    def __init__(self, path, what, schema, facts, envelope=True, method="GET", acts=None):
         self.path = path
         self.what = what
         self.schema = schema
         self._facts = facts
         self._envelope = envelope
+        self.method = method
+        self.acts = method != "GET" if acts is None else acts
         if jsonschema is not None:
             # Made with the endpoint, when this file is imported: the action plugins import it before
             # the strategy forks its workers, so every worker inherits every validator.
             validator(schema)
 
-    def fetch(self, client, params=None, **where):
-        """Read the endpoint through client, with the query params (a dict); raise HyperstackError on any failure.
+    def fetch(self, client, params=None, body=None, **where):
+        """Call the endpoint through client, with the query params (a dict) and body (sent as JSON); raise
+        HyperstackError on any failure.
 
         where fills the path's and what's fields ({id} of a machine's path, {name} in what)."""
-        body = client.get(self.path.format(**where), self.schema, self.what.format(**where), params=params)
+        path, what = self.path.format(**where), self.what.format(**where)
+        body = client.request(self.method, path, self.schema, what, params=params, body=body, acts=self.acts)
         return self._facts(body["data"] if self._envelope else body)
 
 
@@ -235,6 +241,8 @@ _VM = _object(
             ]
         },
         "environment": {"anyOf": [_object({"name": _NULLABLE_STRING, "region": _NULLABLE_STRING}, []), {"type": "null"}]},
+        "fixed_ip": _NULLABLE_STRING,
+        "floating_ip": _NULLABLE_STRING,
     },
     ["id", "name", "status"],
 )
@@ -269,6 +277,7 @@ HIBERNATE = Endpoint(
     schema=_ACTED,
     facts=lambda body: body.get("message"),
     envelope=False,
+    acts=True,
 )
 
 RESTORE = Endpoint(
@@ -277,6 +286,17 @@ RESTORE = Endpoint(
     schema=_ACTED,
     facts=lambda body: body.get("message"),
     envelope=False,
+    acts=True,
+)
+
+# Sets a machine's labels, the whole list (body {"labels": [...]}).
+LABEL = Endpoint(
+    path="/core/virtual-machines/{id}/label",
+    what="setting the labels of virtual machine {name} (id {id}) (PUT /core/virtual-machines/{id}/label)",
+    schema=_ACTED,
+    facts=lambda body: body.get("message"),
+    envelope=False,
+    method="PUT",
 )
 
 # The page size asked for (the server may give fewer) and the most pages read: 100 000 machines.

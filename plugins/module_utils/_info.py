@@ -93,4 +93,7 @@ def run_module(info):
         result = info.run(module.params, check_mode=module.check_mode, diff=module._diff)
     except Exception as exc:  # pylint: disable=broad-exception-caught
         module.fail_json(**failure(exc, info.name, keys_in_sight(module.params.get("api_key"), os.environ)))
+    # A result's warnings are the module's own (the action plugin hands the list on as the task's).
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
     module.exit_json(**result)

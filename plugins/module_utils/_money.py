@@ -11,7 +11,7 @@ two runways, how long the headroom lasts at a day's cost and at an hour's.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 
 def decimal(value):
@@ -29,6 +29,12 @@ def difference(a, b):
     if isinstance(a, int) and isinstance(b, int):
         return a - b
     return float(exact_difference(a, b))
+
+
+def rate(amount):
+    """Dollars an hour as a float for a playbook, to 15 significant digits: a rate the API wrote per minute
+    (0.03166666666666667) times 60 is 1.9, not 1.9000000000000001 (the per-minute figure's own rounding)."""
+    return float(Context(prec=15).plus(decimal(amount)))
 
 
 def money(amount):

@@ -24,7 +24,8 @@ VCPU, RAM, CLOUD_SSD, PUBLIC_IP = "vCPU (cpu-only-flavors)", "RAM (cpu-only-flav
 USAGE_TYPES = {VM: "vm", VOLUME: "volume"}
 
 
-def _prices(pricebook):
+def price_index(pricebook):
+    """The price list by name, matched without regard to case."""
     return {entry["name"].casefold(): entry for entry in pricebook}
 
 
@@ -59,7 +60,7 @@ def _plural(count, word):
     return "%s %s%s" % (count, word, "" if count == 1 else "s")
 
 
-def _flavor_price(flavor, prices):
+def flavor_price(flavor, prices):
     """One machine of flavor from the price list: (dollars per hour, how)."""
     # JSON Schema's "integer" takes 4.0 too: counted as the whole number it is, never a float times a Decimal.
     gpus, cpus = int(flavor["gpu_count"] or 0), int(flavor["cpu"])
@@ -97,7 +98,7 @@ def _price_cluster(item, flavors, prices, region):
     unit = at_count = Decimal(0)
     hows = []
     for label, name, nodes, at in parts:
-        price, how = _flavor_price(offered[name][0], prices)
+        price, how = flavor_price(offered[name][0], prices)
         unit += price * nodes
         at_count += price * at
         scaled = " at max_count (%d at count)" % at if nodes != at else ""
@@ -112,7 +113,7 @@ def _at(item, msg):
 
 def price_item(item, flavors, pricebook, region=None):
     """One plan item priced: unit and total dollars per hour, where, whether in stock, and how the price was found."""
-    prices = _prices(pricebook)
+    prices = price_index(pricebook)
     cluster = item.get("cluster")
     what = (
         item["flavor"]
@@ -134,7 +135,7 @@ def price_item(item, flavors, pricebook, region=None):
             if item["hourly_price"] is not None:
                 unit, how = item["hourly_price"], "hourly_price"
             else:
-                unit, how = _flavor_price(entries[0], prices)
+                unit, how = flavor_price(entries[0], prices)
             if item["public_ip"] and item["hourly_price"] is None:
                 unit += _price(prices, PUBLIC_IP)
                 how += " + %s" % PUBLIC_IP

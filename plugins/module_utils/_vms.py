@@ -16,12 +16,12 @@ import time
 from decimal import Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import read_concurrently
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import HIBERNATE, PRICEBOOK, RESTORE, USAGE, VM, read_vms
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import HIBERNATE, LABEL, PRICEBOOK, RESTORE, USAGE, VM, read_vms
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, one_line
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, rate
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import check_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM as VM_RESOURCE
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import _flavor_price, _prices, price_destroyed
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import flavor_price, price_destroyed, price_index
 
 HIBERNATED, ACTIVE = "HIBERNATED", "ACTIVE"
 # The statuses the API documents as settled; any other is a change under way (its names are not relied on).
@@ -29,9 +29,13 @@ SETTLED = frozenset((ACTIVE, "SHUTOFF", HIBERNATED, "ERROR"))
 TARGET = {"hibernated": HIBERNATED, "active": ACTIVE}
 SELECTORS = ("ids", "names", "labels")
 # hyperstack_vm_hibernation's defaults (its argument spec has them too; a caller that did not validate gets them here).
-DEFAULTS = {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600}
+DEFAULTS = {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600, "mark": None}
 # Polling a machine's status: the first wait, doubled up to the last.
 POLL_FIRST, POLL_MAX = 0.25, 10.0
+# The GPUs Hyperstack's hibernation guide names as unable to hibernate (compared as letters and digits only):
+# the RTX A4000 anywhere, the H100 SXM5 in US-1; and every CPU-only flavor (refusal()).
+UNABLE_GPUS = frozenset(("rtxa4000",))
+UNABLE_IN_US1 = ("h100", "sxm5")
 
 
 def check_selectors(params, required):
@@ -90,7 +94,9 @@ def vm_facts(machine, cost):
         "labels": list(machine.get("labels") or []),
         "environment": _environment(machine).get("name"),
         "region": _environment(machine).get("region"),
-        "cost_per_hour": float(cost["cost_per_hour"]) if cost["found"] else None,
+        "fixed_ip": machine.get("fixed_ip"),
+        "floating_ip": machine.get("floating_ip"),
+        "cost_per_hour": rate(cost["cost_per_hour"]) if cost["found"] else None,
     }
 
 
@@ -103,16 +109,48 @@ def read_vm_info(client, params):
     return [vm_facts(machine, cost) for machine, cost in zip(machines, costs)]
 
 
-def saving(machine, prices):
+def flavor_rate(machine, prices):
     """(dollars an hour its flavor costs, how), priced as the estimate prices a flavor; (None, why) when it cannot be."""
     flavor = _flavor(machine)
+    if flavor.get("gpu") and flavor.get("gpu_count") is None:
+        # A GPU count the API left out is not no GPU: priced at none, the machine would look free.
+        return None, "the API did not give the GPU count of flavor %s" % flavor.get("name")
     try:
-        price, how = _flavor_price(dict(flavor, gpu_count=flavor.get("gpu_count") or 0), prices)
+        price, how = flavor_price(dict(flavor, gpu_count=flavor.get("gpu_count") or 0), prices)
     except KeyError as exc:
         return None, "the price list has no entry %s for flavor %s" % (exc, flavor.get("name"))
     except (TypeError, ValueError, ArithmeticError):
         return None, "the API did not give the hardware of flavor %s" % flavor.get("name")
     return price, how
+
+
+def _squeezed(text):
+    return "".join(ch for ch in (text or "").casefold() if ch.isalnum())
+
+
+def refusal(machine, target):
+    """Why the API will refuse to bring machine to target (HIBERNATED or ACTIVE), as far as its status and the
+    flavors Hyperstack documents as unable to hibernate tell; None when nothing says it will.
+
+    Only a settled machine is judged (one under way is waited for). A flavor whose hardware the API left out is
+    not judged: the API decides."""
+    status = machine["status"]
+    if status == target or status not in SETTLED:
+        return None
+    if target == ACTIVE:
+        return None if status == HIBERNATED else "it is %s, not HIBERNATED: only a hibernated machine can be restored" % status
+    if status != ACTIVE:
+        return "it is %s, and only an ACTIVE machine can be hibernated" % status
+    flavor = _flavor(machine)
+    gpu, name = flavor.get("gpu"), flavor.get("name")
+    if gpu is not None and not gpu:
+        return "its flavor %s is CPU-only, and Hyperstack's CPU-only flavors cannot hibernate" % name
+    if _squeezed(gpu) in UNABLE_GPUS:
+        return "its flavor %s (%s) cannot hibernate, as Hyperstack documents" % (name, gpu)
+    region = _environment(machine).get("region")
+    if all(part in _squeezed(gpu) for part in UNABLE_IN_US1) and _squeezed(region) == "us1":
+        return "its flavor %s (%s) cannot hibernate in region %s, as Hyperstack documents" % (name, gpu, region)
+    return None
 
 
 def _unknown(machines, params):
@@ -139,23 +177,35 @@ class VmFailure(HyperstackError):
         return dict(self._result, msg=self.msg)
 
 
+def unmatched(machines, params):
+    """The warning for selectors that matched no machine: which labels no machine carries, or that none carries
+    them all together with the ids and names given."""
+    absent = [label for label in params.get("labels") or [] if not any(label in (m.get("labels") or []) for m in machines)]
+    if absent:
+        return "no virtual machine carries the label%s %s, so no machine was selected" % ("" if len(absent) == 1 else "s", ", ".join(absent))
+    given = ", ".join("%s %s" % (name, ", ".join(str(v) for v in params[name])) for name in SELECTORS if params.get(name) is not None)
+    return "no virtual machine matches every selector given (%s), so no machine was selected" % given
+
+
 def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep, clock=time.monotonic):
     """hyperstack_vm_hibernation's run: the selected machines to params' state; the task's result.
 
     A machine in the state asked for is left alone, one under way is waited for, not asked again;
-    in check mode nothing is sent. A machine the API refuses does not stop the others."""
+    in check mode nothing is sent, and a machine refusal() says the API will refuse is shown unchanged,
+    with the reason, as the task would fail on it. A machine the API refuses does not stop the others.
+    What each change saves (hibernated) or adds (restored) an hour is priced before anything is sent."""
     check_selectors(params, required=True)
     params = dict(params, **{name: default for name, default in DEFAULTS.items() if params.get(name) is None})
     target = TARGET[params["state"]]
     wait_timeout = float(check_number(params["wait_timeout"], "wait_timeout", minimum=0))
-    reads = {"vms": lambda own: _list(own, {})}
-    if target == HIBERNATED:
-        reads["pricebook"] = PRICEBOOK.fetch
-    read = read_concurrently(client, params, reads)
+    if params.get("mark") is not None and not params["mark"].strip():
+        raise HyperstackError("mark is an empty string: give the label to mark the machines with, or leave mark out")
+    read = read_concurrently(client, params, {"vms": lambda own: _list(own, {}), "pricebook": PRICEBOOK.fetch})
     _unknown(read["vms"], params)
-    prices = _prices(read.get("pricebook") or [])
+    prices = price_index(read["pricebook"])
+    machines = [m for m in read["vms"] if selected(m, params)]
     entries, problems, pending = [], [], []
-    for machine in (m for m in read["vms"] if selected(m, params)):
+    for machine in machines:
         entry = {
             "id": machine["id"],
             "name": machine["name"],
@@ -165,47 +215,116 @@ def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep,
             "status_after": machine["status"],
             "changed": False,
             "saved_per_hour": None,
+            "added_per_hour": None,
         }
         entries.append(entry)
-        if machine["status"] == target:
-            continue
-        if machine["status"] not in SETTLED:
-            pending.append(entry)  # under way: waited for, never asked again
-            continue
-        if not check_mode:
-            action = HIBERNATE if target == HIBERNATED else RESTORE
-            query = {"retain_ip": "true" if params["retain_ip"] else "false"} if target == HIBERNATED else None
-            try:
-                action.fetch(client, query, id=machine["id"], name=machine["name"])
-            except HyperstackError as exc:
-                entry["error"] = exc.msg
-                problems.append(exc.msg)
-                continue
-            pending.append(entry)
-        entry.update(changed=True, status_after=target)
-        if target == HIBERNATED:
-            price, how = saving(machine, prices)
-            entry.update(saved_per_hour=None if price is None else float(price), priced_by=how)
+        problem = _change(client, machine, entry, target, params, prices, check_mode, pending)
+        if problem:
+            entry["error"] = problem
+            problems.append(problem)
     if params["wait"] and not check_mode:
         problems += _wait(client, pending, target, wait_timeout, sleep, clock)
-    result = {"changed": any(e["changed"] for e in entries), "vms": entries, "saved_per_hour": _saved(entries, target)}
+    result = {
+        "changed": any(e["changed"] for e in entries),
+        "vms": entries,
+        "saved_per_hour": _total(entries, "saved_per_hour", target == HIBERNATED),
+        "added_per_hour": _total(entries, "added_per_hour", target == ACTIVE),
+    }
+    if not machines:
+        result["warnings"] = [unmatched(read["vms"], params)]
     if diff:
-        result["diff"] = {key: "".join("%s: %s\n" % (describe(e), e["status_" + key]) for e in entries) for key in ("before", "after")}
+        shown = "%s: %s (labels: %s)\n" if params.get("mark") else "%s: %s\n"
+        result["diff"] = {
+            key: "".join(shown % ((describe(e), e["status_" + key]) + ((", ".join(e["labels_" + key]),) if params.get("mark") else ())) for e in entries)
+            for key in ("before", "after")
+        }
+    for entry in entries:
+        entry.pop("labels_before", None)
+        entry.pop("labels_after", None)
     if problems:
         done = [describe(e) for e in entries if e["changed"]]
-        msg = "%s (%s)" % ("; ".join(one_line(p) for p in problems), "changed: %s" % ", ".join(done) if done else "nothing was changed")
+        verb = "would change" if check_mode else "changed"
+        msg = "%s (%s)" % ("; ".join(one_line(p) for p in problems), "%s: %s" % (verb, ", ".join(done)) if done else "nothing was changed")
         raise VmFailure(msg, result)
     return result
 
 
-def _saved(entries, target):
-    # What the machines this task hibernates cost an hour; None when one of them could not be priced (never free).
-    if target != HIBERNATED:
-        return 0.0
-    changed = [e for e in entries if e["changed"]]
-    if any(e["saved_per_hour"] is None for e in changed):
+def _change(client, machine, entry, target, params, prices, check_mode, pending):
+    """One machine to target (entry updated as it goes); the problem met, or None."""
+    mark, labels = params.get("mark"), entry["labels"]
+    # The mark goes on before a machine is hibernated and comes off once it is restored (or found active).
+    marked = labels + [mark] if mark and target == HIBERNATED and mark not in labels else labels
+    unmarked = [label for label in labels if label != mark] if mark and target == ACTIVE else labels
+    entry.update(labels_before=labels, labels_after=labels)
+    if machine["status"] == target:
+        return _relabel(client, machine, entry, unmarked, check_mode) if unmarked != labels else None
+    if machine["status"] not in SETTLED:
+        pending.append(entry)  # under way: waited for, never asked again
         return None
-    return float(sum((decimal(e["saved_per_hour"]) for e in changed), Decimal(0)))
+    why = refusal(machine, target)
+    if check_mode and why:
+        return "%s would be refused: %s" % (describe(machine), why)
+    price, how = flavor_rate(machine, prices)
+    if not check_mode:
+        if marked != labels:
+            problem = _relabel(client, machine, entry, marked, check_mode)
+            if problem:
+                return problem + " (not hibernated)"
+        problem = _ask(client, machine, target, params["retain_ip"])
+        if problem:
+            if marked != labels:
+                undone = _relabel(client, machine, entry, labels, check_mode)
+                # Put on and taken off again: unchanged, as far as the task knows.
+                entry["changed"] = bool(undone)
+                problem += "; the mark %s was taken off again" % mark if not undone else "; the mark %s stays on it: %s" % (mark, undone)
+            return problem
+        pending.append(entry)
+    entry.update(changed=True, status_after=target, labels_after=marked, priced_by=how)
+    entry["saved_per_hour" if target == HIBERNATED else "added_per_hour"] = None if price is None else float(price)
+    if unmarked != labels:
+        return _relabel(client, machine, entry, unmarked, check_mode)
+    return None
+
+
+def _ask(client, machine, target, retain_ip):
+    """Ask the API to hibernate or restore machine; the problem met, or None when it was asked (or, its answer
+    lost, it was found changing when read again: never asked twice)."""
+    action = HIBERNATE if target == HIBERNATED else RESTORE
+    query = {"retain_ip": "true" if retain_ip else "false"} if target == HIBERNATED else None
+    try:
+        action.fetch(client, query, id=machine["id"], name=machine["name"])
+    except HyperstackError as exc:
+        if exc.status_code is not None and exc.status_code < 500:
+            return exc.msg  # the API's own refusal: nothing was done
+        try:
+            now = VM.fetch(client, id=machine["id"], name=machine["name"])["status"]
+        except HyperstackError as again:
+            return "%s; reading it again failed too, so whether it changes is not known: %s" % (exc.msg, again.msg)
+        if now == machine["status"]:
+            return "%s; read again, it is still %s: nothing was changed" % (exc.msg, now)
+    return None
+
+
+def _relabel(client, machine, entry, labels, check_mode):
+    """Set machine's labels (not in check mode); the problem met, or None."""
+    if not check_mode:
+        try:
+            LABEL.fetch(client, body={"labels": labels}, id=machine["id"], name=machine["name"])
+        except HyperstackError as exc:
+            return exc.msg
+        entry["labels"] = list(labels)
+    entry.update(labels_after=list(labels), changed=True)
+    return None
+
+
+def _total(entries, key, applies):
+    # What the changed machines save or add an hour; None when one of them could not be priced (never free).
+    if not applies:
+        return 0.0
+    changed = [e for e in entries if "priced_by" in e]  # the machines asked to change (in check mode, that would be)
+    if any(e[key] is None for e in changed):
+        return None
+    return float(sum((decimal(e[key]) for e in changed), Decimal(0)))
 
 
 def _wait(client, pending, target, wait_timeout, sleep, clock):

@@ -21,11 +21,15 @@ description:
   - Idempotent. A machine already in the state asked for is left alone and nothing is sent for it; a machine
     whose status is a change under way (any status but C(ACTIVE), C(SHUTOFF), C(HIBERNATED) and C(ERROR)) is
     waited for, not asked again.
-  - A machine the API refuses (not every flavor can hibernate, and only an C(ACTIVE) machine can) fails the task
-    in one line naming the machine, its id and the API's reason; the other machines are still done, and the
-    result lists what changed.
-  - The machines are read from C(GET /core/virtual-machines), every page; with O(state=hibernated) the price list
-    (C(GET /pricebook)) prices what the hibernation saves.
+  - A machine the API refuses (not every flavor can hibernate, only an C(ACTIVE) machine can, and only a
+    C(HIBERNATED) one can be restored) fails the task in one line naming the machine, its id and the API's reason;
+    the other machines are still done, and the result lists what changed.
+  - A selector that matches no machine changes nothing and warns, naming the labels no machine carries.
+  - The machines are read from C(GET /core/virtual-machines), every page, and the price list (C(GET /pricebook))
+    prices what hibernating a machine saves and what restoring one adds an hour, before anything is sent.
+  - A request that acts is never sent twice. When its answer is lost (a timeout, a dropped connection, a server
+    error) the machine is read again. Found changing, it is waited for as asked; found as it was, the task fails
+    saying nothing was changed.
 author:
   - NexGen Cloud Hyperstack collection team (@nexgencloud)
 options:
@@ -71,17 +75,29 @@ options:
         and their status.
     type: float
     default: 600
+  mark:
+    description:
+      - A label (for example V(hibernated-by=runway_guard)) put on each machine before this task hibernates it
+        (C(PUT /core/virtual-machines/{id}/label)), and taken off each selected machine that this task restores
+        or finds C(ACTIVE) already. Select by it (O(labels)) with O(state=active) to restore only what was
+        hibernated with it, never a machine hibernated another way.
+      - When the API refuses to hibernate a machine, the mark is taken off again.
+      - Without it, no label is changed.
+    type: str
 extends_documentation_fragment:
   - nexgencloud.hyperstack.api
 attributes:
   check_mode:
     support: full
     description:
-      - Says which machines would change and what that saves, and sends no hibernation or restore request.
-      - It cannot know which machines the API would refuse.
+      - Says which machines would change and what that saves or adds an hour, and sends no request that acts.
+      - A machine the API will refuse, as far as its status and the flavors Hyperstack documents as unable to
+        hibernate tell (the RTX A4000, the H100 SXM5 in US-1, the CPU-only flavors), is shown unchanged, with the
+        reason in RV(vms[].error), and not counted; the task then fails as it would without check mode, after
+        saying what would change.
   diff_mode:
     support: full
-    description: Shows each selected machine's status before and after, one line per machine.
+    description: Shows each selected machine's status before and after (and its labels, with O(mark)), one line per machine.
 seealso:
   - module: nexgencloud.hyperstack.hyperstack_vm_info
 """
@@ -164,14 +180,22 @@ vms:
           a flavor. Null when it is not hibernated by this task or cannot be priced.
       type: float
       sample: 1.35
+    added_per_hour:
+      description:
+        - What its flavor costs an hour, added by restoring it, priced as RV(vms[].saved_per_hour). Null when it is
+          not restored by this task or cannot be priced.
+      type: float
+      sample: 10.8
     priced_by:
-      description: How RV(vms[].saved_per_hour) was priced, or why it could not be.
-      returned: when the machine is hibernated by this task
+      description: How RV(vms[].saved_per_hour) or RV(vms[].added_per_hour) was priced, or why it could not be.
+      returned: when the machine is hibernated or restored by this task
       type: str
       sample: pricebook A100-80G-PCIe x 1 GPU
     error:
-      description: The one line of the API's refusal, or of the failure, for this machine.
-      returned: when the API refused the machine
+      description:
+        - The one line of the API's refusal, or of the failure, for this machine; in check mode, why the API will
+          refuse it.
+      returned: when the machine was, or will be, refused
       type: str
 saved_per_hour:
   description:
@@ -181,6 +205,14 @@ saved_per_hour:
   returned: success, and failure after the machines were read
   type: float
   sample: 3.25
+added_per_hour:
+  description:
+    - The sum of RV(vms[].added_per_hour) of the machines restored by this task (in check mode, that would be),
+      in US dollars an hour, what waking them adds to the burn rate; V(0) with O(state=hibernated).
+    - Null when one of them cannot be priced (never counted as free).
+  returned: success, and failure after the machines were read
+  type: float
+  sample: 10.8
 diff:
   description: With --diff, each selected machine's status before and after, one line per machine.
   returned: with --diff
@@ -208,6 +240,7 @@ MODULE = InfoModule(
         "retain_ip": {"type": "bool", "default": DEFAULTS["retain_ip"]},
         "wait": {"type": "bool", "default": DEFAULTS["wait"]},
         "wait_timeout": {"type": "float", "default": DEFAULTS["wait_timeout"]},
+        "mark": {"type": "str"},
     },
     changes=True,
 )

@@ -115,10 +115,21 @@ hyperstack_vm_info:
       description: The region of the machine's environment.
       type: str
       sample: NORWAY-1
+    fixed_ip:
+      description: The machine's private address in its environment's network; null when the API gives none.
+      type: str
+      sample: 10.0.0.11
+    floating_ip:
+      description:
+        - The machine's public address; null when it has none (for example hibernated without
+          O(nexgencloud.hyperstack.hyperstack_vm_hibernation#module:retain_ip)).
+      type: str
+      sample: 38.80.122.11
     cost_per_hour:
       description:
         - What the machine is billed now, in US dollars an hour, from its usage rows (C(bill_per_minute) x 60
-          of its active rows not excluded from billing).
+          of its active rows not excluded from billing), to 15 significant digits, so that a rate the API wrote per
+          minute (0.03166666666666667) reads as the hourly price it is (V(1.9)), without float noise.
         - Null when the usage has no row for the machine.
       type: float
       sample: 1.35

@@ -33,8 +33,9 @@ MODULES = {
     "hyperstack_flavor_info": {"region": "NORWAY-1"},
     "hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1"},
     "hyperstack_vm_info": {"labels": ["team=ml"]},
-    # In check mode (below): it sends no hibernation request, and its result is the task's own (changed, vms).
-    "hyperstack_vm_hibernation": {"labels": ["hibernate=ok"]},
+    # In check mode (below): it sends no hibernation request, and its result is the task's own (changed, vms). The
+    # machines labelled team=ml too, so that none is one the API would refuse (check mode fails on those, as the run would).
+    "hyperstack_vm_hibernation": {"labels": ["hibernate=ok", "team=ml"]},
 }
 CHECK_MODE = {"hyperstack_vm_hibernation"}
 RESULT_KEY = {"hyperstack_vm_hibernation": "vms"}
@@ -119,5 +120,5 @@ def test_every_module_the_lookup_and_the_role_work(fresh, tmp_path, where):
         assert ("ansible_job_id" in result) == (where == "host"), (name, sorted(result))
     assert results["hyperstack_credit_info"]["hyperstack_credit_info"]["credit"] == 1500.0
     assert {vm["name"] for vm in results["hyperstack_vm_info"]["hyperstack_vm_info"]} == {"train-01", "train-02", "infer-01", "parked-a100x8"}
-    assert results["hyperstack_vm_hibernation"]["changed"] is True and len(results["hyperstack_vm_hibernation"]["vms"]) == 5
+    assert results["hyperstack_vm_hibernation"]["changed"] is True and len(results["hyperstack_vm_hibernation"]["vms"]) == 3
     assert KEY not in done.stdout + done.stderr

@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import email.utils
+import socket
 import time
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, fetch_failure, make_client, reset_connection, respond
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import UNKNOWN_OUTCOME
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, LABEL, LAST_DAY_COST
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, fetch_failure, make_client, refused, reset_connection, respond
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -131,3 +133,46 @@ def test_backoff_grows_and_stays_under_the_cap(emu):
     for n, wait in enumerate(waits):
         ceiling = min(1.5, 0.5 * 2**n)
         assert ceiling / 2 <= wait <= ceiling, (n, wait)
+
+
+# -- a request that acts is retried only when it certainly did not act ------------------------------
+
+LABEL_PATH = "/core/virtual-machines/501/label"
+
+
+def _label(client):
+    return LABEL.fetch(client, body={"labels": ["team=ml"]}, id=501, name="train-01")
+
+
+@pytest.mark.parametrize("fault", [{"status": 503}, {"status": 500}, {"action": "reset"}, {"action": "close"}, {"action": "hang", "seconds": 3}])
+def test_a_request_that_acts_is_not_sent_again_once_it_may_have_acted(emu, fault):
+    emu.state.update({"vms": "fleet"})
+    emu.state.add_faults([dict(fault, times=-1)])
+    msg = refused(_label, make_client(emu.api_url, api_retries=3, api_retry_max_delay=0.05, api_timeout=0.5))
+    # Once: a read is retried on these, a change never is; the message says what to do instead.
+    assert len(api_requests(emu, LABEL_PATH)) == 1, api_requests(emu, LABEL_PATH)
+    assert msg.startswith("setting the labels of virtual machine train-01 (id 501) (PUT /core/virtual-machines/501/label): ") and UNKNOWN_OUTCOME in msg, msg
+
+
+def test_a_429_on_a_request_that_acts_is_sent_again(emu):
+    emu.state.update({"vms": "fleet"})
+    emu.state.add_faults([{"status": 429, "times": 2, "headers": {"Retry-After": "0"}}])
+    assert _label(make_client(emu.api_url, api_retries=2, api_retry_max_delay=0.05)) == "Labels of virtual machine 501 edited successfully"
+    sent = api_requests(emu, LABEL_PATH)
+    assert len(sent) == 3 and all(r["method"] == "PUT" and r["body"] == {"labels": ["team=ml"]} for r in sent), sent
+
+
+def test_a_request_that_acts_is_sent_again_when_no_connection_could_be_made():
+    # A port nothing listens on: refused before a byte is sent, so asking again cannot act twice.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    waits = []
+    msg = refused(_label, make_client("http://127.0.0.1:%d/v1" % port, api_retries=2, api_retry_max_delay=0.05, sleep=waits.append))
+    assert len(waits) == 2 and "gave up after 3 attempts" in msg and UNKNOWN_OUTCOME not in msg, msg
+
+
+def test_a_read_is_still_retried_as_before(emu):
+    emu.state.add_faults([{"action": "reset"}])
+    assert CREDIT.fetch(make_client(emu.api_url, api_retries=1, api_retry_max_delay=0.05))["credit"] == 1500.0
+    assert len(api_requests(emu, CREDIT.path)) == 2

@@ -10,12 +10,13 @@ wait, and the same results in the controller and on a host."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import VM_PAGE, read_vms
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import check_selectors
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import VmFailure, change_state, check_selectors, refusal
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, api_requests, check_message, find_secret, make_client, run_module
 
@@ -49,7 +50,13 @@ def acts(emu):
     """The hibernate and restore requests the emulator received: (id, what, query)."""
     with emu.state.lock:
         paths = [(r["path"], r["query"]) for r in emu.state.requests]
-    return [(int(p.split("/")[3]), p.split("/")[4], q) for p, q in paths if p.startswith(LIST + "/") and p.count("/") == 4]
+    return [(int(p.split("/")[3]), p.split("/")[4], q) for p, q in paths if p.startswith(LIST + "/") and p.split("/")[-1] in ("hibernate", "hibernate-restore")]
+
+
+def changing(emu):
+    """The requests the emulator received that are not GETs (the label PUTs): (method, path, body)."""
+    with emu.state.lock:
+        return [(r["method"], r["path"], r.get("body")) for r in emu.state.requests if r["method"] != "GET"]
 
 
 # -- reading every page ----------------------------------------------------------------------
@@ -71,8 +78,8 @@ class Pages:
     def __init__(self, pages, count=None):
         self.pages, self.count, self.asked = pages, count, []
 
-    def get(self, path, schema, what, params=None):
-        assert path == VM_PAGE.path and what == VM_PAGE.what
+    def request(self, method, path, schema, what, params=None, body=None, acts=None):
+        assert method == "GET" and path == VM_PAGE.path and what == VM_PAGE.what and body is None and not acts
         self.asked.append(params["page"])
         page = self.pages(params["page"]) if callable(self.pages) else (self.pages[params["page"] - 1] if params["page"] <= len(self.pages) else [])
         return {"status": True, "count": self.count, "instances": [{"id": i, "name": "vm-%d" % i, "status": "ACTIVE"} for i in page]}
@@ -116,11 +123,24 @@ def test_vm_info_lists_the_fleet_with_each_rate_from_the_usage(fleet):
         "labels": ["team=ml", "hibernate=ok"],
         "environment": "default-NORWAY-1",
         "region": "NORWAY-1",
+        "fixed_ip": "10.0.0.11",
+        "floating_ip": "38.80.122.11",
         "cost_per_hour": 1.35,
     }
     # Billed in full when stopped, only its disk when hibernated, nothing in ERROR.
     assert vms[509]["cost_per_hour"] > 0 and vms[510]["cost_per_hour"] < 0.05 and vms[511]["cost_per_hour"] == 0.0
     assert vms[508]["flavor"]["gpu"] == "" and vms[508]["flavor"]["gpu_count"] == 0
+    # A hibernated machine without its public address: the fixed one only.
+    assert (vms[510]["fixed_ip"], vms[510]["floating_ip"]) == ("10.0.0.17", None)
+
+
+def test_vm_info_rates_have_no_float_noise(fleet):
+    # The API writes each rate per minute, rounded (H100 $1.90/h as 0.03166666666666667): times 60 it is noise
+    # (1.9000000000000001) that the collection does not hand on.
+    rows = {row["resource_id"]: row["bill_per_minute"] for row in make_client(fleet.api_url).get("/billing/billing/usage", {}, "usage")["data"]}
+    assert float(Decimal(repr(rows[505])) * 60) != 1.9  # the noise is there
+    vms = {vm["id"]: vm["cost_per_hour"] for vm in info(fleet)["hyperstack_vm_info"]}
+    assert vms[505] == 1.9 and all(rate == round(rate, 10) for rate in vms.values()), vms
 
 
 def test_vm_info_cost_is_null_without_a_usage_row(fleet):
@@ -231,6 +251,22 @@ def test_state_active_restores_the_hibernated_and_leaves_the_active(fleet):
     assert statuses(fleet) == {**STATUSES, 510: "ACTIVE"}
 
 
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_restoring_says_what_it_adds_an_hour(fleet, check_mode):
+    # parked-a100x8: eight A100s at $1.35/h each, billed again once it is awake.
+    result = hibernation(fleet, check_mode=check_mode, state="active", labels=["team=ml"])
+    assert not result.get("failed") and result["added_per_hour"] == 10.8 and result["saved_per_hour"] == 0.0, result
+    by_name = {vm["name"]: vm for vm in result["vms"]}
+    assert by_name["parked-a100x8"]["added_per_hour"] == 10.8 and by_name["parked-a100x8"]["priced_by"] == "pricebook A100-80G-PCIe x 8 GPUs"
+    assert by_name["train-01"]["added_per_hour"] is None and "priced_by" not in by_name["train-01"]
+    assert (acts(fleet) == []) is check_mode
+
+
+def test_hibernating_adds_nothing_and_restoring_saves_nothing(fleet):
+    result = hibernation(fleet, check_mode=True, ids=[501])
+    assert (result["saved_per_hour"], result["added_per_hour"], result["vms"][0]["added_per_hour"]) == (1.35, 0.0, None), result
+
+
 # -- refusals, transitions, the wait ---------------------------------------------------------------
 
 
@@ -289,15 +325,24 @@ def test_a_bad_wait_timeout_is_refused(fleet):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, args", [("hyperstack_vm_info", {"labels": ["team=ml"]}), ("hyperstack_vm_hibernation", {"labels": ["hibernate=ok"]})])
-def test_check_mode_and_diff_give_the_same_result_in_the_controller_and_on_a_host(fleet, collection_tree, name, args):
+@pytest.mark.parametrize(
+    "name, args, rc",
+    [
+        ("hyperstack_vm_info", {"labels": ["team=ml"]}, 0),
+        ("hyperstack_vm_hibernation", {"labels": ["hibernate=ok", "team=ml"], "mark": "guard=yes"}, 0),
+        # dev-a4000 and render-01 will be refused: check mode fails as the run would, in both places alike.
+        ("hyperstack_vm_hibernation", {"labels": ["hibernate=ok"]}, 1),
+        ("hyperstack_vm_hibernation", {"state": "active", "labels": ["hibernate=ok"]}, 1),
+    ],
+)
+def test_check_mode_and_diff_give_the_same_result_in_the_controller_and_on_a_host(fleet, collection_tree, name, args, rc):
     args = dict(api_key=KEY, api_url=fleet.api_url, **args)
     here = run_info(MODULES[name], args, {}, "nexgencloud.hyperstack." + name, invocation=False, check_mode=True, diff=True)
     flags = {"_ansible_check_mode": True, "_ansible_diff": True, "_ansible_module_name": "nexgencloud.hyperstack." + name}
-    rc, there = run_module(collection_tree, name, dict(args, **flags))
+    code, there = run_module(collection_tree, name, dict(args, **flags))
     there.pop("invocation", None)
-    assert rc == 0 and here == there and not here.get("failed"), (here, there)
-    assert acts(fleet) == [] and find_secret(json.dumps(there)) is None
+    assert code == rc and here == there and bool(here.get("failed")) is bool(rc), (here, there)
+    assert acts(fleet) == [] and changing(fleet) == [] and find_secret(json.dumps(there)) is None
 
 
 @pytest.mark.slow
@@ -307,3 +352,241 @@ def test_on_a_host_the_module_hibernates_and_fails_as_in_the_controller(fleet, c
     assert rc == 1 and result["failed"] and result["changed"] is True, result
     assert "dev-a4000 (id 507)" in result["msg"] and [vm["id"] for vm in result["vms"] if vm["changed"]] == [501, 505]
     assert statuses(fleet) == {**STATUSES, 501: "HIBERNATED", 505: "HIBERNATED"}
+
+
+# -- check mode promises what the API will do ----------------------------------------------------
+
+
+def test_check_mode_shows_the_machines_the_api_will_refuse_unchanged_and_does_not_count_them(fleet):
+    result = hibernation(fleet, check_mode=True, diff=True, labels=["hibernate=ok"])
+    by_name = {vm["name"]: vm for vm in result["vms"]}
+    assert [n for n, vm in by_name.items() if vm["changed"]] == ["train-01", "train-02"], result
+    for name, status in (("dev-a4000", "ACTIVE"), ("render-01", "SHUTOFF")):
+        assert (by_name[name]["status_after"], by_name[name]["saved_per_hour"]) == (status, None), by_name[name]
+    assert by_name["dev-a4000"]["error"] == (
+        "dev-a4000 (id 507) would be refused: its flavor n3-RTX-A4000x1 (RTX-A4000) cannot hibernate, as Hyperstack documents"
+    )
+    assert by_name["render-01"]["error"] == "render-01 (id 509) would be refused: it is SHUTOFF, and only an ACTIVE machine can be hibernated"
+    # Only what will be hibernated is counted: A100 $1.35 + H100 $1.90, not the A4000 nor the stopped machine.
+    assert result["saved_per_hour"] == 3.25
+    assert "render-01 (id 509): SHUTOFF\n" in result["diff"]["after"] and "dev-a4000 (id 507): ACTIVE\n" in result["diff"]["after"]
+    # The task fails as the run would, saying what would change.
+    assert result["failed"] and result["msg"] == (
+        "dev-a4000 (id 507) would be refused: its flavor n3-RTX-A4000x1 (RTX-A4000) cannot hibernate, as Hyperstack documents;"
+        " render-01 (id 509) would be refused: it is SHUTOFF, and only an ACTIVE machine can be hibernated"
+        " (would change: train-01 (id 501), train-02 (id 505))"
+    )
+    assert acts(fleet) == [] and statuses(fleet) == STATUSES
+
+
+def test_check_mode_refuses_as_the_run_refuses(fleet):
+    # What check mode predicts for each machine is what the API then answers: the same machines refused.
+    predicted = hibernation(fleet, check_mode=True, labels=["hibernate=ok"])
+    done = hibernation(fleet, labels=["hibernate=ok"])
+    assert [vm["name"] for vm in predicted["vms"] if "error" in vm] == [vm["name"] for vm in done["vms"] if "error" in vm] == ["dev-a4000", "render-01"]
+    assert predicted["saved_per_hour"] == done["saved_per_hour"] == 3.25
+    restore = hibernation(fleet, check_mode=True, state="active", names=["render-01", "broken-01", "train-01"])
+    assert [vm.get("error") for vm in restore["vms"]] == [
+        None,
+        "render-01 (id 509) would be refused: it is SHUTOFF, not HIBERNATED: only a hibernated machine can be restored",
+        "broken-01 (id 511) would be refused: it is ERROR, not HIBERNATED: only a hibernated machine can be restored",
+    ]
+    assert restore["failed"] and restore["msg"].endswith("(would change: train-01 (id 501))"), restore
+
+
+def _machine(status="ACTIVE", gpu="A100-80G-PCIe", gpu_count=1, region="NORWAY-1", name="n3-x"):
+    return {"id": 1, "name": "m", "status": status, "flavor": {"name": name, "gpu": gpu, "gpu_count": gpu_count}, "environment": {"region": region}}
+
+
+@pytest.mark.parametrize(
+    "machine, target, reason",
+    [
+        (_machine(), "HIBERNATED", None),
+        (
+            _machine(gpu="", gpu_count=0, name="n1-cpu-small"),
+            "HIBERNATED",
+            "its flavor n1-cpu-small is CPU-only, and Hyperstack's CPU-only flavors cannot hibernate",
+        ),
+        (_machine(gpu="RTX-A4000"), "HIBERNATED", "its flavor n3-x (RTX-A4000) cannot hibernate, as Hyperstack documents"),
+        (_machine(gpu="rtx a4000"), "HIBERNATED", "its flavor n3-x (rtx a4000) cannot hibernate, as Hyperstack documents"),
+        (
+            _machine(gpu="H100-80G-SXM5", region="US-1"),
+            "HIBERNATED",
+            "its flavor n3-x (H100-80G-SXM5) cannot hibernate in region US-1, as Hyperstack documents",
+        ),
+        (_machine(gpu="H100-80G-SXM5", region="CANADA-1"), "HIBERNATED", None),
+        (_machine(gpu="H100-80G-PCIe", region="US-1"), "HIBERNATED", None),
+        # The hardware left out: the API decides.
+        (_machine(gpu=None, gpu_count=None), "HIBERNATED", None),
+        (_machine(status="ERROR"), "HIBERNATED", "it is ERROR, and only an ACTIVE machine can be hibernated"),
+        (_machine(status="SHUTOFF"), "HIBERNATED", "it is SHUTOFF, and only an ACTIVE machine can be hibernated"),
+        # Under way, or already there: nothing to refuse.
+        (_machine(status="HIBERNATING"), "HIBERNATED", None),
+        (_machine(status="HIBERNATED"), "HIBERNATED", None),
+        (_machine(status="HIBERNATED", gpu="RTX-A4000"), "ACTIVE", None),
+        (_machine(status="SHUTOFF"), "ACTIVE", "it is SHUTOFF, not HIBERNATED: only a hibernated machine can be restored"),
+        (_machine(status="ACTIVE"), "ACTIVE", None),
+    ],
+)
+def test_refusal_follows_the_status_and_the_documented_flavors(machine, target, reason):
+    assert refusal(machine, target) == reason
+
+
+# -- a selector that matches nothing ---------------------------------------------------------------
+
+
+def test_a_label_no_machine_carries_warns_and_names_it(fleet):
+    result = hibernation(fleet, labels=["hibernat=ok", "team=ml"])
+    assert not result.get("failed") and result["changed"] is False and result["vms"] == [], result
+    assert result["warnings"] == ["no virtual machine carries the label hibernat=ok, so no machine was selected"]
+    both = hibernation(fleet, check_mode=True, labels=["hibernat=ok", "tem=ml"])
+    assert both["warnings"] == ["no virtual machine carries the labels hibernat=ok, tem=ml, so no machine was selected"]
+    apart = hibernation(fleet, labels=["team=web"], names=["train-01"])
+    assert apart["warnings"] == ["no virtual machine matches every selector given (names train-01, labels team=web), so no machine was selected"]
+    assert "warnings" not in hibernation(fleet, check_mode=True, ids=[501]) and acts(fleet) == []
+
+
+@pytest.mark.slow
+def test_on_a_host_the_warning_is_the_modules_own(fleet, collection_tree):
+    args = dict(api_key=KEY, api_url=fleet.api_url, labels=["hibernat=ok"], _ansible_module_name=HIBERNATION)
+    rc, result = run_module(collection_tree, "hyperstack_vm_hibernation", args)
+    # ansible-core 2.19 writes a warning as its text, 2.20 on as a summary of it.
+    warnings = [w if isinstance(w, str) else w["event"]["msg"] for w in result["warnings"]]
+    assert rc == 0 and warnings == ["no virtual machine carries the label hibernat=ok, so no machine was selected"], result
+
+
+# -- the mark --------------------------------------------------------------------------------------
+
+
+def test_the_mark_goes_on_before_hibernating_and_off_after_restoring(fleet):
+    mark = "hibernated-by=guard"
+    result = hibernation(fleet, diff=True, labels=["hibernate=ok", "team=ml"], mark=mark)
+    assert not result.get("failed") and result["changed"], result
+    # Marked first, then hibernated; parked-a100x8, hibernated another way, is not marked.
+    assert changing(fleet) == [
+        ("PUT", "/core/virtual-machines/501/label", {"labels": ["team=ml", "hibernate=ok", mark]}),
+        ("PUT", "/core/virtual-machines/505/label", {"labels": ["team=ml", "hibernate=ok", mark]}),
+    ]
+    assert [vm["labels"] for vm in result["vms"]] == [["team=ml", "hibernate=ok", mark]] * 2 + [["team=ml", "hibernate=ok"]]
+    assert result["diff"]["after"].startswith("train-01 (id 501): HIBERNATED (labels: team=ml, hibernate=ok, %s)\n" % mark)
+    # Restoring what carries the mark wakes those two only, and takes the mark off.
+    woken = hibernation(fleet, state="active", labels=[mark], mark=mark)
+    assert [vm["name"] for vm in woken["vms"]] == ["train-01", "train-02"] and woken["added_per_hour"] == 3.25, woken
+    assert changing(fleet)[2:] == [
+        ("PUT", "/core/virtual-machines/501/label", {"labels": ["team=ml", "hibernate=ok"]}),
+        ("PUT", "/core/virtual-machines/505/label", {"labels": ["team=ml", "hibernate=ok"]}),
+    ]
+    assert statuses(fleet) == STATUSES
+    # Idempotent: nothing carries the mark any more.
+    again = hibernation(fleet, state="active", labels=[mark], mark=mark)
+    assert again["changed"] is False and len(changing(fleet)) == 4 and again["warnings"], again
+
+
+def test_a_refused_machine_keeps_no_mark(fleet):
+    result = hibernation(fleet, names=["dev-a4000"], mark="guard=yes")
+    assert result["failed"] and result["changed"] is False, result
+    assert result["msg"].endswith("; the mark guard=yes was taken off again (nothing was changed)"), result["msg"]
+    assert [body["labels"] for _, _, body in changing(fleet)] == [["team=web", "hibernate=ok", "guard=yes"], ["team=web", "hibernate=ok"]]
+
+
+def test_check_mode_with_a_mark_sends_nothing_and_shows_the_labels(fleet):
+    result = hibernation(fleet, check_mode=True, diff=True, ids=[501], mark="guard=yes")
+    assert result["vms"][0]["labels"] == ["team=ml", "hibernate=ok"] and changing(fleet) == [] and acts(fleet) == []
+    assert result["diff"]["after"] == "train-01 (id 501): HIBERNATED (labels: team=ml, hibernate=ok, guard=yes)\n"
+
+
+def test_an_active_machine_left_marked_has_its_mark_taken_off(fleet):
+    # A mark left on by a run that failed half-way: restoring takes it off, and changes nothing else.
+    with fleet.state.lock:
+        fleet.state.state["vms"][0]["labels"].append("guard=yes")
+    result = hibernation(fleet, state="active", labels=["guard=yes"], mark="guard=yes")
+    assert result["changed"] is True and result["added_per_hour"] == 0.0 and acts(fleet) == [], result
+    assert changing(fleet) == [("PUT", "/core/virtual-machines/501/label", {"labels": ["team=ml", "hibernate=ok"]})]
+
+
+def test_an_empty_mark_is_refused_before_any_request(fleet):
+    result = hibernation(fleet, ids=[501], mark=" ")
+    assert result["failed"] and result["msg"] == "mark is an empty string: give the label to mark the machines with, or leave mark out"
+    assert fleet.state.requests == []
+
+
+# -- an answer lost is never a request sent twice ----------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", [{"status": 503}, {"action": "reset"}])
+def test_a_lost_answer_after_the_api_acted_is_read_again_not_asked_again(fleet, fault):
+    fleet.state.add_faults([dict(fault, path="/core/virtual-machines/501/hibernate", acted=True)])
+    result = hibernation(fleet, ids=[501])
+    assert not result.get("failed") and result["changed"] and result["vms"][0]["status_after"] == "HIBERNATED", result
+    assert acts(fleet) == [(501, "hibernate", "retain_ip=true")]
+
+
+@pytest.mark.parametrize("fault", [{"status": 503}, {"action": "reset"}])
+def test_a_lost_answer_when_the_api_did_not_act_fails_saying_nothing_changed(fleet, fault):
+    fleet.state.add_faults([dict(fault, path="/core/virtual-machines/501/hibernate")])
+    result = hibernation(fleet, ids=[501, 505])
+    assert result["failed"] and acts(fleet) == [(501, "hibernate", "retain_ip=true"), (505, "hibernate", "retain_ip=true")], result
+    assert "(the request may have been carried out: it is not sent again; read the state before trying again)" in result["msg"]
+    assert result["msg"].endswith("; read again, it is still ACTIVE: nothing was changed (changed: train-02 (id 505))"), result["msg"]
+    assert statuses(fleet) == {**STATUSES, 505: "HIBERNATED"}
+
+
+def test_a_429_on_a_request_that_acts_is_retried(fleet):
+    fleet.state.add_faults([{"status": 429, "path": "/core/virtual-machines/501/hibernate", "headers": {"Retry-After": "0"}}])
+    result = hibernation(fleet, ids=[501])
+    assert not result.get("failed") and len(acts(fleet)) == 2 and statuses(fleet)[501] == "HIBERNATED", result
+
+
+# -- the survivors of the mutation run ------------------------------------------------------------
+
+
+def test_every_machine_after_one_under_way_is_still_done(fleet):
+    fleet.state.update({"vm_transition_seconds": 0.5})
+    make_client(fleet.api_url).get("/core/virtual-machines/501/hibernate", {}, "test", params={"retain_ip": "true"})
+    result = hibernation(fleet, ids=[501, 505, 506])
+    assert not result.get("failed") and [vm["id"] for vm in result["vms"]] == [501, 505, 506], result
+    assert [vm["changed"] for vm in result["vms"]] == [False, True, True] and result["saved_per_hour"] == 2.4
+    assert {i: statuses(fleet)[i] for i in (501, 505, 506)} == {501: "HIBERNATED", 505: "HIBERNATED", 506: "HIBERNATED"}
+
+
+def test_a_status_read_that_fails_while_waiting_fails_the_task(fleet):
+    fleet.state.add_faults([{"status": 404, "path": "/core/virtual-machines/505", "times": -1}])
+    result = hibernation(fleet, ids=[501, 505])
+    assert result["failed"] and result["changed"], result
+    assert result["msg"].startswith("reading virtual machine train-02 (id 505) (GET /core/virtual-machines/505): HTTP 404"), result["msg"]
+    assert result["vms"][1]["error"] == result["msg"].split(" (changed: ")[0]
+
+
+def test_a_machine_in_error_is_refused_at_once_not_waited_for(fleet):
+    result = hibernation(fleet, names=["broken-01"], wait_timeout=30)
+    assert result["failed"] and "it is ERROR, and only an ACTIVE machine can be" in result["msg"] and "wait_timeout" not in result["msg"], result
+
+
+@pytest.mark.parametrize(
+    "flavor, why",
+    [
+        ({"name": "odd", "gpu": "", "gpu_count": 0, "cpu": None, "ram": 8}, "the API did not give the hardware of flavor odd"),
+        ({"name": "odd", "gpu": "A100-80G-PCIe", "gpu_count": None}, "the API did not give the GPU count of flavor odd"),
+    ],
+)
+def test_a_flavor_without_its_hardware_is_never_priced_free_and_the_machine_is_still_done(emu, flavor, why):
+    emu.state.update({"vms": [{"id": 7, "name": "odd-01", "status": "ACTIVE", "labels": [], "flavor": flavor}], "unhibernatable_flavors": []})
+    result = hibernation(emu, ids=[7])
+    assert not result.get("failed") and result["changed"] and result["saved_per_hour"] is None, result
+    assert (result["vms"][0]["saved_per_hour"], result["vms"][0]["priced_by"]) == (None, why)
+    assert acts(emu) == [(7, "hibernate", "retain_ip=true")]
+
+
+def test_the_poll_waits_double_up_to_the_last_and_stop_at_the_timeout(fleet):
+    fleet.state.update({"vm_transition_seconds": 3600})
+    now, waits = [0.0], []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        now[0] += seconds
+
+    params = dict(api_key=KEY, api_url=fleet.api_url, ids=[501], wait_timeout=30)
+    with pytest.raises(VmFailure) as caught:
+        change_state(make_client(fleet.api_url), params, sleep=sleep, clock=lambda: now[0])
+    assert waits == [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 4.25], waits
+    assert caught.value.msg.startswith("the wait_timeout of 30 seconds ran out with train-01 (id 501) HIBERNATING still changing")
