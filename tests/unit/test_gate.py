@@ -7,6 +7,8 @@ money in one format; and hyperstack_credit_gate_info reading only what the verdi
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
@@ -78,6 +80,20 @@ def test_conditions_that_are_off_or_unlimited_pass():
 
 def _estimate(covered, out_of_stock=()):
     return dict(_credit(250), covered=covered, summary="the plan costs ...", out_of_stock=list(out_of_stock))
+
+
+def test_each_condition_has_its_name_in_the_gates_order():
+    # The names are the event source's `below`.
+    facts = dict(_credit(5, can_create_instance=False), within_budget=False, budget_summary="over budget", covered=True, out_of_stock=["n3-H100x8"])
+    runway = _gate.Runway(Decimal(1), 2, 5, "days")
+    assert [name for name, _reason in _gate.failed_conditions(facts, 10, runway)] == ["can_create_instance", "headroom", "runway", "budget", "stock"]
+
+
+def test_by_default_no_headroom_is_required_and_a_runway_in_hours_is_worded_per_hour():
+    # An estimate's report judges it with the defaults: headroom of 0.50, above 0, passes.
+    assert not _gate.failed_conditions(_credit(0.5))
+    runway = _gate.Runway(Decimal("4.96"), 12, 2, "hours")
+    assert runway.short() and runway.reason(Decimal("9.92")) == "runway 4.9 hours is below the required 12 (headroom $9.92 at $2.00/h)"
 
 
 def test_an_estimate_fails_on_its_summary_and_on_stock():

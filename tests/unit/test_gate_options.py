@@ -7,7 +7,14 @@ defaults and boundaries, and hyperstack_credit_gate_info passing each option on.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import ROLE
+from ansible_collections.nexgencloud.hyperstack.plugins.modules import hyperstack_credit_gate_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, credit_facts, refused, terraform_create, terraform_plan_json
 
 
@@ -47,6 +54,8 @@ def test_the_gate_module_passes_each_option_on(emu, tmp_path):
     assert _gate_run(emu, terraform_plan=str(path))["breakdown"][0]["source"] == "hyperstack_core_volume.x"
     assert refused(_gate.read_gate, None, {"min_runway_days": "x"}) == 'min_runway_days must be a number, got "x"'
     assert refused(_gate.read_gate, None, {"min_headroom": "x"}) == 'min_headroom must be a number, got "x"'
+    # The role's client names the role's variables.
+    assert refused(_gate.read_gate, SimpleNamespace(caller=ROLE), {"min_headroom": "x"}) == 'hyperstack_credit_gate_min_headroom must be a number, got "x"'
 
 
 def test_the_conditions_are_on_by_default_and_in_the_estimates_report(emu):
@@ -61,3 +70,29 @@ def test_the_conditions_are_on_by_default_and_in_the_estimates_report(emu):
         "- the API says no instance can be created now (can_create_instance is false; credit $1,500.00, threshold $0.00)\n"
         "- out of stock: n3-H100x8\n"
     )
+
+
+def _validated(**options):
+    # The module's arguments as ansible-core gives them to it: validated against its spec, defaults filled in.
+    result = ArgumentSpecValidator(MODULES["hyperstack_credit_gate_info"].argument_spec()).validate(dict(api_key=KEY, **options))
+    assert not result.error_messages
+    return result.validated_parameters
+
+
+def test_the_gate_modules_conditions_have_their_documented_types_and_defaults(emu):
+    assert {name: _validated()[name] for name in _gate.GATE_OPTIONS} == {
+        "min_headroom": 0.0,
+        "min_runway_days": None,
+        "require_can_create_instance": True,
+        "require_stock": True,
+    }
+    given = _validated(min_headroom="1.5", min_runway_days="2", require_can_create_instance="no", require_stock="false")
+    assert [given[name] for name in _gate.GATE_OPTIONS] == [1.5, 2.0, False, False]
+    documented = yaml.safe_load(hyperstack_credit_gate_info.DOCUMENTATION)["options"]
+    assert {name: (option["type"], option.get("default")) for name, option in documented.items()} == {
+        name: (option["type"], option.get("default")) for name, option in _gate.GATE_OPTIONS.items()
+    }
+    # The module run on those defaults: the API's no fails the gate.
+    emu.state.update({"can_create_instance": False})
+    fact = MODULES["hyperstack_credit_gate_info"].run(dict(_validated(), api_url=emu.api_url))["hyperstack_credit_gate_info"]
+    assert [reason.split(" (")[0] for reason in fact["reasons"]] == ["the API says no instance can be created now"]

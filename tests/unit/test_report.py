@@ -125,7 +125,11 @@ def test_a_gate_without_a_plan_reports_the_credit_runway_and_budget():
 
 def test_a_pipe_in_a_name_does_not_break_the_table():
     assert _report._row(["a|b", "c\nd"]) == "| a\\|b | c d |"  # pylint: disable=protected-access
+    # A backslash is escaped first, so a name's own backslash before a pipe cannot unescape it.
+    assert _report._row(["a\\|b"]) == "| a\\\\\\|b |"  # pylint: disable=protected-access
     assert _report.item_name({"source": 'module.x["a"]', "flavor": "n3-A100x1"}) == 'module.x["a"] (n3-A100x1)'
+    # An entry of none of the four kinds (a plan item is always one: _plan.check_plan) still has a name.
+    assert _report.item_name({"flavor": None}) == "item"
 
 
 def test_a_cluster_is_named_by_its_workers_flavors_not_its_masters():
@@ -181,6 +185,22 @@ def test_the_report_says_what_it_left_out_what_is_out_of_stock_and_subtracts_wha
         "\n"
         "- out of stock: n3-H100x8\n"
     ) in report
+
+
+def test_the_report_of_a_plan_the_credit_does_not_cover_lists_every_item_left_out_and_out_of_stock():
+    def machines(flavor, count, price):
+        price = Decimal(price)
+        return {"flavor": flavor, "volume_gb": None, "count": count, "unit_price_per_hour": price, "cost_per_hour": price * count, "stock_available": False}
+
+    not_priced = [
+        {"address": "aws_instance.x", "type": "aws_instance", "reason": "not Hyperstack's bill (provider aws)"},
+        {"address": "hyperstack_core_keypair.k", "type": "hyperstack_core_keypair", "reason": "not priced"},
+    ]
+    facts = _cost.estimate(CREDIT, 0, [machines("n3-H100x8", 10, "15.2"), machines("n3-A100x1", 1, "1.35")], Decimal(10), Decimal(0), (), not_priced)
+    report = _report.markdown(facts, [reason for _name, reason in _gate.failed_conditions(facts)])
+    assert "Left out of the estimate: aws_instance.x (not Hyperstack's bill (provider aws)); hyperstack_core_keypair.k (not priced).\n" in report
+    assert "- **Out of stock:** n3-A100x1, n3-H100x8\n" in report
+    assert "- **Credit:** $1,234.50 (threshold $100.00, headroom $1,134.50), which does not cover the $1,533.50 required\n" in report
 
 
 def test_a_budget_without_a_plan_speaks_of_no_plan():
