@@ -486,7 +486,7 @@ def test_a_refused_machine_keeps_no_mark(fleet):
     result = hibernation(fleet, names=["dev-a4000"], mark="guard=yes")
     assert result["failed"] and result["changed"] is False, result
     assert result["msg"].endswith("; the mark guard=yes was taken off again (nothing was changed)"), result["msg"]
-    assert [body["labels"] for _, _, body in changing(fleet)] == [["team=web", "hibernate=ok", "guard=yes"], ["team=web", "hibernate=ok"]]
+    assert [request[2]["labels"] for request in changing(fleet)] == [["team=web", "hibernate=ok", "guard=yes"], ["team=web", "hibernate=ok"]]
 
 
 def test_check_mode_with_a_mark_sends_nothing_and_shows_the_labels(fleet):
