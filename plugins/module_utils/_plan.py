@@ -147,6 +147,14 @@ def check_cluster(cluster, where):
     }
 
 
+def cluster_name(cluster):
+    """A cluster as messages and the report name it: by what it is for, its workers (GPU flavors), not by its
+    masters (a small CPU flavor)."""
+    workers = [cluster["node_flavor"]] if cluster.get("node_flavor") else []
+    workers += [group["flavor"] for group in cluster.get("node_groups") or []]
+    return "cluster of %s workers" % " + ".join(dict.fromkeys(workers))
+
+
 def check_plan(plan, source="plan"):
     """The plan's items, validated and normalised; refused with HyperstackError before any request."""
     if not isinstance(plan, list):

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, plain_number
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM, VOLUME
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM, VOLUME, cluster_name
 
 # Price list names (matched without regard to case) for what is not a GPU.
 VCPU, RAM, CLOUD_SSD, PUBLIC_IP = "vCPU (cpu-only-flavors)", "RAM (cpu-only-flavors)", "Cloud-SSD", "PublicIP"
@@ -115,12 +115,7 @@ def price_item(item, flavors, pricebook, region=None):
     """One plan item priced: unit and total dollars per hour, where, whether in stock, and how the price was found."""
     prices = price_index(pricebook)
     cluster = item.get("cluster")
-    what = (
-        item["flavor"]
-        or (cluster and "a cluster of %s" % cluster["master_flavor"])
-        or item.get("address")
-        or "a %s GB volume" % plain_number(item["volume_gb"])
-    )
+    what = item["flavor"] or (cluster and "a " + cluster_name(cluster)) or item.get("address") or "a %s GB volume" % plain_number(item["volume_gb"])
     result = {"flavor": item["flavor"], "volume_gb": None if item["volume_gb"] is None else float(item["volume_gb"]), "count": item["count"]}
     regions, stock, out = ([region] if region else []), None, []
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money, plain_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import cluster_name
 
 
 def _cell(text):
@@ -33,10 +34,7 @@ def item_name(item):
     if item.get("flavor"):
         what = item["flavor"]
     elif cluster:
-        # Named by what it is for, its workers (a GPU flavor), not by its masters (a small CPU flavor).
-        workers = [cluster["node_flavor"]] if cluster.get("node_flavor") else []
-        workers += [group["flavor"] for group in cluster.get("node_groups") or []]
-        what = "cluster of %s workers" % " + ".join(dict.fromkeys(workers))
+        what = cluster_name(cluster)
     elif item.get("address"):
         what = item["address"]
     elif item.get("volume_gb") is not None:

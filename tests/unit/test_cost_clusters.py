@@ -153,5 +153,5 @@ def test_a_cluster_at_a_contract_price_is_in_stock_and_count_multiplies_its_pric
 def test_a_cluster_whose_flavor_has_no_price_says_so():
     item = _plan.check_plan([{"cluster": {"master_flavor": "n1-cpu-small", "node_flavor": "n3-H100x8", "node_count": 1}}])[0]
     assert refused(_pricing.price_item, item, FLAVORS, PRICES[2:]) == (
-        "the price list has no entry 'H100-80G-PCIe' for a cluster of n1-cpu-small: give the item an hourly_price (dollars per hour per unit)"
+        "the price list has no entry 'H100-80G-PCIe' for a cluster of n3-H100x8 workers: give the item an hourly_price (dollars per hour per unit)"
     )
