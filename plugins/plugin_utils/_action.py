@@ -18,17 +18,19 @@ done once per run, not once per task.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 
 from ansible import constants as C
 from ansible.errors import AnsibleUndefinedConfigEntry
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS, remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action.normal import ActionModule as NormalAction
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import missing_libraries
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure, shorten
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_NUMBERS, GUARD, MODULE, ROLE, check_number, keys_in_sight, plain
 
 # The collection's roles, whose tasks' messages name the role's variables, not the modules' options.
@@ -51,9 +53,65 @@ def check_guard_line(variable):
         raise HyperstackError(exc.msg + what) from None
 
 
-# What a role's first module task checks of the role's variables, beyond its argument spec (which ansible-core
-# checks before it), before anything is read: the variables its tasks read with Jinja, not through a module.
+# What a role's first module task checks of the role's variables, beyond their types (ROLE_TYPES), before anything
+# is read: the variables its tasks read with Jinja, not through a module.
 ROLE_CHECKS = {"nexgencloud.hyperstack.runway_guard": check_guard_line}
+
+# The role variables whose type and choices a role's module tasks check, before anything is read, as the modules
+# would (ansible-core's validators; a number by the collection's one rule, check_number), naming the variable in
+# one line. Their argument specs say raw, and have no choices: ansible-core's own check, which runs before the
+# role's first task and which only the caller can turn off, prints the whole spec (some 6 KB) on a wrong value.
+# A string variable is never refused by either (any value is made a string), so only its choices are checked.
+# The action plugin always runs in the controller, so this holds wherever the module then runs (async, become, a
+# remote host). tests/unit/test_action.py holds these to the modules' options and to the argument specs.
+_NUMBER, _BOOL = {"type": "float"}, {"type": "bool"}
+ROLE_TYPES = {
+    "nexgencloud.hyperstack.credit_gate": {
+        "hyperstack_credit_gate_min_headroom": _NUMBER,
+        "hyperstack_credit_gate_min_runway_days": _NUMBER,
+        "hyperstack_credit_gate_require_can_create_instance": _BOOL,
+        "hyperstack_credit_gate_plan": {"type": "list", "elements": "dict"},
+        "hyperstack_credit_gate_unpriced_resources": {"type": "str", "choices": ["fail", "ignore"]},
+        "hyperstack_credit_gate_hours": _NUMBER,
+        "hyperstack_credit_gate_margin_percent": _NUMBER,
+        "hyperstack_credit_gate_monthly_budget": _NUMBER,
+        "hyperstack_credit_gate_max_added_cost_per_hour": _NUMBER,
+        "hyperstack_credit_gate_max_added_percent": _NUMBER,
+        "hyperstack_credit_gate_require_stock": _BOOL,
+    },
+    "nexgencloud.hyperstack.runway_guard": {
+        # Its line, hyperstack_runway_guard_min_runway_hours, is check_guard_line's.
+        "hyperstack_runway_guard_labels": {"type": "list", "elements": "str"},
+        "hyperstack_runway_guard_act": _BOOL,
+        "hyperstack_runway_guard_restore": {"type": "str", "choices": ["marked", "labelled", "none"]},
+        "hyperstack_runway_guard_retain_ip": _BOOL,
+        "hyperstack_runway_guard_wait_timeout": _NUMBER,
+    },
+}
+_KINDS = {"bool": "true or false", "list": "a list", "str": "a string"}
+_ELEMENTS = {"dict": "dictionaries", "str": "strings"}
+
+
+def check_role_types(variable, types):
+    """Each variable of types (name: its spec, as ROLE_TYPES'), as variable(name) gives it, unless null: of its type
+    and among its choices, else HyperstackError naming it, its type and the value given."""
+    for name, spec in types.items():
+        value = plain(variable(name))
+        if value is None:
+            continue
+        if spec["type"] == "float":
+            check_number(value, name)
+            continue
+        shown = shorten(json.dumps(value, default=str), 100)
+        try:
+            checked = DEFAULT_TYPE_VALIDATORS[spec["type"]](value)
+            for item in checked if "elements" in spec else ():
+                DEFAULT_TYPE_VALIDATORS[spec["elements"]](item)
+        except (TypeError, ValueError):
+            what = _KINDS[spec["type"]] + (" of " + _ELEMENTS[spec["elements"]] if "elements" in spec else "")
+            raise HyperstackError("%s must be %s, got %s" % (name, what, shown)) from None
+        if "choices" in spec and checked not in spec["choices"]:
+            raise HyperstackError("%s must be %s or %s, got %s" % (name, ", ".join(spec["choices"][:-1]), spec["choices"][-1], shown))
 
 
 def run_info(info, args, environ, module_name, invocation=True, caller=MODULE, check_mode=False, diff=False):
@@ -103,12 +161,14 @@ class InfoAction(NormalAction):
     MODULE = None
 
     def run(self, tmp=None, task_vars=None):
-        check = ROLE_CHECKS.get(self._role_name())
-        if check is not None:
-            try:
-                check(lambda name: self._templar.template((task_vars or {}).get(name)))
-            except HyperstackError as exc:
-                return dict(self.MODULE.failed({"msg": exc.msg}), failed=True, changed=False)
+        # Before the path is chosen: a role variable is refused in one line naming it, wherever the module would run.
+        role, variable = self._role_name(), functools.partial(self._variable, task_vars or {})
+        try:
+            check_role_types(variable, ROLE_TYPES.get(role, {}))
+            if role in ROLE_CHECKS:
+                ROLE_CHECKS[role](variable)
+        except HyperstackError as exc:
+            return dict(self.MODULE.failed({"msg": exc.msg}), failed=True, changed=False)
         if not self._in_controller():
             return super().run(tmp, task_vars)
         result = super(NormalAction, self).run(tmp, task_vars)  # ActionBase's checks (check mode, async support)
@@ -119,6 +179,9 @@ class InfoAction(NormalAction):
         flags = dict(check_mode=bool(self._task.check_mode), diff=bool(self._task.diff))
         result.update(run_info(self.MODULE, self._task.args, environ, self._task.action, _inject_invocation(task_vars), caller, **flags))
         return result
+
+    def _variable(self, task_vars, name):
+        return self._templar.template(task_vars.get(name))
 
     def _role_name(self):
         role = getattr(self._task, "_role", None)

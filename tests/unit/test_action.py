@@ -19,11 +19,23 @@ import sys
 from urllib.parse import quote
 
 import pytest
+import yaml
 from ansible.module_utils.common.parameters import PASS_VARS
+from ansible.playbook.play_context import PlayContext
+from ansible.playbook.task import Task
+from ansible.plugins.loader import connection_loader
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import plain
-from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction, run_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import (
+    ROLE_CHECKS,
+    ROLE_TYPES,
+    InfoAction,
+    check_guard_line,
+    check_role_types,
+    run_info,
+)
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import ROOT, SPECIAL_KEY, find_secret, run_module
@@ -258,3 +270,142 @@ def test_only_a_local_task_without_async_or_become_runs_in_the_controller_with_t
     out = subprocess.run([sys.executable, "-c", _WHERE, libraries], capture_output=True, text=True, check=True, env=env)
     local = "True" if libraries == "present" else "False"
     assert out.stdout.split("\n")[:4] == ["local 0 False " + local, "local 10 False False", "local 0 True False", "ssh 0 False False"], out.stdout + out.stderr
+
+
+# -- a role variable of the wrong type ----------------------------------------------------------
+
+CREDIT_GATE, RUNWAY_GUARD = "nexgencloud.hyperstack.credit_gate", "nexgencloud.hyperstack.runway_guard"
+
+
+@pytest.mark.parametrize(
+    "role, name, value, message",
+    [
+        (CREDIT_GATE, "hyperstack_credit_gate_min_headroom", [1], "hyperstack_credit_gate_min_headroom must be a number, got [1]"),
+        (CREDIT_GATE, "hyperstack_credit_gate_hours", "lots", 'hyperstack_credit_gate_hours must be a number, got "lots"'),
+        (CREDIT_GATE, "hyperstack_credit_gate_monthly_budget", True, "hyperstack_credit_gate_monthly_budget must be a number, got true"),
+        (CREDIT_GATE, "hyperstack_credit_gate_require_stock", "maybe", 'hyperstack_credit_gate_require_stock must be true or false, got "maybe"'),
+        (CREDIT_GATE, "hyperstack_credit_gate_plan", {"flavor": "x"}, 'hyperstack_credit_gate_plan must be a list of dictionaries, got {"flavor": "x"}'),
+        (CREDIT_GATE, "hyperstack_credit_gate_plan", ["n3-A100x1"], 'hyperstack_credit_gate_plan must be a list of dictionaries, got ["n3-A100x1"]'),
+        (CREDIT_GATE, "hyperstack_credit_gate_unpriced_resources", "skip", 'hyperstack_credit_gate_unpriced_resources must be fail or ignore, got "skip"'),
+        (RUNWAY_GUARD, "hyperstack_runway_guard_labels", {"team": "ml"}, 'hyperstack_runway_guard_labels must be a list of strings, got {"team": "ml"}'),
+        (RUNWAY_GUARD, "hyperstack_runway_guard_act", 2, "hyperstack_runway_guard_act must be true or false, got 2"),
+        (RUNWAY_GUARD, "hyperstack_runway_guard_retain_ip", [True], "hyperstack_runway_guard_retain_ip must be true or false, got [true]"),
+        (RUNWAY_GUARD, "hyperstack_runway_guard_wait_timeout", "soon", 'hyperstack_runway_guard_wait_timeout must be a number, got "soon"'),
+        (RUNWAY_GUARD, "hyperstack_runway_guard_restore", "all", 'hyperstack_runway_guard_restore must be marked, labelled or none, got "all"'),
+        (RUNWAY_GUARD, "hyperstack_runway_guard_restore", ["marked"], 'hyperstack_runway_guard_restore must be marked, labelled or none, got ["marked"]'),
+    ],
+)
+def test_a_role_variable_of_the_wrong_type_is_one_line_naming_it(role, name, value, message):
+    # ansible-core's check of the argument spec would print the whole spec; the specs say raw, and this says it.
+    with pytest.raises(HyperstackError) as caught:
+        check_role_types({name: value}.get, ROLE_TYPES[role])
+    assert caught.value.msg == message
+
+
+def test_a_long_value_of_the_wrong_type_is_shortened():
+    with pytest.raises(HyperstackError) as caught:
+        check_role_types({"hyperstack_credit_gate_plan": ["x" * 500]}.get, ROLE_TYPES[CREDIT_GATE])
+    assert caught.value.msg == 'hyperstack_credit_gate_plan must be a list of dictionaries, got ["%s...' % ("x" * 95)
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        # What ansible-core's check took, the role takes: the modules convert it as it did.
+        ("hyperstack_credit_gate_min_headroom", "1.5"),
+        ("hyperstack_credit_gate_min_headroom", -5),
+        ("hyperstack_credit_gate_min_runway_days", None),
+        ("hyperstack_credit_gate_require_stock", "yes"),
+        ("hyperstack_credit_gate_require_can_create_instance", 0),
+        ("hyperstack_credit_gate_plan", []),
+        ("hyperstack_credit_gate_plan", [{"flavor": "n3-A100x1", "count": 2}, "volume_gb=100"]),
+        ("hyperstack_credit_gate_unpriced_resources", "ignore"),
+        ("hyperstack_runway_guard_labels", "hibernate=ok"),
+        ("hyperstack_runway_guard_labels", ["hibernate=ok", 7]),
+        ("hyperstack_runway_guard_act", "true"),
+        ("hyperstack_runway_guard_wait_timeout", 60),
+        ("hyperstack_runway_guard_restore", "none"),
+    ],
+)
+def test_a_role_variable_that_ansible_core_took_is_taken(name, value):
+    check_role_types({name: value}.get, dict(ROLE_TYPES[CREDIT_GATE], **ROLE_TYPES[RUNWAY_GUARD]))
+
+
+def _role_spec(role):
+    return yaml.safe_load((ROOT / "roles" / role.rsplit(".", 1)[1] / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+
+
+_IN_WORDS = {"float": "A number (float). ", "bool": "A boolean. ", "dict": "A list of dictionaries, ", "str": "A list of strings, "}
+
+
+@pytest.mark.parametrize("role", [CREDIT_GATE, RUNWAY_GUARD])
+def test_ansible_core_can_refuse_no_role_variable_and_the_role_checks_each_that_it_could(role):
+    # ansible-core refuses no value of a str or path (it makes any value a string) and none of raw. The role's
+    # own check covers each raw one (the runway_guard's line is check_guard_line's), and each one with choices,
+    # and the description says in words what ansible-doc's "type: raw" does not.
+    spec, checked = _role_spec(role), dict(ROLE_TYPES[role])
+    if role == RUNWAY_GUARD:
+        assert ROLE_CHECKS[role] is check_guard_line
+        checked["hyperstack_runway_guard_min_runway_hours"] = {"type": "float"}
+    for name, option in spec.items():
+        assert option["type"] in ("raw", "str", "path") and not {"choices", "elements", "options"} & set(option), (name, option)
+        assert (option["type"] == "raw") == (name in checked and checked[name]["type"] != "str"), name
+        if option["type"] == "raw":
+            words = " ".join(option["description"]) if isinstance(option["description"], list) else option["description"]
+            assert words.startswith(_IN_WORDS[checked[name].get("elements", checked[name]["type"])]), (name, words)
+    for name, types in checked.items():
+        assert name in spec, name
+        if "choices" in types:
+            words = " ".join(spec[name]["description"])
+            assert all("V(%s)" % choice in words for choice in types["choices"]), (name, words)
+
+
+def test_the_roles_types_are_the_modules():
+    # The credit_gate role's variables are the gate module's options; the runway_guard's that reach a module, its options.
+    gate = INFO_MODULES["hyperstack_credit_gate_info"].argument_spec()
+    for name, types in ROLE_TYPES[CREDIT_GATE].items():
+        option = gate[name[len("hyperstack_credit_gate_") :]]
+        assert types == {key: option[key] for key in ("type", "elements", "choices") if key in option}, name
+    hibernation = INFO_MODULES["hyperstack_vm_hibernation"].argument_spec()
+    for option in ("labels", "retain_ip", "wait_timeout"):
+        assert ROLE_TYPES[RUNWAY_GUARD]["hyperstack_runway_guard_" + option] == {k: v for k, v in hibernation[option].items() if k != "default"}
+    tasks = (ROOT / "roles" / "runway_guard" / "tasks" / "main.yml").read_text()
+    # The choices its Jinja compares with.
+    assert "hyperstack_runway_guard_restore == 'labelled'" in tasks and "hyperstack_runway_guard_restore != 'none'" in tasks
+
+
+class _Role:
+    def __init__(self, name):
+        self.name = name
+
+    def get_name(self):
+        return self.name
+
+
+class _Templar:
+    def template(self, value):
+        return value
+
+
+@pytest.mark.parametrize("where", ["controller", "async", "become", "ssh"])
+@pytest.mark.parametrize("role", [CREDIT_GATE, RUNWAY_GUARD])
+def test_the_roles_task_refuses_a_wrong_type_in_one_line_wherever_its_module_would_run(emu, role, where):
+    # The action plugin runs in the controller whatever the task's path: it refuses before choosing one, so the
+    # module on a host never sees the variable (and would name its own option, not the role's variable).
+    name = "hyperstack_credit_gate_info" if role == CREDIT_GATE else "hyperstack_credit_info"
+    plugin_class = importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.action." + name).ActionModule
+    context = PlayContext()
+    context.become = where == "become"
+    task = Task()
+    task.async_val = 10 if where == "async" else 0
+    task._role = _Role(role)
+    connection = connection_loader.get("ssh" if where == "ssh" else "local", context, os.devnull)
+    plugin = plugin_class(task, connection, context, None, _Templar(), None)
+    assert plugin._in_controller() is (where == "controller")
+    variable = "hyperstack_credit_gate_min_headroom" if role == CREDIT_GATE else "hyperstack_runway_guard_restore"
+    result = plugin.run(task_vars={variable: [1], "hyperstack_api_url": emu.api_url, "hyperstack_api_key": KEY})
+    expected = variable + (" must be a number, got [1]" if role == CREDIT_GATE else " must be marked, labelled or none, got [1]")
+    assert result["failed"] is True and result["msg"] == expected, result
+    if role == CREDIT_GATE:
+        assert result[name]["passed"] is False and result[name]["reasons"] == [expected]
+    assert emu.state.requests == []
