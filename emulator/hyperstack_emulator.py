@@ -49,7 +49,8 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   repeats a fault for ever; ``path`` (e.g. ``/billing/billing/usage``) serves it only to
   requests of that path, whose order is not known when a task reads several at once;
   ``acted: true`` carries the request out first (a hibernation starts), then serves the fault
-  instead of its answer: an answer lost after the API acted.
+  instead of its answer: an answer lost after the API acted; ``skip: N`` lets N requests it would
+  be served to pass first.
 - ``GET /_emulator/requests``: what the API endpoints received (path and
   query string), newest last, without the key itself (``api_key_sent`` and ``api_key_valid`` say what came).
 - ``POST /_emulator/reset``: back to the start-up state.
@@ -451,6 +452,10 @@ class EmulatorState:
             if index is None:
                 return None
             fault = self.faults[index]
+            if fault.get("skip"):
+                # That many requests pass untouched before it is served.
+                fault["skip"] -= 1
+                return None
             times = fault.get("times", 1)
             if times != -1:
                 if times <= 1:

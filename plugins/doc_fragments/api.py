@@ -39,7 +39,10 @@ options:
   api_retries:
     description:
       - How many times a failed request is retried after the first attempt; V(3) means at most 4 requests.
-      - Retried are HTTP 429, 500, 502, 503 and 504, connection errors and timeouts. Other errors are not.
+      - A read is retried on HTTP 429, 500, 502, 503 and 504, connection errors and timeouts. Other errors are not.
+      - A request that changes something (hibernating, restoring, setting labels) is retried only when it certainly
+        did not act, on HTTP 429 or a connection that could not be made; after a timeout, a dropped connection or a
+        5xx it is not sent again, and the module reads the machine again instead.
       - Waits grow exponentially from 0.5 seconds with jitter, and honour a C(Retry-After) header.
       - If not set, the value of E(HYPERSTACK_API_RETRIES) is used.
     type: int

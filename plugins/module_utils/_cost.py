@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import read_concurrently
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, PRICEBOOK, USAGE, check_region
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, exact_difference, money, plain_number, runway_hours
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, exact_difference, money, plain_number, rate, runway_hours
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_request
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import price_destroyed, price_item
 
@@ -114,8 +114,8 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
         "threshold": credit["threshold"],
         "headroom": credit["headroom"],
         "can_create_instance": credit["can_create_instance"],
-        "current_cost_per_hour": float(current),
-        "destroyed_cost_per_hour": float(gone),
+        "current_cost_per_hour": rate(current),
+        "destroyed_cost_per_hour": rate(gone),
         "plan_cost_per_hour": float(plan),
         "hours": float(hours),
         "margin_percent": float(margin_percent),
@@ -132,7 +132,7 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
             )
             for item in items
         ],
-        "destroyed": [dict(entry, cost_per_hour=float(entry["cost_per_hour"])) for entry in destroyed],
+        "destroyed": [dict(entry, cost_per_hour=rate(entry["cost_per_hour"])) for entry in destroyed],
         "not_priced": list(not_priced),
         **{key: month[key] for key in BUDGET_KEYS},
         # The net change and the limits on it, on the same Decimals.

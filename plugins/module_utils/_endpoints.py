@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import jsonschema, validator
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, difference
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, difference, rate
 
 # Far above any real balance (a quadrillion dollars): a number past it is not a balance.
 _MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}
@@ -151,7 +151,7 @@ def _usage_facts(rows):
         (decimal(row.get("bill_per_minute") or 0) for row in rows if row.get("active") is not False and not row.get("exclude_billing")),
         Decimal(0),
     )
-    return {"resources": rows, "cost_per_hour": float(per_minute * 60)}
+    return {"resources": rows, "cost_per_hour": rate(per_minute * 60)}
 
 
 USAGE = Endpoint(

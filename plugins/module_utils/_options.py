@@ -118,7 +118,10 @@ ROLE = Caller("set hyperstack_api_key or the HYPERSTACK_API_KEY environment vari
 GUARD = Caller(
     ROLE.key_hint,
     ROLE_LEAVE_OUT,
-    dict({option: ROLE_VARIABLES[option] for option in ("api_key", "api_url")}, min_runway_hours="hyperstack_runway_guard_min_runway_hours"),
+    dict(
+        {option: ROLE_VARIABLES[option] for option in ("api_key", "api_url")},
+        **{option: "hyperstack_runway_guard_" + option for option in ("min_runway_hours", "mark", "wait_timeout")},
+    ),
 )
 
 

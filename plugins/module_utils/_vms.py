@@ -192,19 +192,19 @@ def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep,
 
     A machine in the state asked for is left alone, one under way is waited for, not asked again;
     in check mode nothing is sent, and a machine refusal() says the API will refuse is shown unchanged,
-    with the reason, as the task would fail on it. A machine the API refuses does not stop the others.
+    with the reason, and warned of. A machine the API refuses does not stop the others.
     What each change saves (hibernated) or adds (restored) an hour is priced before anything is sent."""
     check_selectors(params, required=True)
     params = dict(params, **{name: default for name, default in DEFAULTS.items() if params.get(name) is None})
     target = TARGET[params["state"]]
-    wait_timeout = float(check_number(params["wait_timeout"], "wait_timeout", minimum=0))
+    wait_timeout = float(check_number(params["wait_timeout"], client.caller.name("wait_timeout"), minimum=0))
     if params.get("mark") is not None and not params["mark"].strip():
-        raise HyperstackError("mark is an empty string: give the label to mark the machines with, or leave mark out")
+        raise HyperstackError("%s is an empty string, which marks nothing: give a label, such as hibernated-by=nightly" % client.caller.name("mark"))
     read = read_concurrently(client, params, {"vms": lambda own: _list(own, {}), "pricebook": PRICEBOOK.fetch})
     _unknown(read["vms"], params)
     prices = price_index(read["pricebook"])
     machines = [m for m in read["vms"] if selected(m, params)]
-    entries, problems, pending = [], [], []
+    entries, problems, pending, warnings = [], [], [], []
     for machine in machines:
         entry = {
             "id": machine["id"],
@@ -218,6 +218,12 @@ def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep,
             "added_per_hour": None,
         }
         entries.append(entry)
+        why = refusal(machine, target) if check_mode else None
+        if why:
+            # What the run would be refused: shown unchanged, not counted, and said; the run itself asks the API.
+            entry["error"] = "%s would be refused: %s" % (describe(machine), why)
+            warnings.append(entry["error"])
+            continue
         problem = _change(client, machine, entry, target, params, prices, check_mode, pending)
         if problem:
             entry["error"] = problem
@@ -231,7 +237,9 @@ def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep,
         "added_per_hour": _total(entries, "added_per_hour", target == ACTIVE),
     }
     if not machines:
-        result["warnings"] = [unmatched(read["vms"], params)]
+        warnings.append(unmatched(read["vms"], params))
+    if warnings:
+        result["warnings"] = warnings
     if diff:
         shown = "%s: %s (labels: %s)\n" if params.get("mark") else "%s: %s\n"
         result["diff"] = {
@@ -261,22 +269,23 @@ def _change(client, machine, entry, target, params, prices, check_mode, pending)
     if machine["status"] not in SETTLED:
         pending.append(entry)  # under way: waited for, never asked again
         return None
-    why = refusal(machine, target)
-    if check_mode and why:
-        return "%s would be refused: %s" % (describe(machine), why)
     price, how = flavor_rate(machine, prices)
     if not check_mode:
         if marked != labels:
             problem = _relabel(client, machine, entry, marked, check_mode)
             if problem:
                 return problem + " (not hibernated)"
-        problem = _ask(client, machine, target, params["retain_ip"])
+        problem, unknown = _ask(client, machine, target, params["retain_ip"])
+        if problem and unknown and marked != labels:
+            # It may yet hibernate: the mark stays, so that a restore by the mark finds it (on an active machine,
+            # a restore by the mark takes it off).
+            return problem + "; the mark %s stays on it" % mark
+        if problem and marked != labels:
+            undone = _relabel(client, machine, entry, labels, check_mode)
+            # Put on and taken off again: unchanged, as far as the task knows.
+            entry["changed"] = bool(undone)
+            return problem + ("; the mark %s was taken off again" % mark if not undone else "; the mark %s stays on it: %s" % (mark, undone))
         if problem:
-            if marked != labels:
-                undone = _relabel(client, machine, entry, labels, check_mode)
-                # Put on and taken off again: unchanged, as far as the task knows.
-                entry["changed"] = bool(undone)
-                problem += "; the mark %s was taken off again" % mark if not undone else "; the mark %s stays on it: %s" % (mark, undone)
             return problem
         pending.append(entry)
     entry.update(changed=True, status_after=target, labels_after=marked, priced_by=how)
@@ -287,22 +296,23 @@ def _change(client, machine, entry, target, params, prices, check_mode, pending)
 
 
 def _ask(client, machine, target, retain_ip):
-    """Ask the API to hibernate or restore machine; the problem met, or None when it was asked (or, its answer
-    lost, it was found changing when read again: never asked twice)."""
+    """Ask the API to hibernate or restore machine: (the problem met or None, whether it may have acted all the
+    same). An answer lost (no answer, a 5xx, a body that cannot be read) is followed by a read of the machine,
+    never by the request again: found changing, it was asked."""
     action = HIBERNATE if target == HIBERNATED else RESTORE
     query = {"retain_ip": "true" if retain_ip else "false"} if target == HIBERNATED else None
     try:
         action.fetch(client, query, id=machine["id"], name=machine["name"])
     except HyperstackError as exc:
-        if exc.status_code is not None and exc.status_code < 500:
-            return exc.msg  # the API's own refusal: nothing was done
+        if exc.status_code is not None and 400 <= exc.status_code < 500:
+            return exc.msg, False  # the API's own refusal (or its rate limit): nothing was done
         try:
             now = VM.fetch(client, id=machine["id"], name=machine["name"])["status"]
         except HyperstackError as again:
-            return "%s; reading it again failed too, so whether it changes is not known: %s" % (exc.msg, again.msg)
+            return "%s; reading it again failed too, so whether it changes is not known: %s" % (exc.msg, again.msg), True
         if now == machine["status"]:
-            return "%s; read again, it is still %s: nothing was changed" % (exc.msg, now)
-    return None
+            return "%s; read again, it was still %s: it may yet change, and is not asked again" % (exc.msg, now), True
+    return None, False
 
 
 def _relabel(client, machine, entry, labels, check_mode):
@@ -347,5 +357,10 @@ def _wait(client, pending, target, wait_timeout, sleep, clock):
                 waiting.remove(entry)
                 continue
             if entry["status_after"] == target:
+                waiting.remove(entry)
+            elif entry["status_after"] in SETTLED and entry["status_after"] != entry["status_before"]:
+                # Settled elsewhere (an ERROR, or a change under way that ended otherwise): no longer waited for.
+                entry["error"] = "%s became %s, not %s" % (describe(entry), entry["status_after"], target)
+                problems.append(entry["error"])
                 waiting.remove(entry)
     return problems

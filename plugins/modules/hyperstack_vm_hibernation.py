@@ -25,6 +25,8 @@ description:
     C(HIBERNATED) one can be restored) fails the task in one line naming the machine, its id and the API's reason;
     the other machines are still done, and the result lists what changed.
   - A selector that matches no machine changes nothing and warns, naming the labels no machine carries.
+  - A machine that settles in another status than the one asked for (C(ERROR)) while it is waited for fails the
+    task at once, naming its status.
   - The machines are read from C(GET /core/virtual-machines), every page, and the price list (C(GET /pricebook))
     prices what hibernating a machine saves and what restoring one adds an hour, before anything is sent.
   - A request that acts is never sent twice. When its answer is lost (a timeout, a dropped connection, a server
@@ -93,8 +95,8 @@ attributes:
       - Says which machines would change and what that saves or adds an hour, and sends no request that acts.
       - A machine the API will refuse, as far as its status and the flavors Hyperstack documents as unable to
         hibernate tell (the RTX A4000, the H100 SXM5 in US-1, the CPU-only flavors), is shown unchanged, with the
-        reason in RV(vms[].error), and not counted; the task then fails as it would without check mode, after
-        saying what would change.
+        reason in RV(vms[].error), is not counted, and is warned of. Without check mode the API is asked, and the
+        task fails on its refusal after the other machines are done.
   diff_mode:
     support: full
     description: Shows each selected machine's status before and after (and its labels, with O(mark)), one line per machine.

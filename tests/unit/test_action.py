@@ -371,7 +371,7 @@ def test_the_roles_types_are_the_modules():
         assert ROLE_TYPES[RUNWAY_GUARD]["hyperstack_runway_guard_" + option] == {k: v for k, v in hibernation[option].items() if k != "default"}
     tasks = (ROOT / "roles" / "runway_guard" / "tasks" / "main.yml").read_text()
     # The choices its Jinja compares with.
-    assert "hyperstack_runway_guard_restore == 'labelled'" in tasks and "hyperstack_runway_guard_restore != 'none'" in tasks
+    assert "hyperstack_runway_guard_restore == 'labelled'" in tasks and "hyperstack_runway_guard_restore == 'marked'" in tasks
 
 
 class _Role:
