@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import jsonschema
 import pytest
 import yaml
 
@@ -307,6 +308,16 @@ def test_the_budget_reads_the_month_to_date_of_this_month(emu):
     assert query["start_date"] == [datetime.now(timezone.utc).strftime("%Y-%m-01T00:00:00")]
 
 
+@pytest.mark.parametrize("budget, spent, used", [(1, 0.75, 75.0), (0.5, 0.25, 50.0)])
+def test_a_budget_of_a_dollar_or_less_has_its_levels_too(emu, budget, spent, used):
+    # Any budget of more than 0 takes levels and gives its percent, however small (a trial's).
+    emu.state.update({"usage": [], "month_to_date": spent})
+    events = run(emu, _args(emu, monthly_budget=budget, budget_levels=[50, 90]), [None])
+    assert [(e["hyperstack_credit"]["budget_used_percent"], e["hyperstack_credit"]["budget_level"], e["hyperstack_credit"]["below"]) for e in events] == [
+        (used, 50, [])
+    ]
+
+
 @pytest.mark.slow
 def test_a_slow_read_never_blocks_the_event_loop(emu):
     emu.state.add_faults([{"action": "hang", "seconds": 1.0}])
@@ -460,6 +471,21 @@ def test_the_schema_refuses_unknown_arguments_and_a_zero_interval():
         "monthly_budget": 0,
     }
     assert "minimum" in schema["properties"]["monthly_budget"] and "exclusiveMinimum" in schema["properties"]["min_runway_hours"]
+
+
+@pytest.mark.parametrize(
+    "levels, taken", [([50, 75, 90], True), ([0.5, 100], True), ([0], False), ([-10], False), ([100.5], False), (["half"], False)], ids=repr
+)
+def test_the_schema_takes_the_budget_levels_the_source_takes(levels, taken):
+    # A tool that checks a rulebook's arguments by the published schema refuses what the source refuses.
+    args = {"api_key": KEY, "monthly_budget": 1000, "budget_levels": levels}
+    if taken:
+        source.settings(args, {})
+    else:
+        with pytest.raises(HyperstackError):
+            source.settings(args, {})
+    jsonschema.Draft7Validator.check_schema(source.ARGUMENT_SCHEMA)
+    assert jsonschema.Draft7Validator(source.ARGUMENT_SCHEMA).is_valid(args) is taken
 
 
 def test_a_poll_reads_the_month_of_the_time_it_is_given(emu):
