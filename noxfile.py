@@ -449,7 +449,8 @@ def mutation(session: nox.Session) -> None:
     with session.chdir(work):
         if session.posargs == ["--results"]:
             session.run("mutmut", "results")
-            for mutant in session.run("mutmut", "result-ids", "survived", silent=True).split():
+            # Quiet: a SyntaxWarning of glob2 (under mutmut) would otherwise be read as mutant ids.
+            for mutant in session.run("mutmut", "result-ids", "survived", silent=True, env={"PYTHONWARNINGS": "ignore"}).split():
                 session.log(f"survivor {mutant}")
                 session.run("mutmut", "show", mutant)
             _mutation_score(work)
