@@ -184,17 +184,25 @@ def test_vm_info_asks_the_api_for_the_exact_environment(fleet):
     "args, words",
     [
         ({}, "no machine is selected: give ids, names or labels (the module never acts on every machine)"),
-        ({"labels": []}, "labels is an empty list, which selects no machine"),
-        ({"names": []}, "names is an empty list, which selects no machine"),
-        ({"ids": []}, "ids is an empty list, which selects no machine"),
+        ({"labels": []}, "labels is an empty list, which selects no machine: give at least one, or leave labels out"),
+        ({"names": []}, "names is an empty list, which selects no machine: give at least one, or leave names out"),
+        ({"ids": []}, "ids is an empty list, which selects no machine: give at least one, or leave ids out"),
         ({"labels": ["hibernate=ok", " "]}, "labels holds an empty string, which selects no machine"),
         ({"names": [""], "labels": ["hibernate=ok"]}, "names holds an empty string, which selects no machine"),
     ],
 )
 def test_a_selector_that_selects_nothing_is_refused_before_any_request(fleet, args, words):
     result = hibernation(fleet, **args)
-    assert result["failed"] and words in check_message(result["msg"]), result
+    # The whole message, first character to last.
+    assert result["failed"] and check_message(result["msg"]) == words, result
     assert fleet.state.requests == []
+
+
+def test_an_id_of_0_is_an_id_not_an_empty_selector(fleet):
+    # An id is a number: 0 is looked for like any other (and no machine has it), not refused as an empty string.
+    result = hibernation(fleet, ids=[0])
+    assert result["failed"] and result["msg"] == "no virtual machine has the id 0: nothing was changed", result
+    assert acts(fleet) == [] and changing(fleet) == []
 
 
 def test_selectors_check_alone():
@@ -697,3 +705,36 @@ def test_the_usage_and_the_estimate_have_no_float_noise_either(fleet):
     args = dict(api_key=KEY, api_url=fleet.api_url, terraform_plan=None, plan=[{"flavor": "n3-A100x1"}], region="NORWAY-1")
     estimate = run_info(MODULES["hyperstack_deployment_cost_info"], args, {}, "nexgencloud.hyperstack.hyperstack_deployment_cost_info")
     assert estimate["hyperstack_deployment_cost_info"]["current_cost_per_hour"] == 1.9, estimate
+
+
+def test_each_machine_of_the_result_has_exactly_its_documented_keys(fleet):
+    result = hibernation(fleet, check_mode=True, ids=[501, 510])
+    assert result["vms"][0] == {
+        "id": 501,
+        "name": "train-01",
+        "labels": ["team=ml", "hibernate=ok"],
+        "flavor": "n3-A100x1",
+        "status_before": "ACTIVE",
+        "status_after": "HIBERNATED",
+        "changed": True,
+        "saved_per_hour": 1.35,
+        "added_per_hour": None,
+        "priced_by": "pricebook A100-80G-PCIe x 1 GPU",
+    }, result
+    assert set(result["vms"][1]) == {"id", "name", "labels", "flavor", "status_before", "status_after", "changed", "saved_per_hour", "added_per_hour"}
+
+
+def test_a_machine_that_already_carries_the_mark_keeps_it_when_hibernated(fleet):
+    # A mark left on by a run whose hibernation did not happen: hibernating it again keeps the mark, so a restore finds it.
+    with fleet.state.lock:
+        fleet.state.state["vms"][0]["labels"].append("guard=yes")
+    result = hibernation(fleet, ids=[501], mark="guard=yes")
+    assert not result.get("failed") and result["vms"][0]["labels"] == ["team=ml", "hibernate=ok", "guard=yes"], result
+    assert changing(fleet) == [] and acts(fleet) == [(501, "hibernate", "retain_ip=true")]
+
+
+def test_a_lost_answer_when_the_api_did_not_act_keeps_the_mark(fleet):
+    fleet.state.add_faults([{"status": 503, "path": "/core/virtual-machines/501/hibernate"}])
+    result = hibernation(fleet, ids=[501], mark="guard=yes")
+    assert result["failed"] and result["msg"].endswith("it may yet change, and is not asked again; the mark guard=yes stays on it (changed: train-01 (id 501))")
+    assert [request[2]["labels"] for request in changing(fleet)] == [["team=ml", "hibernate=ok", "guard=yes"]], changing(fleet)
