@@ -610,6 +610,8 @@ def test_the_poll_waits_double_up_to_the_last_and_stop_at_the_timeout(fleet):
     def sleep(seconds):
         waits.append(seconds)
         now[0] += seconds
+        # A loop that stopped waiting (a wait of 0 at the deadline) would poll for ever: stopped here, failing.
+        assert len(waits) < 50, waits
 
     params = dict(api_key=KEY, api_url=fleet.api_url, ids=[501], wait_timeout=30)
     with pytest.raises(VmFailure) as caught:
