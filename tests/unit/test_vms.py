@@ -9,16 +9,19 @@ wait, and the same results in the controller and on a host."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 import time
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import USAGE, VM_PAGE, read_vms
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GUARD
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import VmFailure, change_state, check_selectors, refusal
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import DEFAULTS, VmFailure, change_state, check_selectors, refusal
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, api_requests, check_message, find_secret, make_client, run_module
 
@@ -458,8 +461,8 @@ def test_a_label_no_machine_carries_warns_and_names_it(fleet):
     assert result["warnings"] == ["no virtual machine carries the label hibernat=ok, so no machine was selected"]
     both = hibernation(fleet, check_mode=True, labels=["hibernat=ok", "tem=ml"])
     assert both["warnings"] == ["no virtual machine carries the labels hibernat=ok, tem=ml, so no machine was selected"]
-    apart = hibernation(fleet, labels=["team=web"], names=["train-01"])
-    assert apart["warnings"] == ["no virtual machine matches every selector given (names train-01, labels team=web), so no machine was selected"]
+    apart = hibernation(fleet, labels=["team=web"], names=["train-01", "infer-01"])
+    assert apart["warnings"] == ["no virtual machine matches every selector given (names train-01, infer-01, labels team=web), so no machine was selected"]
     assert "warnings" not in hibernation(fleet, check_mode=True, ids=[501]) and acts(fleet) == []
 
 
@@ -633,7 +636,11 @@ def test_a_lost_answer_whose_machine_cannot_be_read_again_says_the_outcome_is_no
     )
     result = hibernation(fleet, ids=[501], mark="guard=yes")
     assert result["failed"] and len(acts(fleet)) == 1, result
-    assert "; reading it again failed too, so whether it changes is not known: reading virtual machine train-01 (id 501)" in result["msg"]
+    assert re.fullmatch(
+        r"hibernating virtual machine train-01 \(id 501\) \(GET /core/virtual-machines/501/hibernate\): HTTP 503 .*"
+        r"; reading it again failed too, so whether it changes is not known: reading virtual machine train-01 \(id 501\) .*HTTP 404 .*",
+        result["msg"],
+    ), result["msg"]
     # It may yet hibernate: the mark stays, so that a restore by the mark finds it, and the result says the labels changed.
     assert result["msg"].endswith("; the mark guard=yes stays on it (changed: train-01 (id 501))"), result["msg"]
     assert [request[2]["labels"] for request in changing(fleet)] == [["team=ml", "hibernate=ok", "guard=yes"]]
@@ -652,8 +659,12 @@ def test_a_mark_that_cannot_be_taken_off_again_is_said_to_stay(fleet):
     fleet.state.add_faults([{"status": 500, "path": "/core/virtual-machines/507/label", "skip": 1}])
     result = hibernation(fleet, names=["dev-a4000"], mark="guard=yes")
     assert result["failed"] and result["changed"] is True, result
-    assert "; the mark guard=yes stays on it: setting the labels of virtual machine dev-a4000 (id 507)" in result["msg"], result["msg"]
-    assert result["msg"].endswith("(changed: dev-a4000 (id 507))")
+    assert re.fullmatch(
+        r"hibernating virtual machine dev-a4000 \(id 507\) \(GET /core/virtual-machines/507/hibernate\): HTTP 400 .*; the mark guard=yes stays on it:"
+        r" setting the labels of virtual machine dev-a4000 \(id 507\) \(PUT /core/virtual-machines/507/label\): HTTP 500 .*try again later"
+        r" \(the request may have been carried out: it is not sent again; read the state before trying again\) \(changed: dev-a4000 \(id 507\)\)",
+        result["msg"],
+    ), result["msg"]
 
 
 def test_a_machine_that_settles_elsewhere_is_no_longer_waited_for(fleet):
@@ -695,7 +706,7 @@ def test_a_machine_still_as_it_was_after_the_request_is_waited_for(fleet):
 
     fleet.state.update({"vm_transition_seconds": 0.8})
     result = change_state(make_client(fleet.api_url), dict(api_key=KEY, api_url=fleet.api_url, ids=[501]), sleep=sleep)
-    assert result["vms"][0]["status_after"] == "HIBERNATED" and len(seen) >= 2, (result, seen)
+    assert result["vms"][0]["status_after"] == "HIBERNATED" and len(seen) >= 2 and "diff" not in result, (result, seen)
 
 
 def test_the_usage_and_the_estimate_have_no_float_noise_either(fleet):
@@ -740,3 +751,23 @@ def test_a_lost_answer_when_the_api_did_not_act_keeps_the_mark(fleet):
     result = hibernation(fleet, ids=[501], mark="guard=yes")
     assert result["failed"] and result["msg"].endswith("it may yet change, and is not asked again; the mark guard=yes stays on it (changed: train-01 (id 501))")
     assert [request[2]["labels"] for request in changing(fleet)] == [["team=ml", "hibernate=ok", "guard=yes"]], changing(fleet)
+
+
+def test_the_machines_of_another_environment_are_left_out_even_when_the_api_gives_them(fleet):
+    # The API is asked for the environment exactly; a machine of another one in its answer is still not selected.
+    with fleet.state.lock:
+        machines = [dict(vm) for vm in fleet.state.state["vms"][:2]]
+    fleet.state.add_faults([{"status": 200, "path": LIST, "body": {"status": True, "count": 2, "instances": machines}}])
+    result = info(fleet, environment="ml-CANADA-1")
+    assert [vm["name"] for vm in result["hyperstack_vm_info"]] == ["train-02"], result
+
+
+def test_the_hibernation_modules_options_are_its_documented_ones():
+    # Types, defaults and choices as ansible-doc shows them (DEFAULTS feeds both the module and change_state).
+    documented = yaml.safe_load(importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.modules.hyperstack_vm_hibernation").DOCUMENTATION)
+    spec = MODULES["hyperstack_vm_hibernation"].argument_spec({})
+    for name, option in documented["options"].items():
+        assert {k: option[k] for k in ("type", "default", "choices", "elements") if k in option} == {
+            k: spec[name][k] for k in ("type", "default", "choices", "elements") if k in spec[name]
+        }, name
+    assert DEFAULTS == {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600, "mark": None}
