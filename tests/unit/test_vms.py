@@ -771,3 +771,17 @@ def test_the_hibernation_modules_options_are_its_documented_ones():
             k: spec[name][k] for k in ("type", "default", "choices", "elements") if k in spec[name]
         }, name
     assert DEFAULTS == {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600, "mark": None}
+
+
+def test_a_failed_status_read_does_not_hold_up_the_other_machines(fleet):
+    # train-01's status cannot be read; train-02 is still read in the same round, and done after one wait.
+    fleet.state.add_faults([{"status": 404, "path": "/core/virtual-machines/501", "times": -1}])
+    waits = []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    with pytest.raises(VmFailure) as caught:
+        change_state(make_client(fleet.api_url), dict(api_key=KEY, api_url=fleet.api_url, ids=[501, 505]), sleep=sleep)
+    assert waits == [0.25] and caught.value.result()["vms"][1]["status_after"] == "HIBERNATED", (waits, caught.value.msg)
