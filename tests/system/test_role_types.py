@@ -9,14 +9,10 @@ spec (some 6 KB, which its own check, run before the role's first task, prints o
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, find_secret
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, find_secret, play_locally
 
 CASES = {
     "credit_gate": (
@@ -31,20 +27,8 @@ CASES = {
 @pytest.mark.parametrize("role", sorted(CASES))
 def test_a_role_variable_of_the_wrong_type_on_the_command_line_is_one_short_line(emu, collection_tree, tmp_path, role):
     extra, line = CASES[role]
-    playbook = tmp_path / "play.yml"
     play = {"hosts": "localhost", "gather_facts": False, "roles": [{"role": "nexgencloud.hyperstack." + role, "hyperstack_api_url": emu.api_url}]}
-    playbook.write_text(json.dumps([play]))
-    environ = dict(
-        {k: v for k, v in os.environ.items() if not k.startswith(("HYPERSTACK_", "ANSIBLE_"))},
-        HYPERSTACK_API_KEY=KEY,
-        ANSIBLE_COLLECTIONS_PATH=str(collection_tree),
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / "local"),
-        ANSIBLE_CONFIG=str(tmp_path / "none.cfg"),
-        ANSIBLE_NOCOLOR="1",
-    )
-    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", "-e", json.dumps(extra)]
-    command += ["-e", "ansible_python_interpreter=%s" % sys.executable, str(playbook)]
-    done = subprocess.run(command, cwd=str(tmp_path), env=environ, capture_output=True, text=True, timeout=180, check=False)
+    done = play_locally(play, collection_tree, tmp_path, "-e", json.dumps(extra))
     output = done.stdout + done.stderr
     assert done.returncode == 2, output
     assert '"msg": "%s"}' % line in output, output

@@ -8,34 +8,18 @@ that changes a machine is sent, below the line (hibernate) or above it (wake), a
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import play_locally
 
 MARK = "hibernated-by=runway_guard"
 
 
 def _guard(emu, collection_tree, tmp_path, *flags):
-    playbook = tmp_path / "play.yml"
     role = {"role": "nexgencloud.hyperstack.runway_guard", "hyperstack_api_url": emu.api_url, "hyperstack_runway_guard_act": True}
     tasks = [{"ansible.builtin.copy": {"content": "{{ hyperstack_runway_guard | to_json }}", "dest": str(tmp_path / "fact.json")}, "check_mode": False}]
-    playbook.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "roles": [role], "tasks": tasks}]))
-    environ = dict(
-        {k: v for k, v in os.environ.items() if not k.startswith(("HYPERSTACK_", "ANSIBLE_"))},
-        HYPERSTACK_API_KEY=KEY,
-        ANSIBLE_COLLECTIONS_PATH=str(collection_tree),
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / "local"),
-        ANSIBLE_CONFIG=str(tmp_path / "none.cfg"),
-        ANSIBLE_NOCOLOR="1",
-    )
-    command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,", "-c", "local", *flags]
-    command += ["-e", "ansible_python_interpreter=%s" % sys.executable, str(playbook)]
-    done = subprocess.run(command, cwd=str(tmp_path), env=environ, capture_output=True, text=True, timeout=180, check=False)
+    done = play_locally({"hosts": "localhost", "gather_facts": False, "roles": [role], "tasks": tasks}, collection_tree, tmp_path, *flags)
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads((tmp_path / "fact.json").read_text()), done.stdout
 

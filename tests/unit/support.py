@@ -576,3 +576,21 @@ __all__ = [
     "terraform_plan_json",
     "trickle",
 ]
+
+
+def play_locally(play, collection_tree, tmp_path, *flags):
+    """A real ansible-playbook run of play (a dict) on localhost with the collection of collection_tree and the key
+    in HYPERSTACK_API_KEY, none of this machine's HYPERSTACK_ or ANSIBLE_ settings: the finished process."""
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(json.dumps([play]))
+    environ = dict(
+        {k: v for k, v in os.environ.items() if not k.startswith(("HYPERSTACK_", "ANSIBLE_"))},
+        HYPERSTACK_API_KEY=KEY,
+        ANSIBLE_COLLECTIONS_PATH=str(collection_tree),
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "local"),
+        ANSIBLE_CONFIG=str(tmp_path / "none.cfg"),
+        ANSIBLE_NOCOLOR="1",
+    )
+    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local", *flags]
+    command += ["-e", "ansible_python_interpreter=%s" % sys.executable, str(playbook)]
+    return subprocess.run(command, cwd=str(tmp_path), env=environ, capture_output=True, text=True, timeout=180, check=False)
