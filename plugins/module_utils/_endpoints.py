@@ -39,7 +39,8 @@ class Endpoint:
 
     facts() gets the body's data, or the whole body when envelope is false (a bare array). method is
     the HTTP method; acts says whether the request changes something (a PUT, or one of the API's GETs that
-    act): the client never retries such a request blindly (_client.HyperstackClient.request).
+    act; by default any method but GET): the client never retries such a request blindly
+    (_client.HyperstackClient.request).
     """
 
     def __init__(self, path, what, schema, facts, envelope=True, method="GET", acts=None):
@@ -49,7 +50,7 @@ class Endpoint:
         self._facts = facts
         self._envelope = envelope
         self.method = method
-        self.acts = method != "GET" if acts is None else acts
+        self.acts = acts
         if jsonschema is not None:
             # Made with the endpoint, when this file is imported: the action plugins import it before
             # the strategy forks its workers, so every worker inherits every validator.
@@ -268,34 +269,24 @@ VM = Endpoint(
     envelope=False,
 )
 
-# The two GETs that act: their 200 answer is the API's ResponseModel, {status, message}.
+# The requests that act on a machine: their 200 answer is the API's ResponseModel, {status, message}.
 _ACTED = _object({"status": {"type": "boolean"}, "message": {"type": "string"}}, [])
 
-HIBERNATE = Endpoint(
-    path="/core/virtual-machines/{id}/hibernate",
-    what="hibernating virtual machine {name} (id {id}) (GET /core/virtual-machines/{id}/hibernate)",
-    schema=_ACTED,
-    facts=lambda body: body.get("message"),
-    envelope=False,
-    acts=True,
-)
 
-RESTORE = Endpoint(
-    path="/core/virtual-machines/{id}/hibernate-restore",
-    what="restoring virtual machine {name} (id {id}) from hibernation (GET /core/virtual-machines/{id}/hibernate-restore)",
-    schema=_ACTED,
-    facts=lambda body: body.get("message"),
-    envelope=False,
-    acts=True,
-)
+def _acting(path, what, method="GET"):
+    """An endpoint that acts on the machine of path ({id}), answering the API's ResponseModel."""
+    return Endpoint(path=path, what=what, schema=_ACTED, facts=lambda body: body.get("message"), envelope=False, method=method, acts=True)
 
+
+HIBERNATE = _acting("/core/virtual-machines/{id}/hibernate", "hibernating virtual machine {name} (id {id}) (GET /core/virtual-machines/{id}/hibernate)")
+RESTORE = _acting(
+    "/core/virtual-machines/{id}/hibernate-restore",
+    "restoring virtual machine {name} (id {id}) from hibernation (GET /core/virtual-machines/{id}/hibernate-restore)",
+)
 # Sets a machine's labels, the whole list (body {"labels": [...]}).
-LABEL = Endpoint(
-    path="/core/virtual-machines/{id}/label",
-    what="setting the labels of virtual machine {name} (id {id}) (PUT /core/virtual-machines/{id}/label)",
-    schema=_ACTED,
-    facts=lambda body: body.get("message"),
-    envelope=False,
+LABEL = _acting(
+    "/core/virtual-machines/{id}/label",
+    "setting the labels of virtual machine {name} (id {id}) (PUT /core/virtual-machines/{id}/label)",
     method="PUT",
 )
 

@@ -175,7 +175,7 @@ class InfoAction(NormalAction):
         environ = {}
         self._compute_environment_string(environ)
         environ = dict(os.environ, **{str(k): str(v) for k, v in environ.items()}) if environ else os.environ
-        caller = ROLE_CALLERS.get(self._role_name(), MODULE)
+        caller = ROLE_CALLERS.get(role, MODULE)
         flags = dict(check_mode=bool(self._task.check_mode), diff=bool(self._task.diff))
         result.update(run_info(self.MODULE, self._task.args, environ, self._task.action, _inject_invocation(task_vars), caller, **flags))
         return result
