@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 from ansible_collections.nexgencloud.hyperstack.plugins.modules import hyperstack_credit_info
-from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import InfoAction
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import ModuleAction
 
 
-class ActionModule(InfoAction):
+class ActionModule(ModuleAction):
     MODULE = hyperstack_credit_info.MODULE

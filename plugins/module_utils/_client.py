@@ -5,9 +5,11 @@
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
 The one HTTP client that every module and plugin of the collection uses: the session, the
-key in its header, retries with backoff and Retry-After, the response size cap, JSON decoding
-and schema validation, and the wording of every failure of a request, so that modules stay
-declarations. read_concurrently() makes several reads at once.
+key in its header, retries with backoff and Retry-After (decided by whether the request changes
+something), the response size cap, JSON decoding and schema validation, and the wording of every
+failure of a request, so that modules stay declarations. A client says whether it may send a
+request that changes something (may_act): a module that only reads, or one in check mode, is given
+one that may not, and such a request is refused before anything is sent.
 
 It is built on requests (proxies, CA bundles and connection reuse are its) and jsonschema.
 What they do not do and the collection promises is added here: no redirect is followed, no
@@ -22,7 +24,6 @@ import math
 import os
 import random
 import socket
-import threading
 import time
 import traceback
 from urllib.parse import urlsplit
@@ -123,6 +124,7 @@ class HyperstackClient:
         sleep=time.sleep,
         caller=MODULE,
         environ=None,
+        may_act=True,
     ):
         missing = missing_libraries()
         if missing:
@@ -141,6 +143,7 @@ class HyperstackClient:
         self.retry_max_delay = options["api_retry_max_delay"]
         self._sleep = sleep
         self.caller = caller
+        self.may_act = may_act
         self._session = Session()
         self._session.mount("http://", Adapter(max_retries=0))
         self._session.mount("https://", Adapter(max_retries=0))
@@ -155,10 +158,15 @@ class HyperstackClient:
             self._session.trust_env = False
 
     @classmethod
-    def from_params(cls, params, caller=MODULE, environ=None):
+    def from_params(cls, params, caller=MODULE, environ=None, may_act=True):
         """A client from a mapping of the API options (validated module params, settings, lookup options);
-        environ: the environment they were read from (default os.environ), for the message of an empty key."""
-        return cls(**api_values(params, {}), caller=caller, environ=environ)
+        environ: the environment they were read from (default os.environ), for the message of an empty key;
+        may_act: whether it may send a request that changes something."""
+        return cls(**api_values(params, {}), caller=caller, environ=environ, may_act=may_act)
+
+    def sibling(self, params):
+        """Another client from the same options (params) for another thread, with the same caller and leave to act."""
+        return type(self).from_params(params, self.caller, may_act=self.may_act)
 
     def redact(self, text):
         return replace_all(text, self._secrets)
@@ -188,6 +196,9 @@ class HyperstackClient:
         """
         url = self.api_url + path
         acts = method != "GET" if acts is None else acts
+        if acts and not self.may_act:
+            # A bug, never the user's doing: a read-only module, or check mode, reached a request that changes something.
+            raise self._error("%s: not sent, because this task may not change anything (a module that only reads, or check mode)" % what)
         try:
             return self._send(method, url, schema, what, params, body, acts)
         except HyperstackError:
@@ -408,32 +419,3 @@ def validator(schema):
     if id(schema) not in _VALIDATORS:
         _VALIDATORS[id(schema)] = (schema, jsonschema.Draft7Validator(schema))
     return _VALIDATORS[id(schema)][1]
-
-
-def read_concurrently(client, params, reads):
-    """{name: read(client)} for reads, a {name: callable(client)}, each on a thread of its own.
-
-    A client's connection pool is not shared between threads: the first read uses client,
-    each other read a client of its own built from the same options. The failure of the first
-    read in the order of reads is raised, whatever the order the answers came in.
-    """
-    names = list(reads)
-    results, errors = {}, {}
-
-    def run(name, own):
-        try:
-            results[name] = reads[name](own if own is not None else HyperstackClient.from_params(params, client.caller))
-        except Exception as exc:  # pylint: disable=broad-exception-caught
-            errors[name] = exc  # raised in the calling thread, as if the reads were made there one by one
-
-    threads = [threading.Thread(target=run, args=(name, None), daemon=True) for name in names[1:]]
-    for thread in threads:
-        thread.start()
-    if names:
-        run(names[0], client)
-    for thread in threads:
-        thread.join()
-    for name in names:
-        if name in errors:
-            raise errors[name]
-    return results

@@ -4,9 +4,10 @@
 
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
-The API endpoints the collection reads: for each, its path, the JSON schema its 200 response must
-match and the facts a playbook gets from it. Schemas live in Python because only .py module_utils
-travel with a module to the host running it. A new endpoint is one Endpoint here.
+The API endpoints the collection calls: for each, its path and method, whether it changes something,
+the JSON schema its 200 response must match and the facts a playbook gets from it. Schemas live in
+Python because only .py module_utils travel with a module to the host running it. A new endpoint is
+one Endpoint here; which endpoints a task reads is _reads.py's.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import jsonschema, validator
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, difference, rate
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import billed_now
 
 # Far above any real balance (a quadrillion dollars): a number past it is not a balance.
 _MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}
@@ -147,12 +148,7 @@ FLAVORS = Endpoint(
 
 
 def _usage_facts(rows):
-    # Billed now: active rows not excluded from billing; a null bill_per_minute (terminated) is 0.
-    per_minute = sum(
-        (decimal(row.get("bill_per_minute") or 0) for row in rows if row.get("active") is not False and not row.get("exclude_billing")),
-        Decimal(0),
-    )
-    return {"resources": rows, "cost_per_hour": rate(per_minute * 60)}
+    return {"resources": rows, "cost_per_hour": rate(billed_now(rows))}
 
 
 USAGE = Endpoint(
@@ -198,22 +194,6 @@ BILLING_HISTORY = Endpoint(
     facts=_history_facts,
     envelope=False,
 )
-
-
-def check_region(flavors, region):
-    """HyperstackError naming the regions that exist when region has no flavors."""
-    if region is not None and flavors and not any(f["region_name"].casefold() == region.casefold() for f in flavors):
-        raise HyperstackError("region %s has no flavors; the regions are %s" % (region, ", ".join(sorted({f["region_name"] for f in flavors}))))
-
-
-def read_flavors(client, params):
-    """The flavors of params' region (all without), of its name when given (hyperstack_flavor_info's read)."""
-    # The API filters by region; the name is filtered here (the API has no such parameter).
-    flavors = FLAVORS.fetch(client, {"region": params["region"]} if params.get("region") else None)
-    if params.get("region") and not flavors:
-        # A region with no flavors: say which regions there are.
-        check_region(FLAVORS.fetch(client), params["region"])
-    return [flavor for flavor in flavors if params.get("name") in (None, flavor["name"])]
 
 
 # -- virtual machines ------------------------------------------------------------------------
@@ -289,26 +269,3 @@ LABEL = _acting(
     "setting the labels of virtual machine {name} (id {id}) (PUT /core/virtual-machines/{id}/label)",
     method="PUT",
 )
-
-# The page size asked for (the server may give fewer) and the most pages read: 100 000 machines.
-VM_PAGE_SIZE = 100
-MAX_VM_PAGES = 1000
-
-
-def read_vms(client, params=None, page_size=VM_PAGE_SIZE, max_pages=MAX_VM_PAGES):
-    """Every machine of the list, following the pages however the server pages: until count machines are
-    read or a page comes back empty; more than max_pages pages is refused rather than read for ever."""
-    machines, seen = [], set()
-    for page in range(1, max_pages + 1):
-        body = VM_PAGE.fetch(client, dict(params or {}, page=page, pageSize=page_size))
-        for machine in body["instances"]:
-            # A machine that moved between two pages as the list changed is counted once.
-            if machine["id"] not in seen:
-                seen.add(machine["id"])
-                machines.append(machine)
-        if not body["instances"] or (body["count"] is not None and len(machines) >= body["count"]):
-            return machines
-    raise HyperstackError(
-        "%s: still more machines after %d pages (%d machines read%s): the API's paging does not end; stopped rather than read for ever"
-        % (VM_PAGE.what, max_pages, len(machines), "" if body["count"] is None else " of the %d it counts" % body["count"])
-    )

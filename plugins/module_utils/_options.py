@@ -172,6 +172,14 @@ def check_number(value, what, minimum=None, above=None, integer=False, maximum=N
     return number
 
 
+# The credit gate's conditions (hyperstack_credit_gate_info's options; the roles and the event source name the same).
+GATE_OPTIONS = {
+    "min_headroom": {"type": "float", "default": 0.0},
+    "min_runway_days": {"type": "float"},
+    "require_can_create_instance": {"type": "bool", "default": True},
+    "require_stock": {"type": "bool", "default": True},
+}
+
 # The gate's numbers, one rule wherever they are given (the modules, the roles, the event source): not set
 # (null), a condition is off - but min_headroom, whose default 0 keeps the headroom from going negative.
 # A number given is the line itself, 0 included: a minimum of 0 asks for no less than 0, a budget or a

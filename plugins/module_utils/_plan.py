@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import os
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import utc
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_number, gate_number
 
 # The options of the modules that price a plan (documented in the nexgencloud.hyperstack.plan doc fragment).
@@ -61,7 +61,7 @@ PLAN_OPTIONS = {
     "max_added_cost_per_hour": {"type": "float"},
     "max_added_percent": {"type": "float"},
 }
-# The limits on the net change, by the name of the gate's condition each is (_gate.failed_conditions).
+# The limits on the net change, by the name of the gate's condition each is (_verdict.failed_conditions).
 LIMIT_OPTIONS = {"added_cost": "max_added_cost_per_hour", "added_percent": "max_added_percent"}
 
 ITEM_OPTIONS = PLAN_OPTIONS["plan"]["options"]
@@ -328,5 +328,5 @@ def plan_request(params, caller=MODULE):
         "monthly_budget": budget,
         "limits": limits,
         # One moment for the month's bounds and the history read up to it.
-        "now": _budget.utc() if budget is not None else None,
+        "now": utc() if budget is not None else None,
     }

@@ -6,7 +6,8 @@
 
 Prices, on Decimals of the numbers as the API wrote them: a flavor, a volume and a Kubernetes
 cluster from the price list and the flavors, and what a destroyed resource costs now from the
-usage rows. A new pricing rule goes here; what cannot be priced is refused, never free.
+usage rows (what is billed now, the one rule of it). A new pricing rule goes here; what cannot be
+priced is refused, never free. No request is made here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,25 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan impor
 VCPU, RAM, CLOUD_SSD, PUBLIC_IP = "vCPU (cpu-only-flavors)", "RAM (cpu-only-flavors)", "Cloud-SSD", "PublicIP"
 # The usage rows' resource_type of what a plan may destroy.
 USAGE_TYPES = {VM: "vm", VOLUME: "volume"}
+
+
+def billed_per_hour(row):
+    """What a usage row bills an hour now: active (or not said), not excluded from billing; a null
+    bill_per_minute (terminated) is 0. The one rule of what is billed now."""
+    if row.get("active") is False or row.get("exclude_billing"):
+        return Decimal(0)
+    return decimal(row.get("bill_per_minute") or 0) * 60
+
+
+def billed_now(rows):
+    """What the usage rows bill an hour now, together (a Decimal)."""
+    return sum((billed_per_hour(row) for row in rows), Decimal(0))
+
+
+def check_region(flavors, region):
+    """HyperstackError naming the regions that exist when region has no flavors."""
+    if region is not None and flavors and not any(f["region_name"].casefold() == region.casefold() for f in flavors):
+        raise HyperstackError("region %s has no flavors; the regions are %s" % (region, ", ".join(sorted({f["region_name"] for f in flavors}))))
 
 
 def price_index(pricebook):
@@ -163,8 +183,7 @@ def price_destroyed(destroyed, rows):
     billed = {}
     for row in rows:
         key = (row.get("resource_type"), str(row.get("resource_id")))
-        cost = decimal(row.get("bill_per_minute") or 0) * 60 if row.get("active") is not False and not row.get("exclude_billing") else Decimal(0)
-        billed[key] = billed.get(key, Decimal(0)) + cost
+        billed[key] = billed.get(key, Decimal(0)) + billed_per_hour(row)
     result, seen = [], set()
     for entry in destroyed:
         key = (USAGE_TYPES.get(entry["type"]), str(entry["id"]))

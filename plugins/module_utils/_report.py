@@ -4,7 +4,7 @@
 
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
-The report: an estimate (_cost.py) or a gate's fact (_gate.py) as Markdown a reviewer reads in a
+The report: an estimate (_estimate.py) or a gate's fact (_verdict.py) as Markdown a reviewer reads in a
 CI job summary or a merge-request comment - the plan's items, what it destroys, what runs now, the
 total, the credit, the budget and the limits when given, and the verdict with its reasons, money
 worded by _money.money. It only renders the facts it is given; no number is worked out here that

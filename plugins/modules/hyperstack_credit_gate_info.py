@@ -215,12 +215,14 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import GATE_OPTIONS, failed_fact, read_gate
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_OPTIONS
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import credit_gate
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import failed_fact
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule("hyperstack_credit_gate_info", read_gate, dict(PLAN_OPTIONS, **GATE_OPTIONS), on_failure=failed_fact)
+MODULE = HyperstackModule("hyperstack_credit_gate_info", credit_gate, dict(PLAN_OPTIONS, **GATE_OPTIONS), on_failure=failed_fact)
 
 
 def main():

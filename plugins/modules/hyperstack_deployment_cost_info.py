@@ -408,12 +408,13 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import read_estimate
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import deployment_cost
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule("hyperstack_deployment_cost_info", read_estimate, PLAN_OPTIONS)
+MODULE = HyperstackModule("hyperstack_deployment_cost_info", deployment_cost, PLAN_OPTIONS)
 
 
 def main():

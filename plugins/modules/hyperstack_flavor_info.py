@@ -97,11 +97,12 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import read_flavors
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import flavors
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule("hyperstack_flavor_info", read_flavors, {"region": {"type": "str"}, "name": {"type": "str"}})
+MODULE = HyperstackModule("hyperstack_flavor_info", flavors, {"region": {"type": "str"}, "name": {"type": "str"}})
 
 
 def main():

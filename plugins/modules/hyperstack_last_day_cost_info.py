@@ -77,10 +77,10 @@ status_code:
 """
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import LAST_DAY_COST
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule.of_endpoint("hyperstack_last_day_cost_info", LAST_DAY_COST)
+MODULE = HyperstackModule.of_endpoint("hyperstack_last_day_cost_info", LAST_DAY_COST)
 
 
 def main():

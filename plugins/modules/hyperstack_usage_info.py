@@ -65,10 +65,10 @@ status_code:
 """
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import USAGE
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule.of_endpoint("hyperstack_usage_info", USAGE)
+MODULE = HyperstackModule.of_endpoint("hyperstack_usage_info", USAGE)
 
 
 def main():

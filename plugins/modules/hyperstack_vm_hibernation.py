@@ -227,11 +227,11 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import DEFAULTS, change_state
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import DEFAULTS, change_state
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule(
+MODULE = HyperstackModule(
     "hyperstack_vm_hibernation",
     change_state,
     options={

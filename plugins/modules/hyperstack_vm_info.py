@@ -140,13 +140,13 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule, run_module
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import read_vm_info
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import vm_info
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = InfoModule(
+MODULE = HyperstackModule(
     "hyperstack_vm_info",
-    read_vm_info,
+    vm_info,
     options={
         "labels": {"type": "list", "elements": "str"},
         "names": {"type": "list", "elements": "str"},

@@ -5,7 +5,7 @@
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
 The action plugin every module of the collection has. On the controller (connection
-local, not async, no become) it runs the module's InfoModule declaration in the
+local, not async, no become) it runs the module's HyperstackModule declaration in the
 controller process, without shipping the module and starting a new Python per task;
 anywhere else it runs the module on the target exactly as a task without an action
 plugin does.
@@ -155,8 +155,8 @@ def _inject_invocation(task_vars):
         return True  # before 2.21 a module always adds it
 
 
-class InfoAction(NormalAction):
-    """The action plugin of one module: a subclass names its declaration (InfoModule) in MODULE."""
+class ModuleAction(NormalAction):
+    """The action plugin of one module: a subclass names its declaration (HyperstackModule) in MODULE."""
 
     MODULE = None
 

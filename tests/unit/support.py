@@ -38,7 +38,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors imp
 # The collection root (…/ansible_collections/nexgencloud/hyperstack).
 ROOT = Path(__file__).resolve().parents[2]
 
-# Every module's declaration (InfoModule), by name, from its file under plugins/modules.
+# Every module's declaration (HyperstackModule), by name, from its file under plugins/modules.
 MODULES = {
     path.stem: importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.modules." + path.stem).MODULE
     for path in sorted((ROOT / "plugins" / "modules").glob("hyperstack_*.py"))

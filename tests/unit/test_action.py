@@ -26,12 +26,12 @@ from ansible.playbook.task import Task
 from ansible.plugins.loader import connection_loader
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._info import InfoModule
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import plain
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import (
     ROLE_CHECKS,
     ROLE_TYPES,
-    InfoAction,
+    ModuleAction,
     check_guard_line,
     check_role_types,
     run_info,
@@ -55,7 +55,7 @@ def test_every_module_has_an_action_plugin_and_a_declaration(name):
     assert name in INFO_MODULES, "%s declares no MODULE" % name
     assert name in ACTION_FILES, "plugins/action/%s.py is missing: the module would run through AnsiballZ" % name
     plugin = importlib.import_module("ansible_collections.nexgencloud.hyperstack.plugins.action.%s" % name)
-    assert issubclass(plugin.ActionModule, InfoAction) and plugin.ActionModule.MODULE is INFO_MODULES[name] and INFO_MODULES[name].name == name
+    assert issubclass(plugin.ActionModule, ModuleAction) and plugin.ActionModule.MODULE is INFO_MODULES[name] and INFO_MODULES[name].name == name
 
 
 def test_no_action_plugin_without_its_module():
@@ -190,7 +190,9 @@ def _broken(client, params):
 
 @pytest.mark.parametrize("key", [KEY, SPECIAL_KEY])
 def test_an_unexpected_exception_is_one_line_without_the_key(key):
-    result = run_info(InfoModule("hyperstack_broken_info", _broken), {"api_key": key, "api_url": "http://127.0.0.1:9/v1"}, {}, "ns.c.hyperstack_broken_info")
+    result = run_info(
+        HyperstackModule("hyperstack_broken_info", _broken), {"api_key": key, "api_url": "http://127.0.0.1:9/v1"}, {}, "ns.c.hyperstack_broken_info"
+    )
     assert result["failed"] is True
     assert result["msg"].startswith("ns.c.hyperstack_broken_info: unexpected RuntimeError: could not use ")
     assert find_secret(json.dumps(result), key) is None
@@ -198,7 +200,7 @@ def test_an_unexpected_exception_is_one_line_without_the_key(key):
 
 
 def test_an_unexpected_exception_hides_a_key_from_the_environment():
-    result = run_info(InfoModule("hyperstack_broken_info", _broken), {"api_url": "http://127.0.0.1:9/v1"}, {"HYPERSTACK_API_KEY": KEY}, "m")
+    result = run_info(HyperstackModule("hyperstack_broken_info", _broken), {"api_url": "http://127.0.0.1:9/v1"}, {"HYPERSTACK_API_KEY": KEY}, "m")
     assert result["msg"].startswith("m: unexpected RuntimeError") and find_secret(json.dumps(result)) is None
 
 
@@ -207,7 +209,7 @@ def _lines(client, params):
 
 
 def test_an_unexpected_exception_over_several_lines_is_one_line():
-    result = run_info(InfoModule("hyperstack_broken_info", _lines), {"api_key": KEY, "api_url": "http://127.0.0.1:9/v1"}, {}, "m")
+    result = run_info(HyperstackModule("hyperstack_broken_info", _lines), {"api_key": KEY, "api_url": "http://127.0.0.1:9/v1"}, {}, "m")
     assert result["msg"] == "m: unexpected RuntimeError: first line second line"
 
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _month, _reads
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import check_message, make_client
 
@@ -35,26 +35,26 @@ def at(*args):
     ],
 )
 def test_month_bounds_are_the_calendar_month_in_utc(now, start, end, hours):
-    assert _budget.month_bounds(now) == (start, end)
+    assert _month.month_bounds(now) == (start, end)
     assert end - start == timedelta(hours=hours)
-    assert _budget.hours_left(start) == hours
+    assert _month.hours_left(start) == hours
 
 
 def test_hours_left_is_exact():
-    assert _budget.hours_left(at(2026, 12, 2, 2)) == 718
-    assert _budget.hours_left(at(2026, 12, 31, 23, 30)) == Decimal("0.5")  # the last hour of a month
-    assert _budget.hours_left(at(2026, 12, 31, 23, 59, 59, 500000)) == Decimal("0.5") / 3600
+    assert _month.hours_left(at(2026, 12, 2, 2)) == 718
+    assert _month.hours_left(at(2026, 12, 31, 23, 30)) == Decimal("0.5")  # the last hour of a month
+    assert _month.hours_left(at(2026, 12, 31, 23, 59, 59, 500000)) == Decimal("0.5") / 3600
     # 20 minutes: 1200 s of 3600, in 28 digits, not a float's 16
-    assert _budget.hours_left(at(2026, 11, 30, 23, 40)) == Decimal(1200) / 3600 == Decimal("0.3333333333333333333333333333")
+    assert _month.hours_left(at(2026, 11, 30, 23, 40)) == Decimal(1200) / 3600 == Decimal("0.3333333333333333333333333333")
 
 
 def test_a_time_elsewhere_is_taken_in_utc():
     # 01:00 on the 1st in UTC+2 is still the 30th of November in UTC.
     east = datetime(2026, 12, 1, 1, 0, tzinfo=timezone(timedelta(hours=2)))
-    assert _budget.month_bounds(east) == (at(2026, 11, 1), at(2026, 12, 1))
-    assert _budget.hours_left(east) == 1
+    assert _month.month_bounds(east) == (at(2026, 11, 1), at(2026, 12, 1))
+    assert _month.hours_left(east) == 1
     # A naive time is taken as UTC.
-    assert _budget.month_bounds(datetime(2026, 12, 31, 23)) == (at(2026, 12, 1), at(2027, 1, 1))
+    assert _month.month_bounds(datetime(2026, 12, 31, 23)) == (at(2026, 12, 1), at(2027, 1, 1))
 
 
 @pytest.mark.parametrize(
@@ -66,12 +66,12 @@ def test_a_time_elsewhere_is_taken_in_utc():
     ],
 )
 def test_history_params_span_the_month_to_now(now, params):
-    assert _budget.history_params(now) == params
+    assert _month.history_params(now) == params
 
 
 def test_the_forecast_follows_its_rule_and_says_why_it_fails():
     # 718 h left: 2 h into the second of December (744 h).
-    result = _budget.month_forecast(1900, 1.80, at(2026, 12, 2, 2), planned_per_hour=1.35, plan_hours=24, monthly_budget=2000)
+    result = _month.month_forecast(1900, 1.80, at(2026, 12, 2, 2), planned_per_hour=1.35, plan_hours=24, monthly_budget=2000)
     # 1900 + 1.80 x 718 + 1.35 x 24
     assert result["month_forecast"] == 3224.8
     assert result["month_to_date"] == 1900.0 and result["monthly_budget"] == 2000.0 and result["hours_left_in_month"] == 718.0
@@ -83,7 +83,7 @@ def test_the_forecast_follows_its_rule_and_says_why_it_fails():
 
 
 def test_a_forecast_equal_to_the_budget_is_within_it():
-    result = _budget.month_forecast(0.1, 0, at(2026, 12, 2, 2), planned_per_hour=0.1, plan_hours=2, monthly_budget=0.3)
+    result = _month.month_forecast(0.1, 0, at(2026, 12, 2, 2), planned_per_hour=0.1, plan_hours=2, monthly_budget=0.3)
     # 0.1 + 0.1 x 2 is 0.3 on decimals; on floats it would be 0.30000000000000004, past the budget.
     assert result["month_forecast"] == 0.3 and result["within_budget"] is True
     assert result["budget_summary"].endswith("is within the monthly budget $0.30")
@@ -91,14 +91,14 @@ def test_a_forecast_equal_to_the_budget_is_within_it():
 
 def test_a_plan_longer_than_the_month_counts_only_the_hours_left():
     now = at(2026, 12, 31, 23, 30)  # the last hour of the month: half an hour left
-    result = _budget.month_forecast(100, 2, now, planned_per_hour=10, plan_hours=1000, monthly_budget=105)
+    result = _month.month_forecast(100, 2, now, planned_per_hour=10, plan_hours=1000, monthly_budget=105)
     assert result["month_forecast"] == 100 + 2 * 0.5 + 10 * 0.5
     assert result["within_budget"] is False
     assert "$10.00/h planned for all 0.5 h left (of its 1000 h)" in result["budget_summary"]
 
 
 def test_without_a_plan_the_forecast_is_what_runs():
-    result = _budget.month_forecast(Decimal("1500.25"), 1.5, at(2026, 11, 30, 20), monthly_budget=1000)
+    result = _month.month_forecast(Decimal("1500.25"), 1.5, at(2026, 11, 30, 20), monthly_budget=1000)
     assert result["month_forecast"] == 1506.25
     assert result["budget_summary"] == (
         "the month's forecast $1,506.25 ($1,500.25 spent and $1.50/h running for the 4 h left) is more than the monthly budget $1,000.00"
@@ -106,14 +106,14 @@ def test_without_a_plan_the_forecast_is_what_runs():
 
 
 def test_without_a_budget_there_is_no_verdict():
-    result = _budget.month_forecast(10, 1, at(2026, 12, 31, 22))
+    result = _month.month_forecast(10, 1, at(2026, 12, 31, 22))
     assert result["month_forecast"] == 12.0
     assert result["within_budget"] is None and result["budget_summary"] is None and result["monthly_budget"] is None
 
 
 def test_hours_left_are_shown_rounded_down():
     # 700 h 20 min left: shown as 700.3 h, never more than is left.
-    result = _budget.month_forecast(0, 1, at(2026, 12, 2, 19, 40), monthly_budget=10000)
+    result = _month.month_forecast(0, 1, at(2026, 12, 2, 19, 40), monthly_budget=10000)
     assert result["hours_left_in_month"] == pytest.approx(700 + 1 / 3)
     assert "for the 700.3 h left" in result["budget_summary"]
 
@@ -121,23 +121,23 @@ def test_hours_left_are_shown_rounded_down():
 def test_read_month_to_date_sums_the_history_of_the_month(emu):
     client = make_client(emu.api_url)
     # The emulator's default history: $1,589.75 + $310.25.
-    assert _budget.read_month_to_date(client, at(2026, 12, 1, 19, 30)) == Decimal("1900.00")
+    assert _reads.read_month_to_date(client, at(2026, 12, 1, 19, 30)) == Decimal("1900.00")
     query = parse_qs(emu.state.requests[-1]["query"])
     assert query == {"start_date": ["2026-12-01T00:00:00"], "end_date": ["2026-12-01T19:30:00"]}
     # Ten rows of $0.10 are $1.00, not 0.9999999999999999.
     row = {"attributes": {"id": "r"}, "metrics": {"incurred_bill": 0.1}}
     emu.state.update({"billing_history": [row] * 10})
-    assert _budget.read_month_to_date(client, at(2026, 12, 1, 19, 30)) == 1
+    assert _reads.read_month_to_date(client, at(2026, 12, 1, 19, 30)) == 1
     emu.state.update({"month_to_date": 42.5})
-    assert _budget.read_month_to_date(client, at(2026, 12, 1, 19, 30)) == Decimal("42.5")
+    assert _reads.read_month_to_date(client, at(2026, 12, 1, 19, 30)) == Decimal("42.5")
     emu.state.update({"billing_history": []})
-    assert _budget.read_month_to_date(client, at(2026, 12, 1)) == 0
+    assert _reads.read_month_to_date(client, at(2026, 12, 1)) == 0
 
 
 def test_a_row_without_its_bill_is_refused_not_counted_as_nothing(emu):
     emu.state.update({"billing_history": [{"attributes": {"id": "r"}, "metrics": {"vm_cost": 5.0}}]})
     with pytest.raises(HyperstackError) as caught:
-        _budget.read_month_to_date(make_client(emu.api_url), at(2026, 12, 1, 19, 30))
+        _reads.read_month_to_date(make_client(emu.api_url), at(2026, 12, 1, 19, 30))
     msg = check_message(caught.value.msg)
     assert msg.startswith("reading the billing history (GET /billing/billing/history): the response from ")
     assert "incurred_bill" in msg

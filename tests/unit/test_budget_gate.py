@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _estimate, _plan, _pricing, _verdict
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES
 
@@ -27,14 +27,14 @@ def _priced_plan(hourly_price):
     return [_pricing.price_item(item, [], []) for item in _plan.check_plan([{"address": "vm.new", "hourly_price": hourly_price}])]
 
 
-def _estimate(budget, destroyed=(), hours=48):
-    return _cost.estimate(CREDIT, 1.80, _priced_plan(1.35), Decimal(hours), Decimal(0), destroyed, budget=budget)
+def _estimated(budget, destroyed=(), hours=48):
+    return _estimate.estimate(CREDIT, 1.80, _priced_plan(1.35), Decimal(hours), Decimal(0), destroyed, budget=budget)
 
 
 def test_the_forecast_counts_what_runs_after_the_plan_and_the_plan_for_the_hours_left():
     # $1.80/h runs, the plan destroys $0.50/h of it and adds $1.35/h for 48 h, of which 24 are left.
     gone = [{"address": "vm.old", "id": 7, "cost_per_hour": Decimal("0.50"), "found": True}]
-    estimate = _estimate((Decimal("1900"), NOW, Decimal("1950")), gone)
+    estimate = _estimated((Decimal("1900"), NOW, Decimal("1950")), gone)
     assert estimate["month_forecast"] == 1963.6  # 1900 + 1.30 x 24 + 1.35 x 24, exactly
     assert estimate["month_to_date"] == 1900.0 and estimate["monthly_budget"] == 1950.0 and estimate["within_budget"] is False
     assert estimate["budget_summary"] == (
@@ -44,14 +44,14 @@ def test_the_forecast_counts_what_runs_after_the_plan_and_the_plan_for_the_hours
 
 
 def test_without_a_budget_the_month_is_not_said():
-    estimate = _estimate(None)
-    assert {key: estimate[key] for key in _cost.BUDGET_KEYS} == dict.fromkeys(_cost.BUDGET_KEYS)
+    estimate = _estimated(None)
+    assert {key: estimate[key] for key in _estimate.BUDGET_KEYS} == dict.fromkeys(_estimate.BUDGET_KEYS)
 
 
 @pytest.mark.parametrize("within", [True, False])
 def test_a_forecast_past_the_budget_is_one_reason(within):
-    estimate = _estimate((Decimal("1900"), NOW, Decimal("2000") if within else Decimal("1975.59")), hours=24)
-    fact = _gate.verdict(estimate)
+    estimate = _estimated((Decimal("1900"), NOW, Decimal("2000") if within else Decimal("1975.59")), hours=24)
+    fact = _verdict.verdict(estimate)
     assert fact["passed"] is within and fact["within_budget"] is within
     assert fact["reasons"] == ([] if within else [estimate["budget_summary"]])
     assert within or fact["reasons"][0].startswith("the month's forecast $1,975.60 ($1,900.00 spent")

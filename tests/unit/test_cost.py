@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _estimate, _plan, _pricing
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import PRICEBOOK, USAGE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, MODULES, PRICES, make_client, terraform_plan_json
@@ -124,14 +124,14 @@ def test_bad_plans_are_refused_with_one_line(plan, message):
     assert caught.value.msg == message
 
 
-def _estimate(current, costs, hours="24", margin="0", credit=250, threshold=0):
+def _estimated(current, costs, hours="24", margin="0", credit=250, threshold=0):
     items = [{"flavor": "f", "cost_per_hour": Decimal(c), "unit_price_per_hour": Decimal(c), "stock_available": True} for c in costs]
     facts = {"credit": credit, "threshold": threshold, "headroom": credit - threshold, "can_create_instance": True}
-    return _cost.estimate(facts, current, items, Decimal(hours), Decimal(margin))
+    return _estimate.estimate(facts, current, items, Decimal(hours), Decimal(margin))
 
 
 def test_estimate_is_exact_and_says_the_verdict_in_one_line():
-    result = _estimate(3.1, ["12.4"], margin="10")
+    result = _estimated(3.1, ["12.4"], margin="10")
     # (3.1 + 12.4) x 24 x 1.1 = 409.2 exactly: float arithmetic gives 409.20000000000005
     assert result["required"] == 409.2 and repr(result["required"]) == "409.2"
     assert result["covered"] is False
@@ -143,20 +143,20 @@ def test_estimate_is_exact_and_says_the_verdict_in_one_line():
 
 def test_the_headroom_of_a_large_balance_is_exact_to_the_cent():
     # 123456789012345.6 - 0.01 has more digits than a float holds: through a float it would be $...,345.60.
-    result = _estimate(0, [], credit=123456789012345.6, threshold=0.01)
+    result = _estimated(0, [], credit=123456789012345.6, threshold=0.01)
     assert result["summary"].endswith(", within the headroom $123,456,789,012,345.59"), result["summary"]
 
 
 def test_estimate_covered_at_the_boundary_and_runway_null_when_nothing_costs():
-    assert _estimate(0.1, ["0.2"], hours="1000", credit=300)["covered"] is True  # 0.3 x 1000 == 300, not 300.00000000000006
-    idle = _estimate(0, [])
+    assert _estimated(0.1, ["0.2"], hours="1000", credit=300)["covered"] is True  # 0.3 x 1000 == 300, not 300.00000000000006
+    idle = _estimated(0, [])
     assert idle["runway_hours"] is None and idle["required"] == 0 and idle["covered"] is True
 
 
 def test_estimate_lists_flavors_out_of_stock_once():
     items = [{"flavor": "x", "cost_per_hour": Decimal(1), "unit_price_per_hour": Decimal(1), "stock_available": False}] * 2
     facts = {"credit": 1, "threshold": 0, "headroom": 1, "can_create_instance": None}
-    assert _cost.estimate(facts, 0, items, Decimal(1), Decimal(0))["out_of_stock"] == ["x"]
+    assert _estimate.estimate(facts, 0, items, Decimal(1), Decimal(0))["out_of_stock"] == ["x"]
 
 
 def _change(kind, actions, after, address=None):

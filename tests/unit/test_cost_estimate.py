@@ -13,17 +13,17 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _estimate, _plan, _pricing
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import FLAVORS, KEY, MODULES, PRICES, credit_facts, refused
 
 
 def test_the_estimates_keys_and_numbers():
     items = [{"flavor": "f", "cost_per_hour": Decimal("0.5"), "unit_price_per_hour": Decimal("0.25"), "stock_available": True, "_out_of_stock": []}]
     lost = [{"address": a, "type": "t", "id": a, "cost_per_hour": Decimal(0), "found": False} for a in ("x.a", "x.b")]
-    result = _cost.estimate(credit_facts(), 0, items, Decimal(2), Decimal(10), lost, [{"address": "t.k"}])
+    result = _estimate.estimate(credit_facts(), 0, items, Decimal(2), Decimal(10), lost, [{"address": "t.k"}])
     assert sorted(result) == sorted(
         "credit threshold headroom can_create_instance current_cost_per_hour destroyed_cost_per_hour plan_cost_per_hour hours margin_percent"
-        " required covered runway_hours out_of_stock summary breakdown destroyed not_priced".split() + list(_cost.BUDGET_KEYS) + list(_cost.LIMIT_KEYS)
+        " required covered runway_hours out_of_stock summary breakdown destroyed not_priced".split() + list(_estimate.BUDGET_KEYS) + list(_estimate.LIMIT_KEYS)
     )
     assert (result["hours"], result["margin_percent"], result["can_create_instance"], result["not_priced"]) == (2.0, 10.0, None, [{"address": "t.k"}])
     # The headroom is credit - threshold; 0.5 an hour (less than 1) still has a runway.

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _estimate, _plan, _pricing
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, refused, terraform_create, terraform_plan_json
 
 PROVIDER = "registry.terraform.io/nexgencloud/hyperstack"
@@ -214,10 +214,10 @@ def test_a_destroyed_resource_costs_its_billed_row_only():
     ]
 
 
-def _estimate(destroyed, current="3.1", plan=("2",), credit=100):
+def _estimated(destroyed, current="3.1", plan=("2",), credit=100):
     items = [{"flavor": "f", "cost_per_hour": Decimal(c), "unit_price_per_hour": Decimal(c), "stock_available": True} for c in plan]
     facts = {"credit": credit, "threshold": 0, "headroom": credit, "can_create_instance": True}
-    return _cost.estimate(facts, Decimal(current), items, Decimal(10), Decimal(0), destroyed)
+    return _estimate.estimate(facts, Decimal(current), items, Decimal(10), Decimal(0), destroyed)
 
 
 def test_the_net_change_is_current_less_destroyed_plus_plan():
@@ -225,7 +225,7 @@ def test_the_net_change_is_current_less_destroyed_plus_plan():
         {"address": "vm.old", "type": "t", "id": "1", "cost_per_hour": Decimal("1.35"), "found": True},
         {"address": "vm.lost", "type": "t", "id": "2", "cost_per_hour": Decimal(0), "found": False},
     ]
-    result = _estimate(destroyed)
+    result = _estimated(destroyed)
     # (3.1 - 1.35 + 2) x 10 = 37.5, exactly
     assert (result["destroyed_cost_per_hour"], result["required"], result["covered"]) == (1.35, 37.5, True)
     assert result["runway_hours"] == float(Decimal(100) / Decimal("3.75"))
@@ -234,13 +234,13 @@ def test_the_net_change_is_current_less_destroyed_plus_plan():
         " not in the usage, so nothing subtracted: vm.lost"
     )
     assert result["destroyed"][0] == {"address": "vm.old", "type": "t", "id": "1", "cost_per_hour": 1.35, "found": True}
-    plain = _estimate([])
+    plain = _estimated([])
     assert plain["destroyed_cost_per_hour"] == 0 and plain["destroyed"] == [] and "destroys" not in plain["summary"]
 
 
 def test_the_summary_names_what_is_out_of_stock():
     items = [{"flavor": "x", "cost_per_hour": Decimal(1), "unit_price_per_hour": Decimal(1), "stock_available": False, "_out_of_stock": ["x", "y"]}]
-    result = _cost.estimate({"credit": 100, "threshold": 0, "headroom": 100, "can_create_instance": None}, 0, items, Decimal(1), Decimal(0))
+    result = _estimate.estimate({"credit": 100, "threshold": 0, "headroom": 100, "can_create_instance": None}, 0, items, Decimal(1), Decimal(0))
     assert result["summary"].endswith("within the headroom $100.00; out of stock: x, y") and result["out_of_stock"] == ["x", "y"]
     assert "_out_of_stock" not in result["breakdown"][0]
 

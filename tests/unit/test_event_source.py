@@ -179,7 +179,7 @@ def _credit(credit, threshold=0.0, can_create_instance=True):
         (_credit(23.9), 1.0, {"min_runway_hours": 24}, ["runway"]),
         (_credit(24.0), 1.0, {"min_runway_hours": 24}, []),
         (_credit(5.0), 0, {"min_runway_hours": 24}, []),  # nothing billed: the runway never ends
-        # In the gate's order (_gate.failed_conditions).
+        # In the gate's order (_verdict.failed_conditions).
         (_credit(10.0, can_create_instance=False), 1.0, {"min_runway_hours": 24, "min_headroom": 50}, ["can_create_instance", "headroom", "runway"]),
     ],
 )

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _verdict
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES
 
 
@@ -20,7 +20,7 @@ def _credit(credit, threshold=0, can_create_instance=True):
 
 
 def test_a_gate_that_passes_has_no_reasons_and_keeps_every_key():
-    result = _gate.verdict(_credit(1500, 100), daily_cost=56, min_headroom=100, min_runway_days=7)
+    result = _verdict.verdict(_credit(1500, 100), daily_cost=56, min_headroom=100, min_runway_days=7)
     assert result == {
         "credit": 1500,
         "threshold": 100,
@@ -64,18 +64,18 @@ def test_a_gate_that_passes_has_no_reasons_and_keeps_every_key():
     ],
 )
 def test_each_failed_condition_is_one_reason_with_its_numbers(facts, options, reasons):
-    result = _gate.verdict(facts, **options)
+    result = _verdict.verdict(facts, **options)
     assert (result["passed"], result["reasons"]) == (False, reasons)
 
 
 def test_conditions_that_are_off_or_unlimited_pass():
-    assert _gate.verdict(_credit(150), daily_cost=0, min_runway_days=365)["runway_days"] is None
-    assert _gate.verdict(_credit(150), daily_cost=-5, min_runway_days=365)["passed"] is True
-    assert _gate.verdict(_credit(10), daily_cost=100, min_runway_days=0)["passed"] is True
-    assert _gate.verdict(_credit(500, can_create_instance=False), require_can_create_instance=False)["passed"] is True
-    assert _gate.verdict(_credit(500, can_create_instance=None))["passed"] is True
+    assert _verdict.verdict(_credit(150), daily_cost=0, min_runway_days=365)["runway_days"] is None
+    assert _verdict.verdict(_credit(150), daily_cost=-5, min_runway_days=365)["passed"] is True
+    assert _verdict.verdict(_credit(10), daily_cost=100, min_runway_days=0)["passed"] is True
+    assert _verdict.verdict(_credit(500, can_create_instance=False), require_can_create_instance=False)["passed"] is True
+    assert _verdict.verdict(_credit(500, can_create_instance=None))["passed"] is True
     # At the boundary: 0.3 - 0.1 of headroom is 0.2 of it, not less.
-    assert _gate.verdict({"credit": 0.3, "threshold": 0.1, "headroom": 0.2, "can_create_instance": True}, min_headroom=0.2)["passed"] is True
+    assert _verdict.verdict({"credit": 0.3, "threshold": 0.1, "headroom": 0.2, "can_create_instance": True}, min_headroom=0.2)["passed"] is True
 
 
 def _estimate(covered, out_of_stock=()):
@@ -85,29 +85,29 @@ def _estimate(covered, out_of_stock=()):
 def test_each_condition_has_its_name_in_the_gates_order():
     # The names are the event source's `below`.
     facts = dict(_credit(5, can_create_instance=False), within_budget=False, budget_summary="over budget", covered=True, out_of_stock=["n3-H100x8"])
-    runway = _gate.Runway(Decimal(1), 2, 5, "days")
-    assert [name for name, _reason in _gate.failed_conditions(facts, 10, runway)] == ["can_create_instance", "headroom", "runway", "budget", "stock"]
+    runway = _verdict.Runway(Decimal(1), 2, 5, "days")
+    assert [name for name, _reason in _verdict.failed_conditions(facts, 10, runway)] == ["can_create_instance", "headroom", "runway", "budget", "stock"]
 
 
 def test_by_default_no_headroom_is_required_and_a_runway_in_hours_is_worded_per_hour():
     # An estimate's report judges it with the defaults: headroom of 0.50, above 0, passes.
-    assert not _gate.failed_conditions(_credit(0.5))
-    runway = _gate.Runway(Decimal("4.96"), 12, 2, "hours")
+    assert not _verdict.failed_conditions(_credit(0.5))
+    runway = _verdict.Runway(Decimal("4.96"), 12, 2, "hours")
     assert runway.short() and runway.reason(Decimal("9.92")) == "runway 4.9 hours is below the required 12 (headroom $9.92 at $2.00/h)"
 
 
 def test_an_estimate_fails_on_its_summary_and_on_stock():
-    assert _gate.verdict(_estimate(False))["reasons"] == ["the plan costs ..."]
-    assert _gate.verdict(_estimate(True, ["n3-H100x8", "n3-A100x1"]))["reasons"] == ["out of stock: n3-H100x8, n3-A100x1"]
-    assert _gate.verdict(_estimate(True, ["n3-H100x8"]), require_stock=False)["passed"] is True
+    assert _verdict.verdict(_estimate(False))["reasons"] == ["the plan costs ..."]
+    assert _verdict.verdict(_estimate(True, ["n3-H100x8", "n3-A100x1"]))["reasons"] == ["out of stock: n3-H100x8, n3-A100x1"]
+    assert _verdict.verdict(_estimate(True, ["n3-H100x8"]), require_stock=False)["passed"] is True
     # Not covered and out of stock: the summary names the stock already, once.
-    assert _gate.verdict(_estimate(False, ["n3-H100x8"]))["reasons"] == ["the plan costs ..."]
-    assert _gate.verdict(_estimate(True))["covered"] is True
+    assert _verdict.verdict(_estimate(False, ["n3-H100x8"]))["reasons"] == ["the plan costs ..."]
+    assert _verdict.verdict(_estimate(True))["covered"] is True
 
 
 def test_a_gate_that_could_not_decide_has_every_key_passed_false_and_the_error():
-    fact = _gate.failed_fact("reading the credit balance (GET /billing/user-credit/credit): HTTP 401")
-    assert set(fact) == set(_gate.FACT_KEYS)
+    fact = _verdict.failed_fact("reading the credit balance (GET /billing/user-credit/credit): HTTP 401")
+    assert set(fact) == set(_verdict.FACT_KEYS)
     assert fact["passed"] is False and fact["error"] == fact["reasons"][0] and fact["credit"] is None
 
 

@@ -12,23 +12,23 @@ from types import SimpleNamespace
 import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _gate
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _options, _tasks, _verdict
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import ROLE
 from ansible_collections.nexgencloud.hyperstack.plugins.modules import hyperstack_credit_gate_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, credit_facts, refused, terraform_create, terraform_plan_json
 
 
 def test_the_facts_keys():
-    assert _gate.FACT_KEYS == ("credit", "threshold", "headroom", "can_create_instance", "daily_cost", "runway_days", "passed", "reasons", "error")
+    assert _verdict.FACT_KEYS == ("credit", "threshold", "headroom", "can_create_instance", "daily_cost", "runway_days", "passed", "reasons", "error")
 
 
 def test_the_verdicts_defaults_and_boundaries():
-    assert _gate.verdict(credit_facts(0.5, 0))["passed"] is True  # no least headroom by default
-    assert _gate.verdict(credit_facts(0.5, 0), daily_cost=1)["passed"] is True  # no least runway by default: half a day passes
-    assert _gate.verdict(credit_facts(-5, 0), daily_cost=1, min_headroom=-10, min_runway_days=0)["passed"] is True  # 0 is off, even for a negative runway
-    assert _gate.verdict(credit_facts(1, 0), daily_cost=0.5)["runway_days"] == 2.0  # a spend below $1 a day is a spend
-    assert _gate.verdict(credit_facts(1, 0), daily_cost=2, min_runway_days=0.5)["passed"] is True  # exactly the least runway
-    assert _gate.verdict(credit_facts(1, 0), daily_cost=4, min_runway_days=0.5)["reasons"] == [
+    assert _verdict.verdict(credit_facts(0.5, 0))["passed"] is True  # no least headroom by default
+    assert _verdict.verdict(credit_facts(0.5, 0), daily_cost=1)["passed"] is True  # no least runway by default: half a day passes
+    assert _verdict.verdict(credit_facts(-5, 0), daily_cost=1, min_headroom=-10, min_runway_days=0)["passed"] is True  # 0 is off, even for a negative runway
+    assert _verdict.verdict(credit_facts(1, 0), daily_cost=0.5)["runway_days"] == 2.0  # a spend below $1 a day is a spend
+    assert _verdict.verdict(credit_facts(1, 0), daily_cost=2, min_runway_days=0.5)["passed"] is True  # exactly the least runway
+    assert _verdict.verdict(credit_facts(1, 0), daily_cost=4, min_runway_days=0.5)["reasons"] == [
         "runway 0.2 days is below the required 0.5 (headroom $1.00 at $4.00/day)"
     ]
 
@@ -52,16 +52,16 @@ def test_the_gate_module_passes_each_option_on(emu, tmp_path):
     path = tmp_path / "p.json"
     path.write_text(terraform_plan_json(terraform_create("hyperstack_core_volume", {"size": 10})))
     assert _gate_run(emu, terraform_plan=str(path))["breakdown"][0]["source"] == "hyperstack_core_volume.x"
-    assert refused(_gate.read_gate, None, {"min_runway_days": "x"}) == 'min_runway_days must be a number, got "x"'
-    assert refused(_gate.read_gate, None, {"min_headroom": "x"}) == 'min_headroom must be a number, got "x"'
+    assert refused(_tasks.credit_gate, None, {"min_runway_days": "x"}) == 'min_runway_days must be a number, got "x"'
+    assert refused(_tasks.credit_gate, None, {"min_headroom": "x"}) == 'min_headroom must be a number, got "x"'
     # The role's client names the role's variables.
-    assert refused(_gate.read_gate, SimpleNamespace(caller=ROLE), {"min_headroom": "x"}) == 'hyperstack_credit_gate_min_headroom must be a number, got "x"'
+    assert refused(_tasks.credit_gate, SimpleNamespace(caller=ROLE), {"min_headroom": "x"}) == 'hyperstack_credit_gate_min_headroom must be a number, got "x"'
 
 
 def test_the_conditions_are_on_by_default_and_in_the_estimates_report(emu):
     # An estimate judged with no options (the deployment cost module's report): the API's no and the stock each fail it.
     facts = dict(credit_facts(1000, 0), can_create_instance=False, covered=True, summary="the plan costs ...", out_of_stock=["n3-H100x8"])
-    assert [name for name, _reason in _gate.failed_conditions(facts)] == ["can_create_instance", "stock"]
+    assert [name for name, _reason in _verdict.failed_conditions(facts)] == ["can_create_instance", "stock"]
     emu.state.update({"can_create_instance": False})
     options = dict(api_key=KEY, api_url=emu.api_url, plan=[{"flavor": "n3-H100x8"}])
     report = MODULES["hyperstack_deployment_cost_info"].run(options)["hyperstack_deployment_cost_info"]["report"]
@@ -80,17 +80,17 @@ def _validated(**options):
 
 
 def test_the_gate_modules_conditions_have_their_documented_types_and_defaults(emu):
-    assert {name: _validated()[name] for name in _gate.GATE_OPTIONS} == {
+    assert {name: _validated()[name] for name in _options.GATE_OPTIONS} == {
         "min_headroom": 0.0,
         "min_runway_days": None,
         "require_can_create_instance": True,
         "require_stock": True,
     }
     given = _validated(min_headroom="1.5", min_runway_days="2", require_can_create_instance="no", require_stock="false")
-    assert [given[name] for name in _gate.GATE_OPTIONS] == [1.5, 2.0, False, False]
+    assert [given[name] for name in _options.GATE_OPTIONS] == [1.5, 2.0, False, False]
     documented = yaml.safe_load(hyperstack_credit_gate_info.DOCUMENTATION)["options"]
     assert {name: (option["type"], option.get("default")) for name, option in documented.items()} == {
-        name: (option["type"], option.get("default")) for name, option in _gate.GATE_OPTIONS.items()
+        name: (option["type"], option.get("default")) for name, option in _options.GATE_OPTIONS.items()
     }
     # The module run on those defaults: the API's no fails the gate.
     emu.state.update({"can_create_instance": False})

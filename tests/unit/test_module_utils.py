@@ -153,7 +153,7 @@ def test_every_module_uses_the_fragment_and_the_group(path):
     runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
     assert path.stem in runtime["action_groups"]["all"]
     # The file is documentation, its declaration (which the action plugin shares) and its run on the host.
-    assert "MODULE = InfoModule" in path.read_text() and "    run_module(MODULE)\n" in path.read_text()
+    assert "MODULE = HyperstackModule" in path.read_text() and "    run_module(MODULE)\n" in path.read_text()
     assert INFO_MODULES[path.stem].name == path.stem
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _cost, _gate, _report
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _estimate, _month, _report, _verdict
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES
 
 CREDIT = {"credit": 1234.5, "threshold": 100.0, "headroom": 1134.5, "can_create_instance": True}
@@ -37,10 +37,10 @@ def _facts(limits=None, destroyed=(), current="1.41"):
             "stock_available": None,
         },
     ]
-    facts = _cost.estimate(CREDIT, float(current), items, Decimal(72), Decimal(10), list(destroyed))
+    facts = _estimate.estimate(CREDIT, float(current), items, Decimal(72), Decimal(10), list(destroyed))
     plan = sum(item["cost_per_hour"] for item in items)
     gone = sum((entry["cost_per_hour"] for entry in destroyed), Decimal(0))
-    return dict(facts, **_cost.net_change(Decimal(current), gone, plan, limits))
+    return dict(facts, **_estimate.net_change(Decimal(current), gone, plan, limits))
 
 
 def test_the_report_of_an_estimate_that_passes():
@@ -80,7 +80,7 @@ def test_the_report_says_what_the_plan_destroys_the_limits_and_each_reason():
         {"address": "hyperstack_core_volume.gone", "type": "hyperstack_core_volume", "id": "9", "cost_per_hour": Decimal(0), "found": False},
     ]
     facts = _facts({"added_cost": Decimal(1), "added_percent": None}, destroyed)
-    reasons = [reason for _name, reason in _gate.failed_conditions(facts)]
+    reasons = [reason for _name, reason in _verdict.failed_conditions(facts)]
     assert reasons == ["the plan adds $1.90/h ($3.25/h less $1.35/h it destroys), more than the $1.00/h allowed"]
     report = _report.markdown(facts, reasons)
     assert report.startswith("### Hyperstack cost estimate: failed\n")
@@ -100,7 +100,7 @@ def test_with_nothing_running_the_report_says_the_percent_is_undefined():
 
 
 def test_a_gate_without_a_plan_reports_the_credit_runway_and_budget():
-    fact = _gate.verdict(
+    fact = _verdict.verdict(
         dict(
             CREDIT, monthly_budget=2000.0, budget_summary="the month's forecast $2,100.00 (...) is more than the monthly budget $2,000.00", within_budget=False
         ),
@@ -159,8 +159,8 @@ def test_the_report_says_what_it_left_out_what_is_out_of_stock_and_subtracts_wha
     ]
     destroyed = [{"address": "vm.old", "type": "hyperstack_core_virtual_machine", "id": "7", "cost_per_hour": Decimal("1.35"), "found": True}]
     not_priced = [{"address": "aws_instance.x", "type": "aws_instance", "reason": "not Hyperstack's bill (provider aws)"}]
-    facts = _cost.estimate(CREDIT, 2.0, items, Decimal(10), Decimal(0), destroyed, not_priced)
-    reasons = [reason for _name, reason in _gate.failed_conditions(facts)]
+    facts = _estimate.estimate(CREDIT, 2.0, items, Decimal(10), Decimal(0), destroyed, not_priced)
+    reasons = [reason for _name, reason in _verdict.failed_conditions(facts)]
     assert reasons == ["out of stock: n3-H100x8"]
     report = _report.markdown(facts, reasons)
     # Left out, so not read as free; 2.00 - 1.35 + 15.20 after the plan, not 2.00 + 1.35 + 15.20.
@@ -196,18 +196,18 @@ def test_the_report_of_a_plan_the_credit_does_not_cover_lists_every_item_left_ou
         {"address": "aws_instance.x", "type": "aws_instance", "reason": "not Hyperstack's bill (provider aws)"},
         {"address": "hyperstack_core_keypair.k", "type": "hyperstack_core_keypair", "reason": "not priced"},
     ]
-    facts = _cost.estimate(CREDIT, 0, [machines("n3-H100x8", 10, "15.2"), machines("n3-A100x1", 1, "1.35")], Decimal(10), Decimal(0), (), not_priced)
-    report = _report.markdown(facts, [reason for _name, reason in _gate.failed_conditions(facts)])
+    facts = _estimate.estimate(CREDIT, 0, [machines("n3-H100x8", 10, "15.2"), machines("n3-A100x1", 1, "1.35")], Decimal(10), Decimal(0), (), not_priced)
+    report = _report.markdown(facts, [reason for _name, reason in _verdict.failed_conditions(facts)])
     assert "Left out of the estimate: aws_instance.x (not Hyperstack's bill (provider aws)); hyperstack_core_keypair.k (not priced).\n" in report
     assert "- **Out of stock:** n3-A100x1, n3-H100x8\n" in report
     assert "- **Credit:** $1,234.50 (threshold $100.00, headroom $1,134.50), which does not cover the $1,533.50 required\n" in report
 
 
 def test_a_budget_without_a_plan_speaks_of_no_plan():
-    # The gate's budget without a plan is the estimate of no item (_gate.read_gate), 24 h before the month ends.
+    # The gate's budget without a plan (_tasks.credit_gate): the credit and the month's forecast, 24 h before the month ends.
     now = datetime(2026, 12, 31, 0, 0, tzinfo=timezone.utc)
-    estimate = _cost.estimate(CREDIT, 1.5, [], Decimal(24), Decimal(0), budget=(Decimal(1900), now, Decimal(1000)))
-    fact = _gate.verdict(dict(CREDIT, **{key: estimate[key] for key in _cost.BUDGET_KEYS}))
+    month = _month.month_forecast(Decimal(1900), 1.5, now, monthly_budget=Decimal(1000))
+    fact = _verdict.verdict(dict(CREDIT, **{key: month[key] for key in _estimate.BUDGET_KEYS}))
     summary = "the month's forecast $1,936.00 ($1,900.00 spent and $1.50/h running for the 24 h left) is more than the monthly budget $1,000.00"
     assert fact["reasons"] == [summary]
     assert "- **Budget:** %s\n" % summary in _report.markdown(fact, fact["reasons"], "Hyperstack credit gate")

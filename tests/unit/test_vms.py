@@ -18,10 +18,12 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import USAGE, VM_PAGE, read_vms
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import USAGE, VM_PAGE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import DEFAULTS, VmFailure, change_state
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import check_selectors, refusal
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GUARD
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._vms import DEFAULTS, VmFailure, change_state, check_selectors, refusal
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_vms
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, api_requests, check_message, find_secret, make_client, run_module
 

@@ -20,12 +20,11 @@ except ImportError:
     sys.path.append(os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 7)))
 
 # pylint: disable=wrong-import-position
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, USAGE  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure  # noqa: E402
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._gate import Runway, failed_conditions  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, runway_hours  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast, utc  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import (  # noqa: E402
     API_OPTIONS,
     GATE_NUMBERS,
@@ -36,6 +35,8 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options im
     gate_number,
     keys_in_sight,
 )
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_month_to_date  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import Runway, failed_conditions  # noqa: E402
 
 # pylint: enable=wrong-import-position
 
@@ -275,7 +276,7 @@ def _level(level):
 def watch(credit, cost_per_hour, month_to_date, config, now):
     """The event's facts from one poll's readings: credit (CREDIT's facts), cost_per_hour (USAGE's),
     month_to_date (a Decimal, or None without a budget) and config (settings()). `below` names the
-    conditions of the gate's verdict (_gate.failed_conditions) that fail, the runway in hours at
+    conditions of the gate's verdict (_verdict.failed_conditions) that fail, the runway in hours at
     the live burn rate; budget_level is the highest of budget_levels the month's spend has reached."""
     runway = runway_hours(credit["headroom"], cost_per_hour)
     facts = dict(
@@ -289,7 +290,7 @@ def watch(credit, cost_per_hour, month_to_date, config, now):
     )
     month = {}
     if config["monthly_budget"] is not None:
-        month = _budget.month_forecast(month_to_date, cost_per_hour, now, monthly_budget=config["monthly_budget"])
+        month = month_forecast(month_to_date, cost_per_hour, now, monthly_budget=config["monthly_budget"])
         facts.update(month_to_date=month["month_to_date"], month_forecast=month["month_forecast"])
         budget = decimal(config["monthly_budget"])
         if budget > 0:
@@ -303,10 +304,10 @@ def watch(credit, cost_per_hour, month_to_date, config, now):
 
 def poll(client, config, now=None):
     """One poll's event facts, read through client (blocking: run it in a thread); raises HyperstackError."""
-    now = _budget.utc(now)
+    now = utc(now)
     credit = CREDIT.fetch(client)
     cost_per_hour = USAGE.fetch(client)["cost_per_hour"]
-    month_to_date = _budget.read_month_to_date(client, now) if config["monthly_budget"] is not None else None
+    month_to_date = read_month_to_date(client, now) if config["monthly_budget"] is not None else None
     return watch(credit, cost_per_hour, month_to_date, config, now)
 
 

@@ -4,10 +4,11 @@
 
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
-A module of the collection, declared once in its file under plugins/modules: its name (also the
-key of its result), the read it makes and its options beside the API options (documented once,
-in the nexgencloud.hyperstack.api doc fragment). run_module() runs it on the host (async,
-become, a remote host); the action plugins run the same declaration in the controller.
+The one base of the collection's modules, those that read and those that change things: a module is
+declared once in its file under plugins/modules: its name (also the key of its result), its task, its
+options beside the API options (documented once, in the nexgencloud.hyperstack.api doc fragment) and
+whether it changes things. run_module() runs it on the host (async, become, a remote host); the action
+plugins run the same declaration in the controller.
 """
 
 from __future__ import annotations
@@ -27,21 +28,24 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors imp
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, api_argument_spec, keys_in_sight
 
 
-class InfoModule:
-    """One read-only module, declared: its name (also the key of its result), read(client,
-    params) -> facts (client.caller says whose names its messages use), the options it has beside the API options, and on_failure(msg),
-    the value its result key holds when it fails (none without it).
+class HyperstackModule:
+    """One module, declared: its name (also the key of its result), its task, the options it has beside the API
+    options, on_failure(msg), the value its result key holds when it fails (none without it), and changes, whether
+    it changes things.
+
+    A module that reads (changes=False) has task(client, params) -> its facts, put under its name with changed
+    false (client.caller says whose names its messages use). A module that changes things has
+    task(client, params, check_mode, diff) -> the task's whole result (changed, diff included).
+    Either way its client may send a request that changes something only when the module changes things and the
+    task is not in check mode: anything else is refused by the client before it is sent.
 
     Whatever runs the module (run_module below, an action plugin in the controller) validates
     the arguments against argument_spec(), calls run() with them and words a failure with failed().
-
-    A module that changes things says so with changes=True: its read is then
-    read(client, params, check_mode, diff) and returns the task's whole result (changed, diff included).
     """
 
-    def __init__(self, name, read, options=None, on_failure=None, changes=False):
+    def __init__(self, name, task, options=None, on_failure=None, changes=False):
         self.name = name
-        self._read = read
+        self._task = task
         self._options = options or {}
         self._on_failure = on_failure
         self.changes = changes
@@ -54,10 +58,10 @@ class InfoModule:
     def run(self, params, caller=MODULE, check_mode=False, diff=False, environ=None):
         """The task's result for validated params (in check mode, with --diff: the task's flags; environ: the task's
         environment, default os.environ); raises on any failure."""
-        client = HyperstackClient.from_params(params, caller, environ)
+        client = HyperstackClient.from_params(params, caller, environ, may_act=self.changes and not check_mode)
         if self.changes:
-            return self._read(client, params, check_mode, diff)
-        return {"changed": False, self.name: self._read(client, params)}
+            return self._task(client, params, check_mode, diff)
+        return {"changed": False, self.name: self._task(client, params)}
 
     def failed(self, result):
         """A failed result (fail_json's keywords, msg already redacted) with the module's failure value."""
@@ -72,8 +76,9 @@ class InfoModule:
 
 
 def run_module(info):
-    """Run info as the module on the host: validate the arguments, read, exit; changes something only when
-    info says it changes things, and then not in check mode. Every failure, a bug included, is one redacted line (failure())."""
+    """Run info (a HyperstackModule) on the host: validate the arguments, run its task, exit; changes something
+    only when info says it changes things, and then not in check mode. Every failure, a bug included, is one
+    redacted line (failure())."""
 
     class Module(AnsibleModule):
         # AnsibleModule's own failures (a wrong argument) carry the module's failure value too.

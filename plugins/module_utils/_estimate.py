@@ -6,20 +6,17 @@
 
 What a deployment will cost: the plan's items (_plan.py) priced (_pricing.py), added to what
 already runs less what the plan destroys, and set against the credit; with a monthly budget,
-the month's forecast (_budget.py). read_deployment_cost() is the module's read; the rest are
-pure functions on Decimal money, tested directly.
+the month's forecast (_month.py). Pure functions on Decimal money, given what was read
+(_reads.estimate_reads says what that is); no request is made here.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _budget
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import read_concurrently
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, FLAVORS, PRICEBOOK, USAGE, check_region
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, exact_difference, money, plain_number, rate, runway_hours
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_request
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import price_destroyed, price_item
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import check_region, price_destroyed, price_item
 
 # What an estimate says of the month (None without a monthly_budget).
 BUDGET_KEYS = ("month_to_date", "month_forecast", "monthly_budget", "within_budget", "budget_summary")
@@ -103,7 +100,7 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
     )
     # The month: what runs after the plan (less what it destroys) for the hours left, and the plan for its hours;
     # with no item (the gate's budget without a plan) no hours are planned, so the summary speaks of no plan.
-    month = _budget.month_forecast(budget[0], current - gone, budget[1], plan, hours if items else 0, budget[2]) if budget else dict.fromkeys(BUDGET_KEYS)
+    month = month_forecast(budget[0], current - gone, budget[1], plan, hours if items else 0, budget[2]) if budget else dict.fromkeys(BUDGET_KEYS)
     lost = [entry["address"] for entry in destroyed if not entry["found"]]
     if lost:
         summary += "; not in the usage, so nothing subtracted: %s" % ", ".join(lost)
@@ -140,22 +137,9 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
     }
 
 
-def plan_reads(request):
-    """The reads the estimate of request needs, by name: credit and usage always; flavors and prices when an
-    item needs them; the month-to-date with a monthly budget."""
-    items = request["items"]
-    reads = {"credit": CREDIT.fetch, "usage": USAGE.fetch}
-    if request.get("monthly_budget") is not None:
-        reads["month_to_date"] = lambda client: _budget.read_month_to_date(client, request["now"])
-    if any(item["flavor"] or item["cluster"] for item in items):
-        reads["flavors"] = FLAVORS.fetch
-    if any(item["hourly_price"] is None for item in items):
-        reads["pricebook"] = PRICEBOOK.fetch
-    return reads
-
-
 def estimate_from(request, read, region=None):
-    """The estimate of request from the results of its reads."""
+    """The estimate of request (_plan.plan_request) from the results of its reads (_reads.estimate_reads):
+    credit, usage; flavors and pricebook when an item needs them; month_to_date with a monthly budget."""
     flavors = read.get("flavors", [])
     check_region(flavors, region)
     priced = [price_item(item, flavors, read.get("pricebook", []), region) for item in request["items"]]
@@ -163,9 +147,3 @@ def estimate_from(request, read, region=None):
     budget = (read["month_to_date"], request["now"], request["monthly_budget"]) if request.get("monthly_budget") is not None else None
     usage = read["usage"]["cost_per_hour"]
     return estimate(read["credit"], usage, priced, request["hours"], request["margin"], destroyed, request["not_priced"], budget, request.get("limits"))
-
-
-def read_deployment_cost(client, params):
-    """Validate, read what is needed at once (credit, usage; flavors and prices only when an item needs them) and estimate."""
-    request = plan_request(params, client.caller)
-    return estimate_from(request, read_concurrently(client, params, plan_reads(request)), params.get("region"))

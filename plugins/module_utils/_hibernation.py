@@ -4,10 +4,10 @@
 
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
-The virtual machines: which ones a task selects (by ids, names and labels, every selector given must
-match; a selector that selects nothing by construction is refused before any request), what each costs
-now (its usage rows), what hibernating it saves (its flavor priced as the estimate prices one), and the
-change to hibernated or active: idempotent, nothing sent in check mode, waited for by polling.
+Hibernating and restoring machines (hyperstack_vm_hibernation, the runway_guard role): the selected
+machines (_machines.py's rules) to hibernated or active, idempotent, nothing sent in check mode (the
+client given may not act then), a lost answer followed by a read of the machine, never by the request
+again, and the change waited for by polling.
 """
 
 from __future__ import annotations
@@ -15,155 +15,31 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import read_concurrently
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import HIBERNATE, LABEL, PRICEBOOK, RESTORE, USAGE, VM, read_vms
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import HIBERNATE, LABEL, PRICEBOOK, RESTORE, VM
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, one_line
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, rate
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import (
+    ACTIVE,
+    HIBERNATED,
+    SETTLED,
+    check_known,
+    check_selectors,
+    describe,
+    flavor_of,
+    flavor_rate,
+    refusal,
+    selected,
+    unmatched,
+)
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import check_number
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM as VM_RESOURCE
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import flavor_price, price_destroyed, price_index
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import price_index
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_concurrently, read_environment_vms
 
-HIBERNATED, ACTIVE = "HIBERNATED", "ACTIVE"
-# The statuses the API documents as settled; any other is a change under way (its names are not relied on).
-SETTLED = frozenset((ACTIVE, "SHUTOFF", HIBERNATED, "ERROR"))
 TARGET = {"hibernated": HIBERNATED, "active": ACTIVE}
-SELECTORS = ("ids", "names", "labels")
 # hyperstack_vm_hibernation's defaults (its argument spec has them too; a caller that did not validate gets them here).
 DEFAULTS = {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600, "mark": None}
 # Polling a machine's status: the first wait, doubled up to the last.
 POLL_FIRST, POLL_MAX = 0.25, 10.0
-# The GPUs Hyperstack's hibernation guide names as unable to hibernate (compared as letters and digits only):
-# the RTX A4000 anywhere, the H100 SXM5 in US-1; and every CPU-only flavor (refusal()).
-UNABLE_GPUS = frozenset(("rtxa4000",))
-UNABLE_IN_US1 = ("h100", "sxm5")
-
-
-def check_selectors(params, required):
-    """HyperstackError, before any request, for a selector that selects nothing by construction: an empty
-    list, an empty name or label; with required, no selector at all (a module that acts never means every machine)."""
-    given = [name for name in SELECTORS if params.get(name) is not None]
-    for name in given:
-        if not params[name]:
-            raise HyperstackError("%s is an empty list, which selects no machine: give at least one, or leave %s out" % (name, name))
-        if name != "ids" and any(not str(value).strip() for value in params[name]):
-            raise HyperstackError("%s holds an empty string, which selects no machine" % name)
-    if required and not given:
-        raise HyperstackError("no machine is selected: give ids, names or labels (the module never acts on every machine)")
-
-
-def selected(machine, params):
-    """Whether machine matches every selector given in params (ids, names, labels: all of them carried)."""
-    if params.get("ids") is not None and machine["id"] not in params["ids"]:
-        return False
-    if params.get("names") is not None and machine["name"] not in params["names"]:
-        return False
-    labels = machine.get("labels") or []
-    return params.get("labels") is None or all(label in labels for label in params["labels"])
-
-
-def _environment(machine):
-    return machine.get("environment") or {}
-
-
-def _flavor(machine):
-    return machine.get("flavor") or {}
-
-
-def describe(machine):
-    """A machine as the messages name it: its name and id."""
-    return "%s (id %s)" % (machine["name"], machine["id"])
-
-
-def _list(client, params):
-    # The API filters by environment (asked for exactly); the names and labels are filtered here.
-    query = {"environment": params["environment"], "exact_environment_match": "true"} if params.get("environment") else None
-    machines = read_vms(client, query)
-    if params.get("environment"):
-        machines = [m for m in machines if _environment(m).get("name") == params["environment"]]
-    return machines
-
-
-def vm_facts(machine, cost):
-    """What hyperstack_vm_info returns of a machine; cost: its usage (price_destroyed's entry)."""
-    flavor = _flavor(machine)
-    return {
-        "id": machine["id"],
-        "name": machine["name"],
-        "status": machine["status"],
-        "flavor": {"name": flavor.get("name"), "gpu": flavor.get("gpu") or "", "gpu_count": flavor.get("gpu_count") or 0},
-        "labels": list(machine.get("labels") or []),
-        "environment": _environment(machine).get("name"),
-        "region": _environment(machine).get("region"),
-        "fixed_ip": machine.get("fixed_ip"),
-        "floating_ip": machine.get("floating_ip"),
-        "cost_per_hour": rate(cost["cost_per_hour"]) if cost["found"] else None,
-    }
-
-
-def read_vm_info(client, params):
-    """hyperstack_vm_info's read: the machines selected, each with its current rate from the usage rows."""
-    check_selectors(params, required=False)
-    read = read_concurrently(client, params, {"vms": lambda own: _list(own, params), "usage": USAGE.fetch})
-    machines = [m for m in read["vms"] if selected(m, params)]
-    costs = price_destroyed([{"type": VM_RESOURCE, "id": m["id"]} for m in machines], read["usage"]["resources"])
-    return [vm_facts(machine, cost) for machine, cost in zip(machines, costs)]
-
-
-def flavor_rate(machine, prices):
-    """(dollars an hour its flavor costs, how), priced as the estimate prices a flavor; (None, why) when it cannot be."""
-    flavor = _flavor(machine)
-    if flavor.get("gpu") and flavor.get("gpu_count") is None:
-        # A GPU count the API left out is not no GPU: priced at none, the machine would look free.
-        return None, "the API did not give the GPU count of flavor %s" % flavor.get("name")
-    try:
-        price, how = flavor_price(dict(flavor, gpu_count=flavor.get("gpu_count") or 0), prices)
-    except KeyError as exc:
-        return None, "the price list has no entry %s for flavor %s" % (exc, flavor.get("name"))
-    except (TypeError, ValueError, ArithmeticError):
-        return None, "the API did not give the hardware of flavor %s" % flavor.get("name")
-    return price, how
-
-
-def _squeezed(text):
-    return "".join(ch for ch in (text or "").casefold() if ch.isalnum())
-
-
-def refusal(machine, target):
-    """Why the API will refuse to bring machine to target (HIBERNATED or ACTIVE), as far as its status and the
-    flavors Hyperstack documents as unable to hibernate tell; None when nothing says it will.
-
-    Only a settled machine is judged (one under way is waited for). A flavor whose hardware the API left out is
-    not judged: the API decides."""
-    status = machine["status"]
-    if status == target or status not in SETTLED:
-        return None
-    if target == ACTIVE:
-        return None if status == HIBERNATED else "it is %s, not HIBERNATED: only a hibernated machine can be restored" % status
-    if status != ACTIVE:
-        return "it is %s, and only an ACTIVE machine can be hibernated" % status
-    flavor = _flavor(machine)
-    gpu, name = flavor.get("gpu"), flavor.get("name")
-    if gpu is not None and not gpu:
-        return "its flavor %s is CPU-only, and Hyperstack's CPU-only flavors cannot hibernate" % name
-    if _squeezed(gpu) in UNABLE_GPUS:
-        return "its flavor %s (%s) cannot hibernate, as Hyperstack documents" % (name, gpu)
-    region = _environment(machine).get("region")
-    if all(part in _squeezed(gpu) for part in UNABLE_IN_US1) and _squeezed(region) == "us1":
-        return "its flavor %s (%s) cannot hibernate in region %s, as Hyperstack documents" % (name, gpu, region)
-    return None
-
-
-def _unknown(machines, params):
-    # An id or a name that no machine has is a typo until shown otherwise: refused before anything is done.
-    missing = []
-    if params.get("ids") is not None:
-        ids = {m["id"] for m in machines}
-        missing += ["id %s" % i for i in params["ids"] if i not in ids]
-    if params.get("names") is not None:
-        names = {m["name"] for m in machines}
-        missing += ["name %s" % n for n in params["names"] if n not in names]
-    if missing:
-        raise HyperstackError("no virtual machine has the %s: nothing was changed" % ", ".join(missing))
 
 
 class VmFailure(HyperstackError):
@@ -175,16 +51,6 @@ class VmFailure(HyperstackError):
 
     def result(self):
         return dict(self._result, msg=self.msg)
-
-
-def unmatched(machines, params):
-    """The warning for selectors that matched no machine: which labels no machine carries, or that none carries
-    them all together with the ids and names given."""
-    absent = [label for label in params.get("labels") or [] if not any(label in (m.get("labels") or []) for m in machines)]
-    if absent:
-        return "no virtual machine carries the label%s %s, so no machine was selected" % ("" if len(absent) == 1 else "s", ", ".join(absent))
-    given = ", ".join("%s %s" % (name, ", ".join(str(v) for v in params[name])) for name in SELECTORS if params.get(name) is not None)
-    return "no virtual machine matches every selector given (%s), so no machine was selected" % given
 
 
 def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep, clock=time.monotonic):
@@ -200,8 +66,8 @@ def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep,
     wait_timeout = float(check_number(params["wait_timeout"], client.caller.name("wait_timeout"), minimum=0))
     if params.get("mark") is not None and not params["mark"].strip():
         raise HyperstackError("%s is an empty string, which marks nothing: give a label, such as hibernated-by=nightly" % client.caller.name("mark"))
-    read = read_concurrently(client, params, {"vms": lambda own: _list(own, {}), "pricebook": PRICEBOOK.fetch})
-    _unknown(read["vms"], params)
+    read = read_concurrently(client, params, {"vms": read_environment_vms, "pricebook": PRICEBOOK.fetch})
+    check_known(read["vms"], params)
     prices = price_index(read["pricebook"])
     machines = [m for m in read["vms"] if selected(m, params)]
     entries, problems, pending, warnings = [], [], [], []
@@ -210,7 +76,7 @@ def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep,
             "id": machine["id"],
             "name": machine["name"],
             "labels": list(machine.get("labels") or []),
-            "flavor": _flavor(machine).get("name"),
+            "flavor": flavor_of(machine).get("name"),
             "status_before": machine["status"],
             "status_after": machine["status"],
             "changed": False,

@@ -4,8 +4,8 @@
 
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
-The monthly budget: the calendar month in UTC, the month-to-date spend read from the billing
-history, and the month's forecast, on decimals:
+The monthly budget: the calendar month in UTC, the query of the billing history for the month to
+date (_reads.read_month_to_date reads it), and the month's forecast, on decimals. No request is made here:
 
     month_forecast = month_to_date
                      + what runs after the plan, per hour x the hours left in the month
@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import ROUND_DOWN, Decimal
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import BILLING_HISTORY
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money
 
 # What GET /billing/billing/history takes for start_date and end_date.
@@ -52,14 +51,6 @@ def history_params(now):
     return {"start_date": month_bounds(now)[0].strftime(DATE_FORMAT), "end_date": now.strftime(DATE_FORMAT)}
 
 
-def read_month_to_date(client, now):
-    """The month's spend to now, in dollars (a Decimal): the sum of incurred_bill over the history's rows.
-
-    Raises HyperstackError on any failure, as every read does.
-    """
-    return BILLING_HISTORY.fetch(client, params=history_params(now))["spent"]
-
-
 def _hours(number):
     # "718 h", "700.3 h": tenths, rounded down so the hours left are never overstated.
     text = "{:f}".format(number.quantize(Decimal("0.1"), rounding=ROUND_DOWN).normalize())
@@ -69,7 +60,7 @@ def _hours(number):
 def month_forecast(month_to_date, running_per_hour, now, planned_per_hour=0, plan_hours=0, monthly_budget=None):
     """The month's forecast and the verdict on the budget, floats for a playbook computed on Decimals.
 
-    month_to_date: spent this month so far (read_month_to_date); running_per_hour: what runs after the
+    month_to_date: spent this month so far (_reads.read_month_to_date); running_per_hour: what runs after the
     plan, per hour (what runs now, less what the plan stops); planned_per_hour and plan_hours: the plan;
     monthly_budget: dollars for the calendar month, or None for no budget (within_budget is then None).
     Every number may be an int, a float (taken as written: 0.1 is 0.1) or a Decimal.

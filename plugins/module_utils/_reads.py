@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+The reads, in one place: which endpoints a task needs (estimate_reads, gate_reads), read at once on
+threads of their own (read_concurrently), and the reads that take more than one request (every page
+of the machines, the month to date, the flavors of a region). What is read is judged by the pure
+rules (_estimate.py, _verdict.py, _machines.py); the tasks that put the two together are _tasks.py's.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import (
+    BILLING_HISTORY,
+    CREDIT,
+    FLAVORS,
+    LAST_DAY_COST,
+    PRICEBOOK,
+    USAGE,
+    VM_PAGE,
+)
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import history_params
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import check_region
+
+# The page size asked for (the server may give fewer) and the most pages read: 100 000 machines.
+VM_PAGE_SIZE = 100
+MAX_VM_PAGES = 1000
+
+
+def read_concurrently(client, params, reads):
+    """{name: read(client)} for reads, a {name: callable(client)}, each on a thread of its own.
+
+    A client's connection pool is not shared between threads: the first read uses client,
+    each other read a client of its own built from the same options (and the same leave to act).
+    The failure of the first read in the order of reads is raised, whatever the order the answers came in.
+    """
+    names = list(reads)
+    results, errors = {}, {}
+
+    def run(name, own):
+        try:
+            results[name] = reads[name](own if own is not None else client.sibling(params))
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            errors[name] = exc  # raised in the calling thread, as if the reads were made there one by one
+
+    threads = [threading.Thread(target=run, args=(name, None), daemon=True) for name in names[1:]]
+    for thread in threads:
+        thread.start()
+    if names:
+        run(names[0], client)
+    for thread in threads:
+        thread.join()
+    for name in names:
+        if name in errors:
+            raise errors[name]
+    return results
+
+
+def read_month_to_date(client, now):
+    """The month's spend to now, in dollars (a Decimal): the sum of incurred_bill over the history's rows."""
+    return BILLING_HISTORY.fetch(client, params=history_params(now))["spent"]
+
+
+def estimate_reads(request):
+    """The reads the estimate of request (_plan.plan_request) needs, by name: credit and usage always; flavors
+    and prices when an item needs them; the month-to-date with a monthly budget."""
+    items = request["items"]
+    reads = {"credit": CREDIT.fetch, "usage": USAGE.fetch}
+    if request.get("monthly_budget") is not None:
+        reads["month_to_date"] = lambda client: read_month_to_date(client, request["now"])
+    if any(item["flavor"] or item["cluster"] for item in items):
+        reads["flavors"] = FLAVORS.fetch
+    if any(item["hourly_price"] is None for item in items):
+        reads["pricebook"] = PRICEBOOK.fetch
+    return reads
+
+
+def gate_reads(request, budget_now=None, runway=False):
+    """The reads of a gate: an estimate's (request, with a plan); without one, the credit, and with a monthly
+    budget (budget_now: the moment it is judged at) what runs and the month to date; the last day's cost
+    when a runway is asked for."""
+    if request is not None:
+        reads = estimate_reads(request)
+    else:
+        reads = {"credit": CREDIT.fetch}
+        if budget_now is not None:
+            reads.update(usage=USAGE.fetch, month_to_date=lambda client: read_month_to_date(client, budget_now))
+    if runway:
+        reads["last_day_cost"] = LAST_DAY_COST.fetch
+    return reads
+
+
+def read_flavors(client, region=None):
+    """The flavors of region (every region without one); a region with none is refused naming those there are."""
+    # The API filters by region.
+    flavors = FLAVORS.fetch(client, {"region": region} if region else None)
+    if region and not flavors:
+        check_region(FLAVORS.fetch(client), region)
+    return flavors
+
+
+def read_vms(client, params=None, page_size=VM_PAGE_SIZE, max_pages=MAX_VM_PAGES):
+    """Every machine of the list, following the pages however the server pages: until count machines are
+    read or a page comes back empty; more than max_pages pages is refused rather than read for ever."""
+    machines, seen = [], set()
+    for page in range(1, max_pages + 1):
+        body = VM_PAGE.fetch(client, dict(params or {}, page=page, pageSize=page_size))
+        for machine in body["instances"]:
+            # A machine that moved between two pages as the list changed is counted once.
+            if machine["id"] not in seen:
+                seen.add(machine["id"])
+                machines.append(machine)
+        if not body["instances"] or (body["count"] is not None and len(machines) >= body["count"]):
+            return machines
+    raise HyperstackError(
+        "%s: still more machines after %d pages (%d machines read%s): the API's paging does not end; stopped rather than read for ever"
+        % (VM_PAGE.what, max_pages, len(machines), "" if body["count"] is None else " of the %d it counts" % body["count"])
+    )
+
+
+def read_environment_vms(client, environment=None):
+    """Every machine, or those of environment (asked of the API exactly, and checked here too)."""
+    query = {"environment": environment, "exact_environment_match": "true"} if environment else None
+    machines = read_vms(client, query)
+    if environment:
+        machines = [m for m in machines if (m.get("environment") or {}).get("name") == environment]
+    return machines

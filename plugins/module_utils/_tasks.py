@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+The tasks of the modules that read, each the same three steps: check the options (the pure rules,
+before any request), read what they need at once (_reads.py), and judge what was read (the pure
+rules: _estimate.py, _verdict.py, _machines.py, _report.py). A module's declaration names its task.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import USAGE
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate import BUDGET_KEYS, estimate_from
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import check_selectors, selected, vms_facts
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, gate_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_limits, plan_request
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import (
+    estimate_reads,
+    gate_reads,
+    read_concurrently,
+    read_environment_vms,
+    read_flavors,
+)
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._report import markdown
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import failed_conditions, verdict
+
+
+def deployment_cost(client, params):
+    """hyperstack_deployment_cost_info: the estimate of the plan, and its report with the verdict the gate gives
+    it with its default conditions."""
+    request = plan_request(params, client.caller)
+    facts = estimate_from(request, read_concurrently(client, params, estimate_reads(request)), params.get("region"))
+    return dict(facts, report=markdown(facts, [reason for _name, reason in failed_conditions(facts)]))
+
+
+def credit_gate(client, params):
+    """hyperstack_credit_gate_info (and the credit_gate role): the verdict of the gate of params.
+
+    The credit alone without a plan; with one (plan or terraform_plan), the estimate; the last day's
+    cost only when a runway is asked for; with monthly_budget and no plan, the credit and the month's
+    forecast of what runs now.
+    """
+    # Checked before any request, as the plan is; named as the caller wrote them.
+    caller = getattr(client, "caller", MODULE)
+    min_runway = gate_number(params, "min_runway_days", caller)
+    min_headroom = gate_number(params, "min_headroom", caller) or 0
+    planned = bool(params.get("plan")) or bool(params.get("terraform_plan"))
+    # Checked without a plan too (plan_request checks them with one); with no plan there is no change to judge.
+    plan_limits(params, caller)
+    budget = gate_number(params, "monthly_budget", caller)
+    # With a budget and no plan the plan's options are checked all the same (as with one), and nothing is priced.
+    request = plan_request(params, caller) if planned or budget is not None else None
+    read = read_concurrently(client, params, gate_reads(request if planned else None, request and request["now"], runway=min_runway is not None))
+    if planned:
+        facts = estimate_from(request, read, params.get("region"))
+    elif budget is not None:
+        month = month_forecast(read["month_to_date"], read["usage"]["cost_per_hour"], request["now"], monthly_budget=budget)
+        facts = dict(read["credit"], **{key: month[key] for key in BUDGET_KEYS})
+    else:
+        facts = read["credit"]
+    fact = verdict(
+        facts,
+        daily_cost=read["last_day_cost"]["total_cost"] if min_runway is not None else None,
+        min_headroom=min_headroom,
+        min_runway_days=min_runway,
+        require_can_create_instance=params.get("require_can_create_instance", True) is not False,
+        require_stock=params.get("require_stock", True) is not False,
+    )
+    # The module's fact (and the role's) has its report: the same verdict in Markdown.
+    return dict(fact, report=markdown(fact, fact["reasons"], "Hyperstack credit gate"))
+
+
+def vm_info(client, params):
+    """hyperstack_vm_info: the machines selected, each with its current rate from the usage rows."""
+    check_selectors(params, required=False)
+    read = read_concurrently(client, params, {"vms": lambda own: read_environment_vms(own, params.get("environment")), "usage": USAGE.fetch})
+    return vms_facts([m for m in read["vms"] if selected(m, params)], read["usage"]["resources"])
+
+
+def flavors(client, params):
+    """hyperstack_flavor_info: the flavors of params' region (every region without one), of its name when given."""
+    # The API filters by region; the name is filtered here (the API has no such parameter).
+    return [flavor for flavor in read_flavors(client, params.get("region")) if params.get("name") in (None, flavor["name"])]
