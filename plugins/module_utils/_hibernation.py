@@ -38,6 +38,17 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads impo
 TARGET = {"hibernated": HIBERNATED, "active": ACTIVE}
 # hyperstack_vm_hibernation's defaults (its argument spec has them too; a caller that did not validate gets them here).
 DEFAULTS = {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600, "mark": None}
+# hyperstack_vm_hibernation's options (the runway_guard role's variables that reach it take their types from here).
+OPTIONS = {
+    "state": {"type": "str", "choices": ["hibernated", "active"], "default": DEFAULTS["state"]},
+    "ids": {"type": "list", "elements": "int"},
+    "names": {"type": "list", "elements": "str"},
+    "labels": {"type": "list", "elements": "str"},
+    "retain_ip": {"type": "bool", "default": DEFAULTS["retain_ip"]},
+    "wait": {"type": "bool", "default": DEFAULTS["wait"]},
+    "wait_timeout": {"type": "float", "default": DEFAULTS["wait_timeout"]},
+    "mark": {"type": "str"},
+}
 # Polling a machine's status: the first wait, doubled up to the last.
 POLL_FIRST, POLL_MAX = 0.25, 10.0
 

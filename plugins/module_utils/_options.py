@@ -53,16 +53,17 @@ KEY_VARIABLES = API_OPTIONS["api_key"][2]
 
 class Caller:
     """Who set the options, so that a message names each option as the caller wrote it: a module's
-    option, a role's variable, a rulebook's argument; key_hint says where a key can come from, and
-    leave_out how to give none, so that the environment's is used."""
+    option, a role's variable, a rulebook's argument. The caller says how it names them (names: option ->
+    its name, for those it names otherwise); key_hint says where a key can come from, and leave_out how to
+    give none, so that the environment's is used. The roles' callers are plugin_utils/_roles.py's."""
 
     def __init__(self, key_hint, leave_out, names=None):
         self.key_hint = key_hint
         self.leave_out = leave_out
-        self._names = names or {}
+        self.names = names or {}
 
     def name(self, option):
-        return self._names.get(option, option)
+        return self.names.get(option, option)
 
     def missing_key(self):
         return "%s is missing or empty: %s" % (self.name("api_key"), self.key_hint)
@@ -87,41 +88,6 @@ LOOKUP = Caller(
 RULEBOOK = Caller(
     "set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable",
     "leave api_key out of the source's arguments to use the variable",
-)
-# The credit_gate role's variables (roles/credit_gate/meta/argument_specs.yml), by the option each sets.
-ROLE_VARIABLES = {
-    "api_key": "hyperstack_api_key",
-    "api_url": "hyperstack_api_url",
-    **{
-        option: "hyperstack_credit_gate_" + option
-        for option in (
-            "min_headroom",
-            "min_runway_days",
-            "require_can_create_instance",
-            "require_stock",
-            "plan",
-            "terraform_plan",
-            "unpriced_resources",
-            "region",
-            "hours",
-            "margin_percent",
-            "monthly_budget",
-            "max_added_cost_per_hour",
-            "max_added_percent",
-        )
-    },
-}
-# A role's empty variable is most often -e hyperstack_api_key= on the command line.
-ROLE_LEAVE_OUT = "leave hyperstack_api_key undefined to use the variable (-e hyperstack_api_key= defines it, empty)"
-ROLE = Caller("set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable", ROLE_LEAVE_OUT, ROLE_VARIABLES)
-# The runway_guard role's: its API variables, and its line (a number of the gate, GATE_NUMBERS).
-GUARD = Caller(
-    ROLE.key_hint,
-    ROLE_LEAVE_OUT,
-    dict(
-        {option: ROLE_VARIABLES[option] for option in ("api_key", "api_url")},
-        **{option: "hyperstack_runway_guard_" + option for option in ("min_runway_hours", "mark", "wait_timeout")},
-    ),
 )
 
 
@@ -172,14 +138,6 @@ def check_number(value, what, minimum=None, above=None, integer=False, maximum=N
     return number
 
 
-# The credit gate's conditions (hyperstack_credit_gate_info's options; the roles and the event source name the same).
-GATE_OPTIONS = {
-    "min_headroom": {"type": "float", "default": 0.0},
-    "min_runway_days": {"type": "float"},
-    "require_can_create_instance": {"type": "bool", "default": True},
-    "require_stock": {"type": "bool", "default": True},
-}
-
 # The gate's numbers, one rule wherever they are given (the modules, the roles, the event source): not set
 # (null), a condition is off - but min_headroom, whose default 0 keeps the headroom from going negative.
 # A number given is the line itself, 0 included: a minimum of 0 asks for no less than 0, a budget or a
@@ -196,6 +154,32 @@ GATE_NUMBERS = {
     "hours": ({"above": 0}, ""),
     "margin_percent": ({"minimum": 0}, ""),
 }
+
+
+# Each gate number as an option, wherever one is (a module's, the event source's argument, a role's variable):
+# a float, not set (null) by default but for these.
+_NUMBER_DEFAULTS = {"min_headroom": 0.0, "hours": 24.0, "margin_percent": 0.0}
+NUMBER_OPTIONS = {name: dict({"type": "float"}, **({"default": _NUMBER_DEFAULTS[name]} if name in _NUMBER_DEFAULTS else {})) for name in GATE_NUMBERS}
+
+# The credit gate's conditions (hyperstack_credit_gate_info's options; the roles and the event source take the same).
+GATE_OPTIONS = {
+    "min_headroom": NUMBER_OPTIONS["min_headroom"],
+    "min_runway_days": NUMBER_OPTIONS["min_runway_days"],
+    "require_can_create_instance": {"type": "bool", "default": True},
+    "require_stock": {"type": "bool", "default": True},
+}
+
+# The words a boolean given as text takes (a YAML rulebook's quoted "yes"), whatever their case.
+_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+
+
+def check_bool(value, what):
+    """value as a bool (a bool, or one of the words), else HyperstackError naming what; a number is refused."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise HyperstackError("%s must be true or false, got %s" % (what, _shown(value)))
 
 
 def gate_number(params, option, caller=MODULE):

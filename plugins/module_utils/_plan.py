@@ -17,7 +17,7 @@ import os
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import utc
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_number, gate_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, NUMBER_OPTIONS, check_number, gate_number
 
 # The options of the modules that price a plan (documented in the nexgencloud.hyperstack.plan doc fragment).
 # Types checked by Ansible; check_plan checks the rest, and Terraform's items, with these defaults.
@@ -54,12 +54,12 @@ PLAN_OPTIONS = {
     "terraform_plan": {"type": "path"},
     "unpriced_resources": {"type": "str", "choices": ["fail", "ignore"], "default": "fail"},
     "region": {"type": "str"},
-    "hours": {"type": "float", "default": 24.0},
-    "margin_percent": {"type": "float", "default": 0.0},
-    "monthly_budget": {"type": "float"},
+    "hours": NUMBER_OPTIONS["hours"],
+    "margin_percent": NUMBER_OPTIONS["margin_percent"],
+    "monthly_budget": NUMBER_OPTIONS["monthly_budget"],
     # Limits on the net change (what the plan adds less what it destroys); off when not set.
-    "max_added_cost_per_hour": {"type": "float"},
-    "max_added_percent": {"type": "float"},
+    "max_added_cost_per_hour": NUMBER_OPTIONS["max_added_cost_per_hour"],
+    "max_added_percent": NUMBER_OPTIONS["max_added_percent"],
 }
 # The limits on the net change, by the name of the gate's condition each is (_verdict.failed_conditions).
 LIMIT_OPTIONS = {"added_cost": "max_added_cost_per_hour", "added_percent": "max_added_percent"}

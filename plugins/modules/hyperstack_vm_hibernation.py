@@ -227,23 +227,14 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import DEFAULTS, change_state
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import OPTIONS, change_state
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
 MODULE = HyperstackModule(
     "hyperstack_vm_hibernation",
     change_state,
-    options={
-        "state": {"type": "str", "choices": ["hibernated", "active"], "default": DEFAULTS["state"]},
-        "ids": {"type": "list", "elements": "int"},
-        "names": {"type": "list", "elements": "str"},
-        "labels": {"type": "list", "elements": "str"},
-        "retain_ip": {"type": "bool", "default": DEFAULTS["retain_ip"]},
-        "wait": {"type": "bool", "default": DEFAULTS["wait"]},
-        "wait_timeout": {"type": "float", "default": DEFAULTS["wait_timeout"]},
-        "mark": {"type": "str"},
-    },
+    options=OPTIONS,
     changes=True,
 )
 

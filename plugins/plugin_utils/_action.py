@@ -31,70 +31,22 @@ from ansible.plugins.action.normal import ActionModule as NormalAction
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import missing_libraries
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure, shorten
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_NUMBERS, GUARD, MODULE, ROLE, check_number, keys_in_sight, plain
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_number, keys_in_sight, plain
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES
 
-# The collection's roles, whose tasks' messages name the role's variables, not the modules' options.
-ROLE_CALLERS = {"nexgencloud.hyperstack.credit_gate": ROLE, "nexgencloud.hyperstack.runway_guard": GUARD}
-
-
-def check_guard_line(variable):
-    """The runway_guard role's line, its variable hyperstack_runway_guard_min_runway_hours, as variable(name) gives
-    it: a runway minimum of the gate (GATE_NUMBERS), more than 0, and needed, since the role's tasks read it with
-    Jinja's float, which would make a missing or wrong one 0 (hibernate only when the credit is gone).
-    HyperstackError naming the variable."""
-    name = GUARD.name("min_runway_hours")
-    value = variable(name)
-    what = ": the runway, in hours, below which the guard hibernates (24 by default)"
-    if value is None:
-        raise HyperstackError("%s must be set%s" % (name, what))
-    try:
-        check_number(value, name, **GATE_NUMBERS["min_runway_hours"][0])
-    except HyperstackError as exc:
-        raise HyperstackError(exc.msg + what) from None
-
-
-# What a role's first module task checks of the role's variables, beyond their types (ROLE_TYPES), before anything
-# is read: the variables its tasks read with Jinja, not through a module.
-ROLE_CHECKS = {"nexgencloud.hyperstack.runway_guard": check_guard_line}
-
-# The role variables whose type and choices a role's module tasks check, before anything is read, as the modules
-# would (ansible-core's validators; a number by the collection's one rule, check_number), naming the variable in
-# one line. Their argument specs say raw, and have no choices: ansible-core's own check, which runs before the
-# role's first task and which only the caller can turn off, prints the whole spec (some 6 KB) on a wrong value.
-# A string variable is never refused by either (any value is made a string), so only its choices are checked.
-# The action plugin always runs in the controller, so this holds wherever the module then runs (async, become, a
-# remote host). tests/unit/test_action.py holds these to the modules' options and to the argument specs.
-_NUMBER, _BOOL = {"type": "float"}, {"type": "bool"}
-ROLE_TYPES = {
-    "nexgencloud.hyperstack.credit_gate": {
-        "hyperstack_credit_gate_min_headroom": _NUMBER,
-        "hyperstack_credit_gate_min_runway_days": _NUMBER,
-        "hyperstack_credit_gate_require_can_create_instance": _BOOL,
-        "hyperstack_credit_gate_plan": {"type": "list", "elements": "dict"},
-        "hyperstack_credit_gate_unpriced_resources": {"type": "str", "choices": ["fail", "ignore"]},
-        "hyperstack_credit_gate_hours": _NUMBER,
-        "hyperstack_credit_gate_margin_percent": _NUMBER,
-        "hyperstack_credit_gate_monthly_budget": _NUMBER,
-        "hyperstack_credit_gate_max_added_cost_per_hour": _NUMBER,
-        "hyperstack_credit_gate_max_added_percent": _NUMBER,
-        "hyperstack_credit_gate_require_stock": _BOOL,
-    },
-    "nexgencloud.hyperstack.runway_guard": {
-        # Its line, hyperstack_runway_guard_min_runway_hours, is check_guard_line's.
-        "hyperstack_runway_guard_labels": {"type": "list", "elements": "str"},
-        "hyperstack_runway_guard_act": _BOOL,
-        "hyperstack_runway_guard_restore": {"type": "str", "choices": ["marked", "labelled", "none"]},
-        "hyperstack_runway_guard_retain_ip": _BOOL,
-        "hyperstack_runway_guard_wait_timeout": _NUMBER,
-    },
-}
 _KINDS = {"bool": "true or false", "list": "a list", "str": "a string"}
 _ELEMENTS = {"dict": "dictionaries", "str": "strings"}
 
 
 def check_role_types(variable, types):
-    """Each variable of types (name: its spec, as ROLE_TYPES'), as variable(name) gives it, unless null: of its type
-    and among its choices, else HyperstackError naming it, its type and the value given."""
+    """Each variable of types (name: its spec, as a role's types, _roles.Role), as variable(name) gives it, unless
+    null: of its type and among its choices, else HyperstackError naming it, its type and the value given.
+
+    Checked before anything is read, as the modules would (ansible-core's validators; a number by the collection's
+    one rule, check_number), in one line. The roles' argument specs say raw and have no choices: ansible-core's own
+    check, which runs before the role's first task and which only the caller can turn off, prints the whole spec
+    (some 6 KB) on a wrong value. The action plugin always runs in the controller, so this holds wherever the module
+    then runs (async, become, a remote host)."""
     for name, spec in types.items():
         value = plain(variable(name))
         if value is None:
@@ -162,11 +114,11 @@ class ModuleAction(NormalAction):
 
     def run(self, tmp=None, task_vars=None):
         # Before the path is chosen: a role variable is refused in one line naming it, wherever the module would run.
-        role, variable = self._role_name(), functools.partial(self._variable, task_vars or {})
+        role, variable = ROLES.get(self._role_name()), functools.partial(self._variable, task_vars or {})
         try:
-            check_role_types(variable, ROLE_TYPES.get(role, {}))
-            if role in ROLE_CHECKS:
-                ROLE_CHECKS[role](variable)
+            if role is not None:
+                check_role_types(variable, role.types)
+                role.check(variable)
         except HyperstackError as exc:
             return dict(self.MODULE.failed({"msg": exc.msg}), failed=True, changed=False)
         if not self._in_controller():
@@ -175,7 +127,7 @@ class ModuleAction(NormalAction):
         environ = {}
         self._compute_environment_string(environ)
         environ = dict(os.environ, **{str(k): str(v) for k, v in environ.items()}) if environ else os.environ
-        caller = ROLE_CALLERS.get(role, MODULE)
+        caller = MODULE if role is None else role.caller
         flags = dict(check_mode=bool(self._task.check_mode), diff=bool(self._task.diff))
         result.update(run_info(self.MODULE, self._task.args, environ, self._task.action, _inject_invocation(task_vars), caller, **flags))
         return result

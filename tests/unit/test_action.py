@@ -29,16 +29,24 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors imp
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import plain
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import (
-    ROLE_CHECKS,
-    ROLE_TYPES,
     ModuleAction,
-    check_guard_line,
     check_role_types,
     run_info,
 )
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES, check_line
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import ROOT, SPECIAL_KEY, find_secret, run_module
+
+# The roles' declarations (plugin_utils/_roles.py), as these tests name them.
+ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
+ROLE_TYPES = {name: role.types for name, role in ROLES.items()}
+ROLE_VARIABLES = ROLE.names
+
+
+def check_guard_line(variable):
+    return check_line(ROLES["nexgencloud.hyperstack.runway_guard"], variable)
+
 
 MODULE_FILES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
 ACTION_FILES = sorted(p.stem for p in (ROOT / "plugins" / "action").glob("*.py") if not p.name.startswith("_"))
@@ -347,7 +355,7 @@ def test_ansible_core_can_refuse_no_role_variable_and_the_role_checks_each_that_
     # and the description says in words what ansible-doc's "type: raw" does not.
     spec, checked = _role_spec(role), dict(ROLE_TYPES[role])
     if role == RUNWAY_GUARD:
-        assert ROLE_CHECKS[role] is check_guard_line
+        assert ROLES[role].extra_check is check_line
         checked["hyperstack_runway_guard_min_runway_hours"] = {"type": "float"}
     for name, option in spec.items():
         assert option["type"] in ("raw", "str", "path") and not {"choices", "elements", "options"} & set(option), (name, option)

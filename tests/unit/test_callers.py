@@ -13,10 +13,14 @@ import json
 import pytest
 import yaml
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _options
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import LOOKUP, MODULE, ROLE, RULEBOOK
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import LOOKUP, MODULE, RULEBOOK
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, ROOT, api_requests, terraform_plan_json
+
+# The roles' declarations (plugin_utils/_roles.py), as these tests name them.
+ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
+ROLE_VARIABLES = ROLE.names
 
 GATE = MODULES["hyperstack_credit_gate_info"]
 
@@ -61,7 +65,7 @@ def test_the_role_variables_are_the_roles():
     # ROLE names exactly the variables the role passes to its gate task, each documented in its argument spec.
     spec = yaml.safe_load((ROOT / "roles" / "credit_gate" / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
     tasks = (ROOT / "roles" / "credit_gate" / "tasks" / "main.yml").read_text()
-    for option, variable in _options.ROLE_VARIABLES.items():
+    for option, variable in ROLE_VARIABLES.items():
         assert variable in spec, variable
         assert variable in tasks, variable
         assert option in GATE.argument_spec(), option

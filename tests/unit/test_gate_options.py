@@ -13,9 +13,12 @@ import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _options, _tasks, _verdict
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import ROLE
 from ansible_collections.nexgencloud.hyperstack.plugins.modules import hyperstack_credit_gate_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, credit_facts, refused, terraform_create, terraform_plan_json
+
+# The roles' declarations (plugin_utils/_roles.py), as these tests name them.
+ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
 
 
 def test_the_facts_keys():

@@ -14,8 +14,11 @@ import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _estimate, _plan, _verdict
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import ROLE
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES
+
+# The roles' declarations (plugin_utils/_roles.py), as these tests name them.
+ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
 
 CREDIT = {"credit": 1500.0, "threshold": 0.0, "headroom": 1500.0, "can_create_instance": True}
 LIMITS = {"added_cost": None, "added_percent": None}

@@ -23,8 +23,9 @@ from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_sou
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _options
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GUARD, LOOKUP, MODULE, ROLE, RULEBOOK
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import LOOKUP, MODULE, RULEBOOK
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     KEY,
     MODULES,
@@ -36,6 +37,9 @@ from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     respond,
     run_module,
 )
+
+# The roles' declarations (plugin_utils/_roles.py), as these tests name them.
+ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
 
 WHAT = re.escape(CREDIT.what)
 PATH = re.escape(CREDIT.path)

@@ -21,7 +21,8 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _opt
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import API_OPTIONS
-from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import ROLE_CHECKS, check_guard_line, run_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES, check_line
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     KEY,
     MODULES,
@@ -32,6 +33,15 @@ from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
     credit_body,
     respond,
 )
+
+# The roles' declarations (plugin_utils/_roles.py), as these tests name them.
+ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
+ROLE_VARIABLES = ROLE.names
+
+
+def check_guard_line(variable):
+    return check_line(ROLES["nexgencloud.hyperstack.runway_guard"], variable)
+
 
 BAD_OPTIONS = [
     # (id, options, the option the message must name, more words it must have)
@@ -306,7 +316,7 @@ def test_a_bad_url_is_shown_in_at_most_100_characters(url, message):
             " (a lookup does not read module_defaults)",
         ),
         (_options.RULEBOOK, "api_key is missing or empty: set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable"),
-        (_options.ROLE, "hyperstack_api_key is missing or empty: set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable"),
+        (ROLE, "hyperstack_api_key is missing or empty: set hyperstack_api_key or the HYPERSTACK_API_KEY environment variable"),
     ],
     ids=["module", "lookup", "rulebook", "role"],
 )
@@ -323,18 +333,18 @@ def test_the_role_caller_names_the_roles_variables():
         ({"api_timeout": 0}, "api_timeout must be more than 0"),  # not a role variable: the option's name
     ]:
         with pytest.raises(HyperstackError) as caught:
-            _options.check_api_options(dict(API_VALUES, **options), _options.ROLE)
+            _options.check_api_options(dict(API_VALUES, **options), ROLE)
         assert caught.value.msg.startswith(start), caught.value.msg
-    assert _options.ROLE.name("plan") == "hyperstack_credit_gate_plan" and _options.MODULE.name("plan") == "plan"
+    assert ROLE.name("plan") == "hyperstack_credit_gate_plan" and _options.MODULE.name("plan") == "plan"
 
 
 def test_the_role_variables_are_those_the_role_declares_and_passes_on():
     specs = yaml.safe_load((ROOT / "roles" / "credit_gate" / "meta" / "argument_specs.yml").read_text())
-    assert set(_options.ROLE_VARIABLES.values()) == set(specs["argument_specs"]["main"]["options"])
+    assert set(ROLE_VARIABLES.values()) == set(specs["argument_specs"]["main"]["options"])
     task = yaml.safe_load((ROOT / "roles" / "credit_gate" / "tasks" / "main.yml").read_text())[0]
     passed = {option: re.match(r"\{\{ (\w+)", value).group(1) for option, value in task["nexgencloud.hyperstack.hyperstack_credit_gate_info"].items()}
     api = re.findall(r"'(\w+)': (\w+) \|", task["vars"]["__hyperstack_credit_gate_api"])
-    assert dict(passed, **dict(api)) == _options.ROLE_VARIABLES
+    assert dict(passed, **dict(api)) == ROLE_VARIABLES
 
 
 def test_the_default_argument_spec_reads_os_environ_and_keeps_its_problems_to_itself(monkeypatch):
@@ -412,7 +422,7 @@ def test_outside_ansible_an_unset_variable_falls_back_with_lookup_error(monkeypa
 
 def test_check_api_options_refuses_a_ca_path_that_is_not_a_path_and_needs_none():
     with pytest.raises(HyperstackError) as caught:
-        _options.check_api_options(dict(API_VALUES, ca_path=42), _options.ROLE)
+        _options.check_api_options(dict(API_VALUES, ca_path=42), ROLE)
     assert caught.value.msg == "ca_path must be a path to a PEM file"
     options = dict(API_VALUES)
     del options["ca_path"]
@@ -465,7 +475,7 @@ def test_a_runway_of_0_days_is_refused_and_not_set_is_off(emu):
 
 
 def test_the_role_names_the_runway_it_refuses_as_its_variable(emu):
-    result = run_info(GATE, dict(api_key=KEY, api_url=emu.api_url, min_runway_days=0), {}, "m", caller=_options.ROLE)
+    result = run_info(GATE, dict(api_key=KEY, api_url=emu.api_url, min_runway_days=0), {}, "m", caller=ROLE)
     assert result["msg"] == "hyperstack_credit_gate_min_runway_days must be more than 0, got 0.0: leave it unset (null) for no runway condition"
     defaults = yaml.safe_load((ROOT / "roles" / "credit_gate" / "defaults" / "main.yml").read_text())
     assert defaults["hyperstack_credit_gate_min_runway_days"] is None
@@ -512,4 +522,4 @@ def test_the_runway_guards_line_follows_the_rule_of_a_runway(value, message):
     assert caught.value.msg == message + ": the runway, in hours, below which the guard hibernates (24 by default)"
     for good in (24.0, "0.5", 1):
         check_guard_line({"hyperstack_runway_guard_min_runway_hours": good}.get)
-    assert ROLE_CHECKS["nexgencloud.hyperstack.runway_guard"] is check_guard_line
+    assert ROLES["nexgencloud.hyperstack.runway_guard"].extra_check is check_line

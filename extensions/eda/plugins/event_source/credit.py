@@ -28,9 +28,11 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month impo
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import (  # noqa: E402
     API_OPTIONS,
     GATE_NUMBERS,
+    NUMBER_OPTIONS,
     RULEBOOK,
     api_values,
     check_api_options,
+    check_bool,
     check_number,
     gate_number,
     keys_in_sight,
@@ -178,15 +180,15 @@ EXAMPLES = r"""
 
 logger = logging.getLogger(__name__)
 
-# name: (type, default); every threshold is off when not set, except min_headroom (0: a negative headroom).
-# Those the modules have too (GATE_NUMBERS) are checked by the modules' own rule.
+# The source's arguments beside the API options: its own, and the gate's numbers from their one table
+# (NUMBER_OPTIONS: off when not set, except min_headroom, 0: a negative headroom), checked by the modules' rule.
 WATCH_OPTIONS = {
-    "interval": ("float", 300.0),
-    "min_headroom": ("float", 0.0),
-    "min_runway_hours": ("float", None),
-    "monthly_budget": ("float", None),
-    "budget_levels": ("list", None),
-    "every_poll": ("bool", False),
+    "interval": {"type": "float", "default": 300.0},
+    "min_headroom": NUMBER_OPTIONS["min_headroom"],
+    "min_runway_hours": NUMBER_OPTIONS["min_runway_hours"],
+    "monthly_budget": NUMBER_OPTIONS["monthly_budget"],
+    "budget_levels": {"type": "list", "elements": "float"},
+    "every_poll": {"type": "bool", "default": False},
 }
 
 _JSON_TYPES = {"str": ["string"], "path": ["string"], "float": ["number"], "int": ["integer"], "bool": ["boolean"], "list": ["array"]}
@@ -200,7 +202,8 @@ ARGUMENT_SCHEMA = {
     "additionalProperties": False,
     "properties": {
         name: dict({"type": _JSON_TYPES[kind] + ["null"]}, **({} if default is None else {"default": default}))
-        for name, (kind, default) in [(n, spec[:2]) for n, spec in API_OPTIONS.items()] + list(WATCH_OPTIONS.items())
+        for name, (kind, default) in [(n, spec[:2]) for n, spec in API_OPTIONS.items()]
+        + [(n, (spec["type"], spec.get("default"))) for n, spec in WATCH_OPTIONS.items()]
     },
 }
 ARGUMENT_SCHEMA["properties"]["interval"]["exclusiveMinimum"] = 0
@@ -209,17 +212,6 @@ _SCHEMA_BOUNDS = {"above": "exclusiveMinimum", "minimum": "minimum"}
 for _name in set(GATE_NUMBERS) & set(WATCH_OPTIONS):
     ARGUMENT_SCHEMA["properties"][_name].update({_SCHEMA_BOUNDS[key]: bound for key, bound in GATE_NUMBERS[_name][0].items()})
 ARGUMENT_SCHEMA["properties"]["budget_levels"].update(items={"type": "number", "exclusiveMinimum": 0, "maximum": 100})
-
-
-_TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
-
-
-def _boolean(name, value):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
-        return value.strip().lower() in _TRUE
-    raise HyperstackError("%s must be true or false, got %s" % (name, json.dumps(value, default=str)))
 
 
 def settings(args, environ=None):
@@ -231,14 +223,14 @@ def settings(args, environ=None):
     if unknown:
         raise HyperstackError("unknown argument %s; the arguments are %s" % (", ".join(unknown), ", ".join(ARGUMENT_SCHEMA["properties"])))
     config = check_api_options(api_values(args, environ), RULEBOOK, environ)
-    config["validate_certs"] = _boolean("validate_certs", config["validate_certs"])
-    for name, (kind, default) in WATCH_OPTIONS.items():
+    config["validate_certs"] = check_bool(config["validate_certs"], "validate_certs")
+    for name, spec in WATCH_OPTIONS.items():
         value = args.get(name)
         if value is None:
-            config[name] = default
-        elif kind == "bool":
-            config[name] = _boolean(name, value)
-        elif kind == "list":
+            config[name] = spec.get("default")
+        elif spec["type"] == "bool":
+            config[name] = check_bool(value, name)
+        elif spec["type"] == "list":
             config[name] = _levels(value, config["monthly_budget"])
         elif name in GATE_NUMBERS:
             config[name] = float(gate_number({name: _float(value)}, name, RULEBOOK))
