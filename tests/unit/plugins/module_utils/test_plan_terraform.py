@@ -2,9 +2,10 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A Terraform plan in the estimate (plugins/module_utils/_cost.py): what it creates priced, failing closed on
-a Hyperstack resource it cannot price, other providers' resources listed as not Hyperstack's bill, what it
-destroys subtracted (the net change), and a file that is not a plan refused with a whole message."""
+"""The tests of plugins/module_utils/_plan.py, a Terraform plan: what it creates as plan items (clusters with the
+provider's defaults), failing closed on a Hyperstack resource it cannot price, other providers' resources listed as
+not Hyperstack's bill, what it destroys listed with its id, address items, and a file that is not a plan refused
+with a whole message."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _estimate, _plan, _pricing
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, refused, terraform_create, terraform_plan_json
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _plan, _pricing
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import refused, terraform_create, terraform_plan_json
 
 PROVIDER = "registry.terraform.io/nexgencloud/hyperstack"
 
@@ -174,77 +175,6 @@ def test_what_a_plan_destroys_is_listed_with_the_id_before():
     assert [i["source"] for i in result["items"]] == ["vm.swap", "vol.v"]
 
 
-def test_destroyed_resources_cost_their_usage_row_of_their_type_and_id():
-    rows = [
-        {"resource_id": 501, "resource_type": "vm", "bill_per_minute": 0.0225, "active": True},
-        {"resource_id": 501, "resource_type": "volume", "bill_per_minute": 0.5, "active": True},
-        {"resource_id": 7, "resource_type": "vm", "bill_per_minute": None, "active": False},
-        {"resource_id": 8, "resource_type": "vm", "bill_per_minute": 1, "active": True, "exclude_billing": True},
-    ]
-    destroyed = [
-        {"address": "vm.old", "type": "hyperstack_core_virtual_machine", "id": "501"},
-        {"address": "vm.again", "type": "hyperstack_core_virtual_machine", "id": 501},
-        {"address": "vm.stopped", "type": "hyperstack_core_virtual_machine", "id": "7"},
-        {"address": "vm.internal", "type": "hyperstack_core_virtual_machine", "id": "8"},
-        {"address": "vol.gone", "type": "hyperstack_core_volume", "id": "4711"},
-        {"address": "cluster.c", "type": "hyperstack_core_cluster", "id": None},
-    ]
-    priced = _pricing.price_destroyed(destroyed, rows)
-    assert [(e["address"], e["cost_per_hour"], e["found"]) for e in priced] == [
-        ("vm.old", Decimal("1.3500"), True),  # 0.0225 x 60, the vm row, not the volume row of the same id
-        ("vm.again", Decimal(0), True),  # the same row is subtracted once
-        ("vm.stopped", Decimal(0), True),
-        ("vm.internal", Decimal(0), True),
-        ("vol.gone", Decimal(0), False),
-        ("cluster.c", Decimal(0), False),
-    ]
-
-
-def test_a_destroyed_resource_costs_its_billed_row_only():
-    rows = [
-        {"resource_id": 1, "resource_type": "vm", "bill_per_minute": None, "active": True},
-        {"resource_id": 2, "resource_type": "vm", "bill_per_minute": 5, "active": False},
-        {"resource_id": 3, "resource_type": "volume", "bill_per_minute": 0.001, "active": True},
-    ]
-    destroyed = [{"address": "a%d" % n, "type": kind, "id": n} for n, kind in ((1, _plan.VM), (2, _plan.VM), (3, _plan.VOLUME))]
-    assert [(e["cost_per_hour"], e["found"]) for e in _pricing.price_destroyed(destroyed, rows)] == [
-        (Decimal(0), True),
-        (Decimal(0), True),
-        (Decimal("0.060"), True),
-    ]
-
-
-def _estimated(destroyed, current="3.1", plan=("2",), credit=100):
-    items = [{"flavor": "f", "cost_per_hour": Decimal(c), "unit_price_per_hour": Decimal(c), "stock_available": True} for c in plan]
-    facts = {"credit": credit, "threshold": 0, "headroom": credit, "can_create_instance": True}
-    return _estimate.estimate(facts, Decimal(current), items, Decimal(10), Decimal(0), destroyed)
-
-
-def test_the_net_change_is_current_less_destroyed_plus_plan():
-    destroyed = [
-        {"address": "vm.old", "type": "t", "id": "1", "cost_per_hour": Decimal("1.35"), "found": True},
-        {"address": "vm.lost", "type": "t", "id": "2", "cost_per_hour": Decimal(0), "found": False},
-    ]
-    result = _estimated(destroyed)
-    # (3.1 - 1.35 + 2) x 10 = 37.5, exactly
-    assert (result["destroyed_cost_per_hour"], result["required"], result["covered"]) == (1.35, 37.5, True)
-    assert result["runway_hours"] == float(Decimal(100) / Decimal("3.75"))
-    assert result["summary"] == (
-        "the plan costs $2.00/h on top of $3.10/h already running, less $1.35/h the plan destroys: $37.50 for 10 h, within the headroom $100.00;"
-        " not in the usage, so nothing subtracted: vm.lost"
-    )
-    assert result["destroyed"][0] == {"address": "vm.old", "type": "t", "id": "1", "cost_per_hour": 1.35, "found": True}
-    plain = _estimated([])
-    assert plain["destroyed_cost_per_hour"] == 0 and plain["destroyed"] == [] and "destroys" not in plain["summary"]
-
-
-def test_the_summary_names_what_is_out_of_stock():
-    items = [{"flavor": "x", "cost_per_hour": Decimal(1), "unit_price_per_hour": Decimal(1), "stock_available": False, "_out_of_stock": ["x", "y"]}]
-    result = _estimate.estimate({"credit": 100, "threshold": 0, "headroom": 100, "can_create_instance": None}, 0, items, Decimal(1), Decimal(0))
-    assert result["summary"].endswith("within the headroom $100.00; out of stock: x, y") and result["out_of_stock"] == ["x", "y"]
-    assert "_out_of_stock" not in result["breakdown"][0]
-
-
 def test_entries_that_create_nothing_before_the_creates_do_not_stop_the_loop():
     # terraform show -json writes resources by address: a kept or updated one may well come first.
     text = terraform_plan_json(
@@ -279,11 +209,3 @@ def test_the_messages_of_a_file_that_is_not_a_plan_are_whole():
 def test_a_plan_needs_only_one_of_planned_values_and_resource_changes(document):
     # terraform show -json leaves resource_changes out of a plan with no changes.
     assert _plan.terraform_plan(json.dumps(document), "p.json") == {"items": [], "destroyed": [], "not_priced": []}
-
-
-def test_the_breakdown_names_the_terraform_address_of_each_item_from_a_plan(tmp_path, emu):
-    path = tmp_path / "p.json"
-    path.write_text(terraform_plan_json(_change("hyperstack_core_volume", ["create"], {"size": 10}, "hyperstack_core_volume.data")))
-    result = MODULES["hyperstack_deployment_cost_info"].run(dict(api_key=KEY, api_url=emu.api_url, terraform_plan=str(path), plan=[{"volume_gb": 5}]))
-    breakdown = result["hyperstack_deployment_cost_info"]["breakdown"]
-    assert [entry.get("source") for entry in breakdown] == [None, "hyperstack_core_volume.data"]
