@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Faults that never clear must end in one clear failure, in bounded time."""
+"""The tests of plugins/module_utils/_client.py: faults that never clear must end in one clear failure, in bounded time."""
 
 from __future__ import annotations
 

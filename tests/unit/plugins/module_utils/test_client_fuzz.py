@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Property tests. Whatever a server answers, the client returns the right facts or one clean error.
+"""The tests of plugins/module_utils/_client.py, by property: whatever a server answers, the client returns the right facts
+or one clean error.
 
 Every example goes over real HTTP to one long-lived raw-socket server on loopback, whose next
 answer the example sets. The facts are checked against an oracle written apart from the client.

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The emulator's control endpoints (outside /v1): what they answer over HTTP.
+"""The tests of emulator/hyperstack_emulator.py: its control endpoints (outside /v1), what they answer over HTTP.
 
 The state is read by playbooks, scripts and people who paste it into an issue: it says whether a key is set,
 never the key.

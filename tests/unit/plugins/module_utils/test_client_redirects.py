@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The key never follows a redirect, nor goes through a proxy it should not."""
+"""The tests of plugins/module_utils/_client.py: the key never follows a redirect, nor goes through a proxy it should not."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""scripts/benchmark.py's report marks a figure bold only when it meets its goal, and states the goals in its header."""
+"""The tests of scripts/benchmark.py: its report marks a figure bold only when it meets its goal, and states the goals in its header."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The pricing endpoints' contract: the emulator and the client's schemas agree with the published
-OpenAPI spec (fixtures/infrahub-openapi-pricing-excerpt.yaml, copied from it unchanged)."""
+"""The tests of plugins/module_utils/_endpoints.py and emulator/hyperstack_emulator.py: the pricing endpoints' contract, the
+emulator and the client's schemas agree with the published OpenAPI spec (fixtures/infrahub-openapi-pricing-excerpt.yaml,
+copied from it unchanged)."""
 
 from __future__ import annotations
 

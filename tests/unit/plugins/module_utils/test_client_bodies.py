@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""200 answers whose body is not a credit response, and the valid edge cases."""
+"""The tests of plugins/module_utils/_client.py: 200 answers whose body is not a credit response, compressed bodies, and the
+cap on a body's size (the valid edge cases of the credit endpoint are in test_endpoints_credit.py)."""
 
 from __future__ import annotations
 
@@ -161,53 +162,6 @@ def test_a_body_compressed_twice_over_is_refused_before_it_is_read(scripted):
 def test_gzip_body_is_decoded(scripted):
     scripted.always(respond(200, gzip.compress(json.dumps(credit_body(credit=7.5, threshold=2.5)).encode()), headers={"Content-Encoding": "gzip"}))
     assert CREDIT.fetch(make_client(scripted.url())) == {"credit": 7.5, "threshold": 2.5, "can_create_instance": True, "headroom": 5.0}
-
-
-# -- valid edge cases ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "data, facts",
-    [
-        ({"credit": 250, "threshold": 0, "can_create_instance": True}, {"credit": 250, "threshold": 0, "can_create_instance": True, "headroom": 250}),
-        (
-            {"credit": -12.5, "threshold": 0.0, "can_create_instance": False},
-            {"credit": -12.5, "threshold": 0.0, "can_create_instance": False, "headroom": -12.5},
-        ),
-        ({"credit": -3, "threshold": 2.5}, {"credit": -3, "threshold": 2.5, "can_create_instance": None, "headroom": -5.5}),
-        ({"credit": 0.3, "threshold": 0.1, "can_create_instance": True}, {"credit": 0.3, "threshold": 0.1, "can_create_instance": True, "headroom": 0.2}),
-        ({"credit": 1e15, "threshold": -1e15}, {"credit": 1e15, "threshold": -1e15, "can_create_instance": None, "headroom": 2e15}),
-        (
-            {"credit": 10.0, "threshold": 0.0, "currency": "USD", "nested": {"x": [1, None]}},
-            {"credit": 10.0, "threshold": 0.0, "can_create_instance": None, "headroom": 10.0},
-        ),
-    ],
-    ids=["integers", "negative-credit", "negative-below-threshold", "headroom-exact", "bounds", "extra-fields"],
-)
-def test_valid_edge_cases(scripted, data, facts):
-    scripted.always(respond(200, json.dumps({"status": True, "message": "Success", "data": data, "request_id": "abc", "meta": {"v": 2}})))
-    got = CREDIT.fetch(make_client(scripted.url()))
-    assert got == facts
-    # Types survive: an integer balance stays an integer, a float a float.
-    assert [type(got[k]) for k in ("credit", "threshold")] == [type(facts[k]) for k in ("credit", "threshold")]
-    assert got["headroom"] == facts["headroom"] and type(got["headroom"]) is type(facts["headroom"])
-
-
-def test_headroom_has_no_float_noise(scripted):
-    # 0.3 - 0.1 is 0.19999999999999998 in floats; a gate on "headroom >= 0.2" must pass.
-    assert 0.3 - 0.1 != 0.2
-    scripted.always(respond(200, _envelope({"credit": 0.3, "threshold": 0.1})))
-    assert CREDIT.fetch(make_client(scripted.url()))["headroom"] == 0.2
-
-
-def test_can_create_instance_omitted_on_the_emulator(emu):
-    emu.state.update({"can_create_instance": "omit", "credit": 5, "threshold": 1})
-    assert CREDIT.fetch(make_client(emu.api_url)) == {"credit": 5, "threshold": 1, "can_create_instance": None, "headroom": 4}
-
-
-def test_message_is_optional(scripted):
-    scripted.always(respond(200, b'{"status": true, "data": {"credit": 1, "threshold": 0}}'))
-    assert CREDIT.fetch(make_client(scripted.url()))["credit"] == 1
 
 
 # -- oversized bodies: refused, with memory bounded ----------------------------------

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The API's own errors: not retried, worded with the API's message and reason."""
+"""The tests of plugins/module_utils/_client.py: the API's own errors, not retried, worded with the API's message and reason."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The virtual machine endpoints' contract: what the emulator serves for the list (page by page), one machine,
-hibernate and restore, and their errors, validates strictly against the published OpenAPI spec
-(fixtures/infrahub-openapi-vm-excerpt.yaml); the transitions; the machines' usage rows billing by status."""
+"""The tests of emulator/hyperstack_emulator.py: the virtual machine endpoints' contract, what the emulator serves for the
+list (page by page), one machine, hibernate and restore, and their errors, validates strictly against the published
+OpenAPI spec (fixtures/infrahub-openapi-vm-excerpt.yaml); the transitions; the machines' usage rows billing by status."""
 
 from __future__ import annotations
 

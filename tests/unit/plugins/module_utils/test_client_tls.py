@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""TLS against a real private CA (trustme) on loopback."""
+"""The tests of plugins/module_utils/_client.py: TLS against a real private CA (trustme) on loopback."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Transient faults the client must ride out, against the emulator on loopback."""
+"""The tests of plugins/module_utils/_client.py: transient faults the client must ride out, against the emulator on loopback,
+and a request that acts retried only when it certainly did not act."""
 
 from __future__ import annotations
 

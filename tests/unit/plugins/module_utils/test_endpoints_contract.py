@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The emulator and the client's schemas agree with the published OpenAPI spec.
+"""The tests of plugins/module_utils/_endpoints.py and emulator/hyperstack_emulator.py against the published OpenAPI spec:
+the credit and last day's cost endpoints' schemas and what the emulator serves agree with it.
 
 The spec excerpt in fixtures/ is a copy of what NexGen Cloud publishes with its SDKs.
 """

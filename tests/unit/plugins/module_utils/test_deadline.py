@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""api_timeout bounds a whole attempt: no server holds one longer, however slowly it sends.
+"""The tests of plugins/module_utils/_deadline.py: api_timeout bounds a whole attempt, no server holds one longer, however
+slowly it sends.
 
 Each server here sends every byte well within any read timeout, so only a deadline on the
 whole attempt (connection, TLS handshake, status line, headers, body) can end it.
