@@ -34,6 +34,7 @@ import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
 
 # The collection root (…/ansible_collections/nexgencloud/hyperstack).
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,6 +199,47 @@ def api_requests(emu, *paths):
     """What the emulator's API endpoints received for paths, oldest first."""
     with emu.state.lock:
         return [r for r in emu.state.requests if r["path"] in paths]
+
+
+# -- the emulator's fleet of virtual machines (the tests of _reads, _tasks and _hibernation) ------
+
+LIST = "/core/virtual-machines"
+FLEET = {501: "train-01", 505: "train-02", 506: "infer-01", 507: "dev-a4000", 508: "web-01", 509: "render-01", 510: "parked-a100x8", 511: "broken-01"}
+STATUSES = {501: "ACTIVE", 505: "ACTIVE", 506: "ACTIVE", 507: "ACTIVE", 508: "ACTIVE", 509: "SHUTOFF", 510: "HIBERNATED", 511: "ERROR"}
+HIBERNATION = "nexgencloud.hyperstack.hyperstack_vm_hibernation"
+
+
+@pytest.fixture
+def fleet(emu):
+    """The emulator holding its fleet of virtual machines (FLEET, STATUSES), each change of state taking 0.2 s.
+    A test file takes it as fleet = support.fleet: pytest looks for a fixture only in the test file and conftest.py."""
+    emu.state.update({"vms": "fleet", "vm_transition_seconds": 0.2})
+    return emu
+
+
+def hibernation(emu, check_mode=False, diff=False, **args):
+    """hyperstack_vm_hibernation on emu as its action plugin runs it in the controller (wait_timeout 20 unless given)."""
+    args = dict(dict(api_key=KEY, api_url=emu.api_url, wait_timeout=20), **args)
+    return run_info(MODULES["hyperstack_vm_hibernation"], args, {}, HIBERNATION, check_mode=check_mode, diff=diff)
+
+
+def statuses(emu):
+    """Each machine's status in the emulator, by id."""
+    with emu.state.lock:
+        return {vm["id"]: vm["status"] for vm in emu.state.state["vms"]}
+
+
+def acts(emu):
+    """The hibernate and restore requests the emulator received: (id, what, query)."""
+    with emu.state.lock:
+        paths = [(r["path"], r["query"]) for r in emu.state.requests]
+    return [(int(p.split("/")[3]), p.split("/")[4], q) for p, q in paths if p.startswith(LIST + "/") and p.split("/")[-1] in ("hibernate", "hibernate-restore")]
+
+
+def changing(emu):
+    """The requests the emulator received that are not GETs (the label PUTs): (method, path, body)."""
+    with emu.state.lock:
+        return [(r["method"], r["path"], r.get("body")) for r in emu.state.requests if r["method"] != "GET"]
 
 
 # -- a module run as Ansible runs it (a child Python reading its arguments) ---------
