@@ -24,11 +24,6 @@ from urllib.parse import urlsplit
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, shorten
 
 try:
-    import urllib3
-except ImportError:  # pragma: no cover - the client says which library is missing
-    urllib3 = None
-
-try:
     from ansible.module_utils.errors import AnsibleFallbackNotFound
 except ImportError:  # pragma: no cover - outside Ansible (an event source alone) no argument spec is built
     AnsibleFallbackNotFound = LookupError
@@ -232,9 +227,13 @@ def check_api_options(options, caller=MODULE, environ=None):
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a bad port
         if host:
-            # What urllib3 does with it at request time, where it would fail less clearly.
-            if urllib3 is not None:
-                urllib3.util.parse_url(url)
+            # What urllib3 does with it at request time, where it would fail less clearly. Imported here, not with
+            # this file, which the pure rules import: they load nothing that makes a request.
+            try:
+                from urllib3.util import parse_url  # pylint: disable=import-outside-toplevel
+            except ImportError:  # pragma: no cover - the client says which library is missing
+                parse_url = str
+            parse_url(url)
             host.encode("idna")
     except (ValueError, UnicodeError) as exc:
         raise HyperstackError("%s %r is not a valid URL: %s" % (where, shown, exc))
