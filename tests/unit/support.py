@@ -322,10 +322,11 @@ def credit_facts(credit=300, threshold=100):
 class Request:
     """One request as the server read it off the socket."""
 
-    def __init__(self, method, target, headers):
+    def __init__(self, method, target, headers, body=b""):
         self.method = method
         self.target = target
         self.headers = headers
+        self.body = body
 
     def header(self, name, default=None):
         return self.headers.get(name.lower(), default)
@@ -562,7 +563,15 @@ class ScriptedServer:
             for line in lines[1:]:
                 name, dummy, value = line.partition(":")
                 headers[name.strip().lower()] = value.strip()
-            request = Request(method, target, headers)
+            # The body the request declares (a POST's or PUT's JSON), up to a MiB.
+            body = head.split(b"\r\n\r\n", 1)[1]
+            declared = int(headers.get("content-length", "0") or 0)
+            while len(body) < min(declared, 1 << 20):
+                data = conn.recv(65536)
+                if not data:
+                    break
+                body += data
+            request = Request(method, target, headers, body)
             with self.lock:
                 self.requests.append(request)
                 action = self.script.pop(0) if self.script else self.default
