@@ -2,25 +2,25 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A message names an option the way its caller wrote it: a module's option, the credit_gate role's
-variable (its gate task in the controller), a rulebook's argument, a lookup's keyword; and a Terraform
-resource that cannot be priced is named by its address."""
+"""The tests of plugins/module_utils/_tasks.py, its callers: a task run in the controller (run_info) names an
+option the way its caller wrote it: a module's option, the credit_gate role's variable (its gate task), the
+runway_guard's; a Terraform resource that cannot be priced is named by its address; and the whole messages of
+an empty key that hides the environment's and of a plan path that cannot be read."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-import yaml
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import LOOKUP, MODULE, RULEBOOK
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, ROOT, api_requests, terraform_plan_json
+from ansible_collections.nexgencloud.hyperstack.tests.unit.plugins.module_utils.test_options_messages import CALLERS, EMPTY_KEY_MESSAGES
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, api_requests, terraform_plan_json
 
 # The roles' declarations (plugin_utils/_roles.py), as these tests name them.
 ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
-ROLE_VARIABLES = ROLE.names
 
 GATE = MODULES["hyperstack_credit_gate_info"]
 
@@ -55,22 +55,6 @@ def test_a_wrong_key_is_told_to_check_the_roles_variable(emu):
     assert _gate(emu, MODULE, api_key="wrong-" + KEY)["msg"].endswith("; check api_key or HYPERSTACK_API_KEY")
 
 
-def test_each_caller_says_where_a_key_comes_from():
-    assert MODULE.missing_key().endswith("or api_key in module_defaults for group/nexgencloud.hyperstack.all")
-    assert LOOKUP.missing_key().endswith("(a lookup does not read module_defaults)")
-    assert RULEBOOK.missing_key() == "api_key is missing or empty: set api_key in the source's arguments or the HYPERSTACK_API_KEY environment variable"
-
-
-def test_the_role_variables_are_the_roles():
-    # ROLE names exactly the variables the role passes to its gate task, each documented in its argument spec.
-    spec = yaml.safe_load((ROOT / "roles" / "credit_gate" / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
-    tasks = (ROOT / "roles" / "credit_gate" / "tasks" / "main.yml").read_text()
-    for option, variable in ROLE_VARIABLES.items():
-        assert variable in spec, variable
-        assert variable in tasks, variable
-        assert option in GATE.argument_spec(), option
-
-
 def test_a_terraform_resource_whose_flavor_does_not_exist_is_named_by_its_address(emu, tmp_path):
     plan = tmp_path / "plan.json"
     change = {"type": "hyperstack_core_virtual_machine", "address": "hyperstack_core_virtual_machine.trainer[1]", "name": "trainer"}
@@ -81,3 +65,40 @@ def test_a_terraform_resource_whose_flavor_does_not_exist_is_named_by_its_addres
     # A flavor written by hand is named as it was before.
     result = run_info(MODULES["hyperstack_deployment_cost_info"], {"api_key": KEY, "api_url": emu.api_url, "plan": [{"flavor": "n3-A100x9"}]}, {}, "m")
     assert result["msg"].startswith("flavor n3-A100x9 does not exist"), json.dumps(result)
+
+
+# -- an empty key given while HYPERSTACK_API_KEY is set ---------------------------------------
+
+
+@pytest.mark.parametrize("caller", ["module", "role"])
+@pytest.mark.parametrize("key", ["", " \t"], ids=["empty", "blank"])
+def test_the_whole_message_of_an_empty_key_that_hides_the_environments(emu, caller, key):
+    # In the controller, with the task's environment (its environment: keyword included).
+    result = run_info(GATE, {"api_key": key, "api_url": emu.api_url}, {"HYPERSTACK_API_KEY": KEY}, "m", caller=CALLERS[caller])
+    assert result["msg"] == EMPTY_KEY_MESSAGES[caller]
+    assert api_requests(emu, "/billing/user-credit/credit") == []
+
+
+def test_the_runway_guards_empty_key_is_named_as_its_variable(emu):
+    result = run_info(GATE, {"api_key": "", "api_url": emu.api_url}, {"HYPERSTACK_API_KEY": KEY}, "m", caller=GUARD)
+    assert result["msg"] == EMPTY_KEY_MESSAGES["role"]
+
+
+# -- a plan path that cannot be read ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("caller, option", [(MODULE, "terraform_plan"), (ROLE, "hyperstack_credit_gate_terraform_plan")])
+def test_the_whole_message_of_a_relative_plan_path_names_the_directory_it_was_looked_for_in(emu, tmp_path, monkeypatch, caller, option):
+    monkeypatch.chdir(tmp_path)
+    result = run_info(GATE, {"api_key": KEY, "api_url": emu.api_url, "terraform_plan": "plans/tfplan.json"}, {}, "m", caller=caller)
+    assert result["msg"] == (
+        "%s plans/tfplan.json could not be read on the host running the task: [Errno 2] No such file or directory: 'plans/tfplan.json';"
+        " a relative path is looked for in the task's working directory, %s, not the playbook's: give an absolute path"
+        " (for a file beside the playbook, prefix playbook_dir)" % (option, tmp_path)
+    )
+
+
+def test_an_absolute_plan_path_that_does_not_exist_is_named_alone(emu, tmp_path):
+    missing = tmp_path / "tfplan.json"
+    result = run_info(GATE, {"api_key": KEY, "api_url": emu.api_url, "terraform_plan": str(missing)}, {}, "m")
+    assert result["msg"] == "terraform_plan %s could not be read on the host running the task: [Errno 2] No such file or directory: '%s'" % (missing, missing)

@@ -2,8 +2,9 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The event source nexgencloud.hyperstack.credit: its settings, its verdicts, and its main() driving an
-asyncio.Queue against the emulator on loopback with a short interval."""
+"""The tests of extensions/eda/plugins/event_source/credit.py, the event source nexgencloud.hyperstack.credit: its
+settings, its verdicts, and its main() driving an asyncio.Queue against the emulator on loopback with a short
+interval. Its budget_levels are in test_credit_budget_levels.py."""
 
 from __future__ import annotations
 

@@ -2,38 +2,35 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The credit gate's facts and options (plugins/module_utils/_gate.py): the keys of its facts, the verdict's
-defaults and boundaries, and hyperstack_credit_gate_info passing each option on."""
+"""The tests of plugins/module_utils/_tasks.py, the credit gate's options: hyperstack_credit_gate_info passing each
+option on, its conditions on by default (and in the estimate's report), their documented types and defaults,
+and the gate's numbers refused before any request, as the module and as the credit_gate role."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _options, _tasks, _verdict
 from ansible_collections.nexgencloud.hyperstack.plugins.modules import hyperstack_credit_gate_info
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, credit_facts, refused, terraform_create, terraform_plan_json
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import (
+    KEY,
+    MODULES,
+    ROOT,
+    api_requests,
+    credit_facts,
+    refused,
+    terraform_create,
+    terraform_plan_json,
+)
 
 # The roles' declarations (plugin_utils/_roles.py), as these tests name them.
-ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
-
-
-def test_the_facts_keys():
-    assert _verdict.FACT_KEYS == ("credit", "threshold", "headroom", "can_create_instance", "daily_cost", "runway_days", "passed", "reasons", "error")
-
-
-def test_the_verdicts_defaults_and_boundaries():
-    assert _verdict.verdict(credit_facts(0.5, 0))["passed"] is True  # no least headroom by default
-    assert _verdict.verdict(credit_facts(0.5, 0), daily_cost=1)["passed"] is True  # no least runway by default: half a day passes
-    assert _verdict.verdict(credit_facts(-5, 0), daily_cost=1, min_headroom=-10, min_runway_days=0)["passed"] is True  # 0 is off, even for a negative runway
-    assert _verdict.verdict(credit_facts(1, 0), daily_cost=0.5)["runway_days"] == 2.0  # a spend below $1 a day is a spend
-    assert _verdict.verdict(credit_facts(1, 0), daily_cost=2, min_runway_days=0.5)["passed"] is True  # exactly the least runway
-    assert _verdict.verdict(credit_facts(1, 0), daily_cost=4, min_runway_days=0.5)["reasons"] == [
-        "runway 0.2 days is below the required 0.5 (headroom $1.00 at $4.00/day)"
-    ]
+ROLE = ROLES["nexgencloud.hyperstack.credit_gate"].caller
 
 
 def _gate_run(emu, **options):
@@ -99,3 +96,49 @@ def test_the_gate_modules_conditions_have_their_documented_types_and_defaults(em
     emu.state.update({"can_create_instance": False})
     fact = MODULES["hyperstack_credit_gate_info"].run(dict(_validated(), api_url=emu.api_url))["hyperstack_credit_gate_info"]
     assert [reason.split(" (")[0] for reason in fact["reasons"]] == ["the API says no instance can be created now"]
+
+
+# -- the gate's numbers: one rule, and what 0 means (_options.GATE_NUMBERS) ---------------------
+
+
+GATE = MODULES["hyperstack_credit_gate_info"]
+
+
+def _gate_with(emu, **options):
+    return run_info(GATE, dict(api_key=KEY, api_url=emu.api_url, **options), {}, "m")
+
+
+@pytest.mark.parametrize("option", sorted(set(_options.GATE_NUMBERS) - {"min_runway_hours"}))
+def test_each_number_of_the_gate_module_follows_its_rule(emu, option):
+    bounds, instead = _options.GATE_NUMBERS[option]
+    plan = {"plan": [{"address": "vm.new", "hourly_price": 1}]}
+    # 0 is the line itself where the rule takes it, and refused where it would be no line at all.
+    result = _gate_with(emu, **{option: 0}, **plan)
+    if "above" in bounds:
+        assert result["msg"] == "%s must be more than 0, got 0.0%s" % (option, instead)
+    else:
+        assert "failed" not in result, result["msg"]
+    # Below 0 only min_headroom takes a number (a headroom allowed below 0).
+    result = _gate_with(emu, **{option: -1}, **plan)
+    if bounds:
+        assert result["msg"] == "%s must be %s, got -1.0%s" % (option, "more than 0" if "above" in bounds else "0 or more", instead)
+    else:
+        assert "failed" not in result, result["msg"]
+
+
+def test_a_runway_of_0_days_is_refused_and_not_set_is_off(emu):
+    # Before 1.4.0, 0 meant off; now it is refused, saying what to do instead.
+    result = _gate_with(emu, min_runway_days=0)
+    assert result["msg"] == "min_runway_days must be more than 0, got 0.0: leave it unset (null) for no runway condition"
+    assert api_requests(emu, "/billing/user-credit/credit") == []
+    fact = _gate_with(emu)["hyperstack_credit_gate_info"]
+    assert fact["passed"] is True and fact["daily_cost"] is None and api_requests(emu, "/billing/billing/last-day-cost") == []
+    fact = _gate_with(emu, min_runway_days=0.5)["hyperstack_credit_gate_info"]
+    assert fact["daily_cost"] == 56.4
+
+
+def test_the_role_names_the_runway_it_refuses_as_its_variable(emu):
+    result = run_info(GATE, dict(api_key=KEY, api_url=emu.api_url, min_runway_days=0), {}, "m", caller=ROLE)
+    assert result["msg"] == "hyperstack_credit_gate_min_runway_days must be more than 0, got 0.0: leave it unset (null) for no runway condition"
+    defaults = yaml.safe_load((ROOT / "roles" / "credit_gate" / "defaults" / "main.yml").read_text())
+    assert defaults["hyperstack_credit_gate_min_runway_days"] is None

@@ -2,8 +2,9 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The event source's budget_levels: checked in one line, budget_used_percent and budget_level on each
-event, and an event when the level changes (as when below changes), driven against the emulator."""
+"""The tests of extensions/eda/plugins/event_source/credit.py, its budget_levels: checked in one line,
+budget_used_percent and budget_level on each event, and an event when the level changes (as when below changes),
+driven against the emulator."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ import pytest
 
 from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source import credit as source
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.tests.unit.extensions.eda.plugins.event_source.test_credit import _args, run
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
-from ansible_collections.nexgencloud.hyperstack.tests.unit.test_event_source import _args, run
 
 NOW = datetime(2026, 12, 2, 2, tzinfo=timezone.utc)
 CREDIT = {"credit": 1500.0, "threshold": 0.0, "headroom": 1500.0, "can_create_instance": True}

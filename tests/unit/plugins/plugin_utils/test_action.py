@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The action plugins, which run a module's declaration in the controller process.
+"""The tests of plugins/plugin_utils/_action.py: the action plugins, which run a module's declaration in the
+controller process, and the role's variables they check before choosing where the module runs.
 
 Each result of run_info is compared whole with what the module itself returns, run as
 Ansible runs it (a child Python), for the same arguments against the same server.
@@ -19,7 +20,6 @@ import sys
 from urllib.parse import quote
 
 import pytest
-import yaml
 from ansible.module_utils.common.parameters import PASS_VARS
 from ansible.playbook.play_context import PlayContext
 from ansible.playbook.task import Task
@@ -33,27 +33,22 @@ from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action imp
     check_role_types,
     run_info,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES, check_line
+from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._roles import ROLES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import MODULES as INFO_MODULES
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import ROOT, SPECIAL_KEY, find_secret, run_module
 
 # The roles' declarations (plugin_utils/_roles.py), as these tests name them.
-ROLE, GUARD = ROLES["nexgencloud.hyperstack.credit_gate"].caller, ROLES["nexgencloud.hyperstack.runway_guard"].caller
 ROLE_TYPES = {name: role.types for name, role in ROLES.items()}
-ROLE_VARIABLES = ROLE.names
-
-
-def check_guard_line(variable):
-    return check_line(ROLES["nexgencloud.hyperstack.runway_guard"], variable)
-
 
 MODULE_FILES = sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if not p.name.startswith("_"))
+
 ACTION_FILES = sorted(p.stem for p in (ROOT / "plugins" / "action").glob("*.py") if not p.name.startswith("_"))
+
 # The module gets its invocation only when asked, from ansible-core 2.21 on.
 INJECT = {"_ansible_inject_invocation": True} if "inject_invocation" in PASS_VARS else {}
-FQCN = "nexgencloud.hyperstack.%s"
 
+FQCN = "nexgencloud.hyperstack.%s"
 
 # -- every module has its action plugin and its declaration --------------------------------
 
@@ -79,7 +74,9 @@ _EVERY_READ = {
 }
 
 _CREDIT, _LAST_DAY, _PRICES, _USAGE = "/billing/user-credit/credit", "/billing/billing/last-day-cost", "/pricebook", "/billing/billing/usage"
+
 _FLAVORS, _HISTORY, _VMS = "/core/flavors", "/billing/billing/history", "/core/virtual-machines"
+
 # What each module reads, with _EVERY_READ's arguments.
 _READS = {
     "hyperstack_credit_info": [_CREDIT],
@@ -223,6 +220,7 @@ def test_an_unexpected_exception_over_several_lines_is_one_line():
 
 # -- the invocation, plain values, and where the action runs -----------------------------------
 
+
 _INJECTED = """
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils import _action
 print(repr(_action._inject_invocation({})))
@@ -284,6 +282,7 @@ def test_only_a_local_task_without_async_or_become_runs_in_the_controller_with_t
 
 # -- a role variable of the wrong type ----------------------------------------------------------
 
+
 CREDIT_GATE, RUNWAY_GUARD = "nexgencloud.hyperstack.credit_gate", "nexgencloud.hyperstack.runway_guard"
 
 
@@ -339,49 +338,6 @@ def test_a_long_value_of_the_wrong_type_is_shortened():
 )
 def test_a_role_variable_that_ansible_core_took_is_taken(name, value):
     check_role_types({name: value}.get, dict(ROLE_TYPES[CREDIT_GATE], **ROLE_TYPES[RUNWAY_GUARD]))
-
-
-def _role_spec(role):
-    return yaml.safe_load((ROOT / "roles" / role.rsplit(".", 1)[1] / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
-
-
-_IN_WORDS = {"float": "A number (float). ", "bool": "A boolean. ", "dict": "A list of dictionaries, ", "str": "A list of strings, "}
-
-
-@pytest.mark.parametrize("role", [CREDIT_GATE, RUNWAY_GUARD])
-def test_ansible_core_can_refuse_no_role_variable_and_the_role_checks_each_that_it_could(role):
-    # ansible-core refuses no value of a str or path (it makes any value a string) and none of raw. The role's
-    # own check covers each raw one (the runway_guard's line is check_guard_line's), and each one with choices,
-    # and the description says in words what ansible-doc's "type: raw" does not.
-    spec, checked = _role_spec(role), dict(ROLE_TYPES[role])
-    if role == RUNWAY_GUARD:
-        assert ROLES[role].extra_check is check_line
-        checked["hyperstack_runway_guard_min_runway_hours"] = {"type": "float"}
-    for name, option in spec.items():
-        assert option["type"] in ("raw", "str", "path") and not {"choices", "elements", "options"} & set(option), (name, option)
-        assert (option["type"] == "raw") == (name in checked and checked[name]["type"] != "str"), name
-        if option["type"] == "raw":
-            words = " ".join(option["description"]) if isinstance(option["description"], list) else option["description"]
-            assert words.startswith(_IN_WORDS[checked[name].get("elements", checked[name]["type"])]), (name, words)
-    for name, types in checked.items():
-        assert name in spec, name
-        if "choices" in types:
-            words = " ".join(spec[name]["description"])
-            assert all("V(%s)" % choice in words for choice in types["choices"]), (name, words)
-
-
-def test_the_roles_types_are_the_modules():
-    # The credit_gate role's variables are the gate module's options; the runway_guard's that reach a module, its options.
-    gate = INFO_MODULES["hyperstack_credit_gate_info"].argument_spec()
-    for name, types in ROLE_TYPES[CREDIT_GATE].items():
-        option = gate[name[len("hyperstack_credit_gate_") :]]
-        assert types == {key: option[key] for key in ("type", "elements", "choices") if key in option}, name
-    hibernation = INFO_MODULES["hyperstack_vm_hibernation"].argument_spec()
-    for option in ("labels", "retain_ip", "wait_timeout"):
-        assert ROLE_TYPES[RUNWAY_GUARD]["hyperstack_runway_guard_" + option] == {k: v for k, v in hibernation[option].items() if k != "default"}
-    tasks = (ROOT / "roles" / "runway_guard" / "tasks" / "main.yml").read_text()
-    # The choices its Jinja compares with.
-    assert "hyperstack_runway_guard_restore == 'labelled'" in tasks and "hyperstack_runway_guard_restore == 'marked'" in tasks
 
 
 class _Role:
