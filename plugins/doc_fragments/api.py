@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The options of plugins/module_utils/_options.py API_OPTIONS, for modules (tests/unit/test_module_utils.py holds the two together).
+    # The options of plugins/module_utils/_options.py API_OPTIONS, for modules (tests/unit/plugins/doc_fragments/test_api.py holds the two together).
     DOCUMENTATION = r"""
 options:
   api_key:

@@ -4,10 +4,12 @@
 
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
-The API options, once: their table (type, default, environment variables), the one reader of
-the environment, the one number checker, the checks made before any request, and the argument
-spec the modules spread into theirs. The modules, the lookup, the event source and the doc
-fragment (tests/unit/test_options.py holds it to this table) all follow it.
+The options, once: the API options' table (type, default, environment variables), the gate's
+numbers and conditions as options (NUMBER_OPTIONS, GATE_OPTIONS), who sets them (Caller), the one
+reader of the environment, the one number and boolean checkers, the checks made before any request,
+and the argument spec the modules spread into theirs. The modules, the roles, the lookup, the event
+source and the doc fragment (tests/unit/plugins/doc_fragments/test_api.py holds it to this table)
+all follow it. No request is made here.
 
 An environment variable that is set but empty (or only white space) counts as unset, everywhere.
 """

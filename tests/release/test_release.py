@@ -10,6 +10,7 @@ antsibull-nox build-import-check, docs by docs-check and docs-site.
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import json
 import os
@@ -121,3 +122,41 @@ def test_no_file_of_module_utils_is_over_450_lines():
     # One job a file: a file past this has grown a second job, to be cut out at its seam.
     sizes = {path.name: len(path.read_text().splitlines()) for path in (TREE / "plugins" / "module_utils").glob("*.py")}
     assert sizes and not {name: n for name, n in sizes.items() if n > 450}, sizes
+
+
+# The rules of plugins/module_utils (tests/unit/plugins/module_utils/test_layers.py's PURE): their tests start no server.
+_RULES = ("errors", "money", "month", "options", "plan", "pricing", "estimate", "verdict", "report", "machines")
+_SERVERS = {"emu", "fleet", "scripted", "tls_scripted", "_emulator", "_scripted", "_tls_scripted"}
+
+
+def _unit_tests():
+    return sorted(path for path in (TREE / "tests" / "unit").rglob("test_*.py") if "fixtures" not in path.parts)
+
+
+def test_the_unit_tests_mirror_the_code():
+    # A file's tests are where its name says: tests/unit/DIR/test_NAME[_ASPECT].py for DIR/[_]NAME.py.
+    strays = []
+    for path in _unit_tests():
+        relative = path.relative_to(TREE / "tests" / "unit")
+        code = TREE / relative.parent
+        names = {source.stem.lstrip("_") for source in code.glob("*.py")} | ({"layers"} if relative.parent == Path("plugins/module_utils") else set())
+        tested = relative.stem[len("test_") :]
+        if relative.parent == Path(".") or not any(tested == name or tested.startswith(name + "_") for name in names):
+            strays.append(str(relative))
+    assert _unit_tests() and not strays, "these tests name no file of the code: %s" % ", ".join(strays)
+
+
+def test_the_tests_of_a_rule_start_no_server():
+    module_utils = TREE / "tests" / "unit" / "plugins" / "module_utils"
+    served = []
+    for path in _unit_tests():
+        tested = path.stem[len("test_") :]
+        if path.parent != module_utils or not any(tested == name or tested.startswith(name + "_") for name in _RULES):
+            continue
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef) and {arg.arg for arg in node.args.args} & _SERVERS:
+                served.append("%s::%s" % (path.name, node.name))
+        if re.search(r"\b(Emulator|ScriptedServer)\(", text):
+            served.append(path.name)
+    assert not served, "a rule's tests start a server (move them to test_tasks_* or test_reads_*): %s" % ", ".join(served)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def hyperstack():
     # Imported when these tests run, not when pytest collects them: the SDK loads the models of the
     # whole API (about 70 MB), which every later subprocess would inherit as its peak RSS through
-    # fork (test_bodies.py bounds a child's peak memory).
+    # fork (tests/unit/plugins/module_utils/test_client_bodies.py bounds a child's peak memory).
     import hyperstack as sdk_module
 
     return sdk_module
