@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -158,6 +159,18 @@ def test_the_schema_and_the_documentation_agree():
     for name, doc in documented.items():
         assert schema[name]["type"] == [kinds[doc["type"]], "null"], name
         assert schema[name].get("default") == doc.get("default"), name
+
+
+def test_the_documented_api_options_are_the_tables():
+    # The source's copy of the API options' docs names each option's environment variables as the one table has them,
+    # in its order, and its type and default are the table's (the schema is made from the table).
+    documented = yaml.safe_load(source.DOCUMENTATION)["options"]
+    for name, (kind, default, variables) in API_OPTIONS.items():
+        words = " ".join(documented[name]["description"])
+        assert re.findall(r"E\((\w+)\)", words) == list(variables), name
+        assert documented[name]["type"] == kind and documented[name].get("default") == default, name
+    for name, spec in source.WATCH_OPTIONS.items():
+        assert documented[name]["type"] == spec["type"] and documented[name].get("default") == spec.get("default"), name
 
 
 # -- the verdicts of one poll -----------------------------------------------------------------
