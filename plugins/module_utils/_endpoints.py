@@ -15,8 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import jsonschema, validator
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, difference, rate
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import billed_now
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import billed_now, decimal, difference, rate
 
 # Far above any real balance (a quadrillion dollars): a number past it is not a balance.
 _MONEY = {"type": "number", "minimum": -1e15, "maximum": 1e15}

@@ -6,7 +6,8 @@
 
 Money, exactly: every sum and product of prices and balances is made on Decimals of the
 numbers as the API wrote them, and every amount in a message is written one way; and the
-two runways, how long the headroom lasts at a day's cost and at an hour's.
+two runways, how long the headroom lasts at a day's cost and at an hour's; and what a usage row
+bills now, the one rule of it (here, so that a module that reads only the usage carries no pricing).
 """
 
 from __future__ import annotations
@@ -62,3 +63,16 @@ def runway_days(headroom, daily_cost):
 def runway_hours(headroom, cost_per_hour):
     """Hours the headroom lasts at a burn rate per hour (the estimate's and the event source's runway), a Decimal, or None."""
     return _lasts(headroom, cost_per_hour)
+
+
+def billed_per_hour(row):
+    """What a usage row bills an hour now: active (or not said), not excluded from billing; a null
+    bill_per_minute (terminated) is 0. The one rule of what is billed now."""
+    if row.get("active") is False or row.get("exclude_billing"):
+        return Decimal(0)
+    return decimal(row.get("bill_per_minute") or 0) * 60
+
+
+def billed_now(rows):
+    """What the usage rows bill an hour now, together (a Decimal)."""
+    return sum((billed_per_hour(row) for row in rows), Decimal(0))

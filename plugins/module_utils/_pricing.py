@@ -6,8 +6,8 @@
 
 Prices, on Decimals of the numbers as the API wrote them: a flavor, a volume and a Kubernetes
 cluster from the price list and the flavors, and what a destroyed resource costs now from the
-usage rows (what is billed now, the one rule of it). A new pricing rule goes here; what cannot be
-priced is refused, never free. No request is made here.
+usage rows (_money.billed_per_hour). A new pricing rule goes here; what cannot be priced is
+refused, never free. No request is made here.
 """
 
 from __future__ import annotations
@@ -16,26 +16,13 @@ import difflib
 from decimal import Decimal
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, plain_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import billed_per_hour, decimal, plain_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM, VOLUME, cluster_name
 
 # Price list names (matched without regard to case) for what is not a GPU.
 VCPU, RAM, CLOUD_SSD, PUBLIC_IP = "vCPU (cpu-only-flavors)", "RAM (cpu-only-flavors)", "Cloud-SSD", "PublicIP"
 # The usage rows' resource_type of what a plan may destroy.
 USAGE_TYPES = {VM: "vm", VOLUME: "volume"}
-
-
-def billed_per_hour(row):
-    """What a usage row bills an hour now: active (or not said), not excluded from billing; a null
-    bill_per_minute (terminated) is 0. The one rule of what is billed now."""
-    if row.get("active") is False or row.get("exclude_billing"):
-        return Decimal(0)
-    return decimal(row.get("bill_per_minute") or 0) * 60
-
-
-def billed_now(rows):
-    """What the usage rows bill an hour now, together (a Decimal)."""
-    return sum((billed_per_hour(row) for row in rows), Decimal(0))
 
 
 def check_region(flavors, region):

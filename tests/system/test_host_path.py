@@ -60,10 +60,10 @@ sys.meta_path.insert(0, _Broken())
 PAYLOADS = {
     # The module: what it must carry, and what it must not.
     "hyperstack_credit_info": (
-        {"_client", "_endpoints", "_errors", "_info", "_options", "_deadline", "_money"},
-        {"_cost", "_gate", "_budget", "_pricing", "_plan"},
+        {"_client", "_endpoints", "_errors", "_module", "_options", "_deadline", "_money"},
+        {"_estimate", "_verdict", "_month", "_pricing", "_plan", "_reads", "_tasks", "_machines", "_hibernation"},
     ),
-    "hyperstack_credit_gate_info": ({"_gate", "_cost", "_budget", "_pricing", "_plan"}, set()),
+    "hyperstack_credit_gate_info": ({"_verdict", "_estimate", "_month", "_pricing", "_plan", "_reads", "_tasks"}, {"_hibernation"}),
 }
 
 

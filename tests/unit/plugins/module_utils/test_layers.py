@@ -100,7 +100,7 @@ def test_no_file_imports_a_private_name_of_another():
 
 
 def test_what_is_billed_now_is_written_once():
-    # The rule reads bill_per_minute and exclude_billing of a usage row: only _pricing.billed_per_hour does; in code
+    # The rule reads bill_per_minute and exclude_billing of a usage row: only _money.billed_per_hour does; in code
     # elsewhere the fields are only keys of the usage's schema (a string token followed by a colon).
     uses = []
     for path in _collection_files():
@@ -108,7 +108,7 @@ def test_what_is_billed_now_is_written_once():
         for token, after in zip(tokens, tokens[1:]):
             if token.type == tokenize.STRING and token.string.strip("\"'") in ("bill_per_minute", "exclude_billing") and after.string != ":":
                 uses.append("%s:%d" % (path.relative_to(ROOT), token.start[0]))
-    assert uses and all(use.startswith("plugins/module_utils/_pricing.py:") for use in uses), uses
+    assert uses and all(use.startswith("plugins/module_utils/_money.py:") for use in uses), uses
 
 
 @pytest.mark.parametrize("path", sorted(MODULE_UTILS.glob("*.py")), ids=lambda path: path.name)
