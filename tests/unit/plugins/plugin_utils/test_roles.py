@@ -116,3 +116,13 @@ def test_the_runway_guards_line_follows_the_rule_of_a_runway(value, message):
     for good in (24.0, "0.5", 1):
         check_guard_line({"hyperstack_runway_guard_min_runway_hours": good}.get)
     assert ROLES["nexgencloud.hyperstack.runway_guard"].extra_check is check_line
+
+
+def test_the_plumbing_knows_no_role():
+    # The roles are declared in plugin_utils/_roles.py alone: the options and the action plugin's base name none.
+    for path in ("plugins/module_utils/_options.py", "plugins/plugin_utils/_action.py"):
+        text = (ROOT / path).read_text(encoding="utf-8")
+        # The module hyperstack_credit_gate_info is not the role.
+        assert not re.findall(r"credit_gate(?!_info)|runway_guard", text), path
+    assert set(ROLES) == {"nexgencloud.hyperstack.credit_gate", "nexgencloud.hyperstack.runway_guard"}
+    assert sorted(path.name for path in (ROOT / "roles").iterdir()) == sorted(name.rsplit(".", 1)[1] for name in ROLES)
