@@ -10,6 +10,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 venv=$ROOT/.venv/nox
 requirements=$ROOT/tests/requirements-nox.txt
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# Every venv uv makes (nox's, the cores', antsibull-nox's) is byte-compiled once, as it is made: where Python may not
+# write its bytecode (PYTHONDONTWRITEBYTECODE, as CI machines often set), each process would compile what it imports.
+export UV_COMPILE_BYTECODE=1
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
