@@ -174,3 +174,12 @@ def test_the_tests_of_a_rule_start_no_server():
         if re.search(r"\b(Emulator|ScriptedServer)\(", text):
             served.append(path.name)
     assert not served, "a rule's tests start a server (move them to test_tasks_* or test_reads_*): %s" % ", ".join(served)
+
+
+@pytest.mark.parametrize("folder", ["plugins/module_utils", "plugins/plugin_utils"])
+def test_every_shared_file_has_tests_of_its_name(folder):
+    tests = {path.stem for path in (TREE / "tests" / "unit" / folder).glob("test_*.py")}
+    untested = [
+        path.name for path in sorted((TREE / folder).glob("_*.py")) if not any(t == "test" + path.stem or t.startswith("test" + path.stem + "_") for t in tests)
+    ]
+    assert not untested, "no tests/unit/%s/test_<name>.py for %s" % (folder, ", ".join(untested))
