@@ -8,8 +8,9 @@ The one HTTP client that every module and plugin of the collection uses: the ses
 key in its header, retries with backoff and Retry-After (decided by whether the request changes
 something), the response size cap, JSON decoding and schema validation, and the wording of every
 failure of a request, so that modules stay declarations. A client says whether it may send a
-request that changes something (may_act): a module that only reads, or one in check mode, is given
-one that may not, and such a request is refused before anything is sent.
+request that changes something (may_act, false unless asked): only a module that changes things,
+not in check mode, is given one that may; from any other (a module that reads, the lookup, the
+event source) such a request is refused before anything is sent.
 
 It is built on requests (proxies, CA bundles and connection reuse are its) and jsonschema.
 What they do not do and the collection promises is added here: no redirect is followed, no
@@ -43,10 +44,11 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options im
 
 try:
     import requests
+    import urllib3
 
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
-    requests = None
+    requests = urllib3 = None
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 try:
@@ -124,7 +126,7 @@ class HyperstackClient:
         sleep=time.sleep,
         caller=MODULE,
         environ=None,
-        may_act=True,
+        may_act=False,
     ):
         missing = missing_libraries()
         if missing:
@@ -135,8 +137,12 @@ class HyperstackClient:
         )
         try:
             options = check_api_options(options, caller, environ)
+            # What urllib3 does with api_url at request time, where it would fail less clearly.
+            urllib3.util.parse_url(options["api_url"])
         except HyperstackError as exc:
             raise self._error(exc.msg) from None
+        except ValueError as exc:
+            raise self._error("%s %r is not a valid URL: %s" % (caller.name("api_url"), shorten(options["api_url"], 100), exc)) from None
         self.api_url = options["api_url"]
         self.timeout = options["api_timeout"]
         self.retries = options["api_retries"]
@@ -158,7 +164,7 @@ class HyperstackClient:
             self._session.trust_env = False
 
     @classmethod
-    def from_params(cls, params, caller=MODULE, environ=None, may_act=True):
+    def from_params(cls, params, caller=MODULE, environ=None, may_act=False):
         """A client from a mapping of the API options (validated module params, settings, lookup options);
         environ: the environment they were read from (default os.environ), for the message of an empty key;
         may_act: whether it may send a request that changes something."""
@@ -212,6 +218,9 @@ class HyperstackClient:
             status, retry_after = None, None
             try:
                 status, reason, headers, body = self._request(method, url, what, params, data)
+            except HyperstackError as exc:
+                # An answer refused as it came (past the body cap): a request that acts may have acted.
+                raise (self._error(exc.msg + UNKNOWN_OUTCOME, exc.status_code) if acts else exc) from None
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
                 if "match" in reason:
@@ -252,7 +261,11 @@ class HyperstackClient:
             )
         if status >= 400:
             raise self._error(self._http_failure(what, url, status, reason, headers, body), status)
-        return self._decode(what, url, status, headers, body, schema)
+        try:
+            return self._decode(what, url, status, headers, body, schema)
+        except HyperstackError as exc:
+            # Answered, so a request that acts reached the API, and may have acted whatever its answer says.
+            raise (self._error(exc.msg + UNKNOWN_OUTCOME, exc.status_code) if acts else exc) from None
 
     def _request(self, method, url, what, params=None, data=None):
         with Deadline(self.timeout) as deadline:

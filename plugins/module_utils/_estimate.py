@@ -99,7 +99,7 @@ def estimate(credit, current_per_hour, items, hours, margin_percent, destroyed=(
         money(headroom),
     )
     # The month: what runs after the plan (less what it destroys) for the hours left, and the plan for its hours;
-    # with no item (the gate's budget without a plan) no hours are planned, so the summary speaks of no plan.
+    # with no item (an empty plan) no hours are planned, so the summary speaks of no plan.
     month = month_forecast(budget[0], current - gone, budget[1], plan, hours if items else 0, budget[2]) if budget else dict.fromkeys(BUDGET_KEYS)
     lost = [entry["address"] for entry in destroyed if not entry["found"]]
     if lost:

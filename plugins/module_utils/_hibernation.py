@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import HIBERNATE, LABEL, PRICEBOOK, RESTORE, VM
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import HIBERNATE, LABEL, RESTORE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, one_line
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import (
     ACTIVE,
@@ -31,24 +31,12 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines i
     unmatched,
 )
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import HIBERNATION_DEFAULTS as DEFAULTS
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import check_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import price_index
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_concurrently, read_environment_vms
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import hibernation_reads, read_concurrently, read_vm
 
 TARGET = {"hibernated": HIBERNATED, "active": ACTIVE}
-# hyperstack_vm_hibernation's defaults (its argument spec has them too; a caller that did not validate gets them here).
-DEFAULTS = {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600, "mark": None}
-# hyperstack_vm_hibernation's options (the runway_guard role's variables that reach it take their types from here).
-OPTIONS = {
-    "state": {"type": "str", "choices": ["hibernated", "active"], "default": DEFAULTS["state"]},
-    "ids": {"type": "list", "elements": "int"},
-    "names": {"type": "list", "elements": "str"},
-    "labels": {"type": "list", "elements": "str"},
-    "retain_ip": {"type": "bool", "default": DEFAULTS["retain_ip"]},
-    "wait": {"type": "bool", "default": DEFAULTS["wait"]},
-    "wait_timeout": {"type": "float", "default": DEFAULTS["wait_timeout"]},
-    "mark": {"type": "str"},
-}
 # Polling a machine's status: the first wait, doubled up to the last.
 POLL_FIRST, POLL_MAX = 0.25, 10.0
 
@@ -77,7 +65,7 @@ def change_state(client, params, check_mode=False, diff=False, sleep=time.sleep,
     wait_timeout = float(check_number(params["wait_timeout"], client.caller.name("wait_timeout"), minimum=0))
     if params.get("mark") is not None and not params["mark"].strip():
         raise HyperstackError("%s is an empty string, which marks nothing: give a label, such as hibernated-by=nightly" % client.caller.name("mark"))
-    read = read_concurrently(client, params, {"vms": read_environment_vms, "pricebook": PRICEBOOK.fetch})
+    read = read_concurrently(client, params, hibernation_reads())
     check_known(read["vms"], params)
     prices = price_index(read["pricebook"])
     machines = [m for m in read["vms"] if selected(m, params)]
@@ -184,7 +172,7 @@ def _ask(client, machine, target, retain_ip):
         if exc.status_code is not None and 400 <= exc.status_code < 500:
             return exc.msg, False  # the API's own refusal (or its rate limit): nothing was done
         try:
-            now = VM.fetch(client, id=machine["id"], name=machine["name"])["status"]
+            now = read_vm(client, machine)["status"]
         except HyperstackError as again:
             return "%s; reading it again failed too, so whether it changes is not known: %s" % (exc.msg, again.msg), True
         if now == machine["status"]:
@@ -227,7 +215,7 @@ def _wait(client, pending, target, wait_timeout, sleep, clock):
         delay = min(delay * 2, POLL_MAX)
         for entry in list(waiting):
             try:
-                entry["status_after"] = VM.fetch(client, id=entry["id"], name=entry["name"])["status"]
+                entry["status_after"] = read_vm(client, entry)["status"]
             except HyperstackError as exc:
                 entry["error"] = exc.msg
                 problems.append(exc.msg)

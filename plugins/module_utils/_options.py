@@ -166,6 +166,20 @@ GATE_OPTIONS = {
     "require_stock": {"type": "bool", "default": True},
 }
 
+# hyperstack_vm_hibernation's defaults (its argument spec has them too; a caller that did not validate gets them here)
+# and options (a role's variables that reach it take their types from here).
+HIBERNATION_DEFAULTS = {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600, "mark": None}
+HIBERNATION_OPTIONS = {
+    "state": {"type": "str", "choices": ["hibernated", "active"], "default": HIBERNATION_DEFAULTS["state"]},
+    "ids": {"type": "list", "elements": "int"},
+    "names": {"type": "list", "elements": "str"},
+    "labels": {"type": "list", "elements": "str"},
+    "retain_ip": {"type": "bool", "default": HIBERNATION_DEFAULTS["retain_ip"]},
+    "wait": {"type": "bool", "default": HIBERNATION_DEFAULTS["wait"]},
+    "wait_timeout": {"type": "float", "default": HIBERNATION_DEFAULTS["wait_timeout"]},
+    "mark": {"type": "str"},
+}
+
 # The words a boolean given as text takes (a YAML rulebook's quoted "yes"), whatever their case.
 _TRUE, _FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 
@@ -229,13 +243,7 @@ def check_api_options(options, caller=MODULE, environ=None):
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a bad port
         if host:
-            # What urllib3 does with it at request time, where it would fail less clearly. Imported here, not with
-            # this file, which the pure rules import: they load nothing that makes a request.
-            try:
-                from urllib3.util import parse_url  # pylint: disable=import-outside-toplevel
-            except ImportError:  # pragma: no cover - the client says which library is missing
-                parse_url = str
-            parse_url(url)
+            # urllib3's own parse of it is the client's (_client.py): this file loads no HTTP library.
             host.encode("idna")
     except (ValueError, UnicodeError) as exc:
         raise HyperstackError("%s %r is not a valid URL: %s" % (where, shown, exc))

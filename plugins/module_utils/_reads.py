@@ -21,6 +21,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints 
     LAST_DAY_COST,
     PRICEBOOK,
     USAGE,
+    VM,
     VM_PAGE,
 )
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
@@ -130,3 +131,26 @@ def read_environment_vms(client, environment=None):
     if environment:
         machines = [m for m in machines if (m.get("environment") or {}).get("name") == environment]
     return machines
+
+
+def vm_info_reads(environment=None):
+    """hyperstack_vm_info's reads: the machines (of environment, every one without) and the usage, for their rates."""
+    return {"vms": lambda client: read_environment_vms(client, environment), "usage": USAGE.fetch}
+
+
+def hibernation_reads():
+    """hyperstack_vm_hibernation's reads: every machine, and the price list, for what each change saves or adds."""
+    return {"vms": read_environment_vms, "pricebook": PRICEBOOK.fetch}
+
+
+def read_vm(client, machine):
+    """One machine read again (machine: its id and name): while a change is waited for, or after an answer was lost."""
+    return VM.fetch(client, id=machine["id"], name=machine["name"])
+
+
+def read_watch(client, monthly_budget, now):
+    """The event source's reads of one poll, one after another: (the credit's facts, what runs now an hour, the month's
+    spend to now, or None without a monthly budget)."""
+    credit = CREDIT.fetch(client)
+    cost_per_hour = USAGE.fetch(client)["cost_per_hour"]
+    return credit, cost_per_hour, read_month_to_date(client, now) if monthly_budget is not None else None

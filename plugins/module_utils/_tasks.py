@@ -4,26 +4,19 @@
 
 """Internal to the nexgencloud.hyperstack collection: not a public API.
 
-The tasks of the modules that read, each the same three steps: check the options (the pure rules,
-before any request), read what they need at once (_reads.py), and judge what was read (the pure
-rules: _estimate.py, _verdict.py, _machines.py, _report.py). A module's declaration names its task.
+The tasks of the modules that judge money, each the same three steps: check the options (the pure
+rules, before any request), read what they need at once (_reads.py), and judge what was read (the
+pure rules: _estimate.py, _verdict.py, _report.py). A module's declaration names its task; the
+modules that list things have theirs in _listings.py, which carries none of these rules to a host.
 """
 
 from __future__ import annotations
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import USAGE
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate import BUDGET_KEYS, estimate_from
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import check_selectors, selected, vms_facts
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, gate_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_limits, plan_request
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import (
-    estimate_reads,
-    gate_reads,
-    read_concurrently,
-    read_environment_vms,
-    read_flavors,
-)
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import estimate_reads, gate_reads, read_concurrently
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._report import markdown
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import failed_conditions, verdict
 
@@ -50,14 +43,14 @@ def credit_gate(client, params):
     planned = bool(params.get("plan")) or bool(params.get("terraform_plan"))
     # Checked without a plan too (plan_request checks them with one); with no plan there is no change to judge.
     plan_limits(params, caller)
-    budget = gate_number(params, "monthly_budget", caller)
+    budgeted = params.get("monthly_budget") is not None
     # With a budget and no plan the plan's options are checked all the same (as with one), and nothing is priced.
-    request = plan_request(params, caller) if planned or budget is not None else None
+    request = plan_request(params, caller) if planned or budgeted else None
     read = read_concurrently(client, params, gate_reads(request if planned else None, request and request["now"], runway=min_runway is not None))
     if planned:
         facts = estimate_from(request, read, params.get("region"))
-    elif budget is not None:
-        month = month_forecast(read["month_to_date"], read["usage"]["cost_per_hour"], request["now"], monthly_budget=budget)
+    elif budgeted:
+        month = month_forecast(read["month_to_date"], read["usage"]["cost_per_hour"], request["now"], monthly_budget=request["monthly_budget"])
         facts = dict(read["credit"], **{key: month[key] for key in BUDGET_KEYS})
     else:
         facts = read["credit"]
@@ -71,16 +64,3 @@ def credit_gate(client, params):
     )
     # The module's fact (and the role's) has its report: the same verdict in Markdown.
     return dict(fact, report=markdown(fact, fact["reasons"], "Hyperstack credit gate"))
-
-
-def vm_info(client, params):
-    """hyperstack_vm_info: the machines selected, each with its current rate from the usage rows."""
-    check_selectors(params, required=False)
-    read = read_concurrently(client, params, {"vms": lambda own: read_environment_vms(own, params.get("environment")), "usage": USAGE.fetch})
-    return vms_facts([m for m in read["vms"] if selected(m, params)], read["usage"]["resources"])
-
-
-def flavors(client, params):
-    """hyperstack_flavor_info: the flavors of params' region (every region without one), of its name when given."""
-    # The API filters by region; the name is filtered here (the API has no such parameter).
-    return [flavor for flavor in read_flavors(client, params.get("region")) if params.get("name") in (None, flavor["name"])]

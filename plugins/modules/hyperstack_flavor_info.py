@@ -98,8 +98,8 @@ status_code:
 """
 
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._listings import flavors
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import flavors
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
 MODULE = HyperstackModule("hyperstack_flavor_info", flavors, {"region": {"type": "str"}, "name": {"type": "str"}})

@@ -227,14 +227,15 @@ status_code:
   sample: 401
 """
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import OPTIONS, change_state
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import change_state
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import HIBERNATION_OPTIONS
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
 MODULE = HyperstackModule(
     "hyperstack_vm_hibernation",
     change_state,
-    options=OPTIONS,
+    options=HIBERNATION_OPTIONS,
     changes=True,
 )
 

@@ -140,8 +140,8 @@ status_code:
   sample: 401
 """
 
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._listings import vm_info
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import vm_info
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
 MODULE = HyperstackModule(

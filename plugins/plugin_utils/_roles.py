@@ -9,15 +9,14 @@ sets (its variables, so that a message names what the user wrote), the types its
 of its variables, and what else that task checks before anything is read. The action plugin (_action.py)
 looks the task's role up in ROLES and knows nothing of any one role.
 
-A variable's type is the option's it sets, from the modules' own specs (_options.GATE_OPTIONS,
-_plan.PLAN_OPTIONS, _hibernation.OPTIONS); only a variable no module takes has its own here.
+A variable's type is the option's it sets, from the modules' own specs (_options.GATE_OPTIONS and
+HIBERNATION_OPTIONS, _plan.PLAN_OPTIONS); only a variable no module takes has its own here.
 """
 
 from __future__ import annotations
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import OPTIONS as HIBERNATION_OPTIONS
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_NUMBERS, GATE_OPTIONS, Caller, check_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_NUMBERS, GATE_OPTIONS, HIBERNATION_OPTIONS, Caller, check_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
 
 # A role's empty variable is most often -e hyperstack_api_key= on the command line.

@@ -124,12 +124,12 @@ def test_the_contributing_layout_names_every_file_under_plugins():
     named = {path for row in re.findall(r"^\| (.*?) \|", layout, re.M) for path in re.findall(r"`(plugins/[^`]+)`", row)}
     files = sorted(str(path.relative_to(TREE)) for path in (TREE / "plugins").rglob("*") if path.is_file() and "__pycache__" not in path.parts)
     # The action plugins are named by one pattern row: one per module, of the module's name.
-    assert "plugins/action/hyperstack_<name>_info.py" in named
+    assert "plugins/action/hyperstack_<name>.py" in named
     unnamed = [
         path for path in files if path not in named and not (path.startswith("plugins/action/") and (TREE / "plugins" / "modules" / Path(path).name).is_file())
     ]
     assert not unnamed, "CONTRIBUTING.md's layout table does not name %s" % ", ".join(unnamed)
-    assert named - {"plugins/action/hyperstack_<name>_info.py"} <= set(files), "the table names files that do not exist"
+    assert named - {"plugins/action/hyperstack_<name>.py"} <= set(files), "the table names files that do not exist"
 
 
 def test_no_file_of_module_utils_is_over_450_lines():

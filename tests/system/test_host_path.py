@@ -64,6 +64,8 @@ PAYLOADS = {
         {"_estimate", "_verdict", "_month", "_pricing", "_plan", "_reads", "_tasks", "_machines", "_hibernation"},
     ),
     "hyperstack_credit_gate_info": ({"_verdict", "_estimate", "_month", "_pricing", "_plan", "_reads", "_tasks"}, {"_hibernation"}),
+    "hyperstack_flavor_info": ({"_listings", "_reads", "_endpoints", "_client"}, {"_tasks", "_estimate", "_verdict", "_report", "_hibernation"}),
+    "hyperstack_vm_info": ({"_listings", "_reads", "_machines"}, {"_tasks", "_estimate", "_verdict", "_report", "_hibernation"}),
 }
 
 

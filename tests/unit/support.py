@@ -172,8 +172,9 @@ def failed_get(emu, path, status):
 
 
 def make_client(api_url, api_key=KEY, **options):
-    """A client with small timeouts, so a fault test ends in seconds."""
-    params = dict(api_key=api_key, api_url=api_url, api_timeout=1.0, api_retries=0, api_retry_max_delay=0.2, validate_certs=True, ca_path=None)
+    """A client with small timeouts, so a fault test ends in seconds; it may act, as the client of a module that
+    changes things, not in check mode (a client's default may not)."""
+    params = dict(api_key=api_key, api_url=api_url, api_timeout=1.0, api_retries=0, api_retry_max_delay=0.2, validate_certs=True, ca_path=None, may_act=True)
     params.update(options)
     return HyperstackClient(**params)
 

@@ -21,7 +21,6 @@ except ImportError:
 
 # pylint: disable=wrong-import-position
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient  # noqa: E402
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREDIT, USAGE  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, runway_hours  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast, utc  # noqa: E402
@@ -37,7 +36,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options im
     gate_number,
     keys_in_sight,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_month_to_date  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_watch  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import Runway, failed_conditions  # noqa: E402
 
 # pylint: enable=wrong-import-position
@@ -297,10 +296,7 @@ def watch(credit, cost_per_hour, month_to_date, config, now):
 def poll(client, config, now=None):
     """One poll's event facts, read through client (blocking: run it in a thread); raises HyperstackError."""
     now = utc(now)
-    credit = CREDIT.fetch(client)
-    cost_per_hour = USAGE.fetch(client)["cost_per_hour"]
-    month_to_date = read_month_to_date(client, now) if config["monthly_budget"] is not None else None
-    return watch(credit, cost_per_hour, month_to_date, config, now)
+    return watch(*read_watch(client, config["monthly_budget"], now), config, now)
 
 
 async def main(queue, args):

@@ -17,9 +17,9 @@ import time
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _options
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _client, _errors, _options
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, secret_forms
 
 
 def test_from_params_fills_defaults():
@@ -104,3 +104,14 @@ def test_client_names_the_missing_library(collection_tree):
         done.stdout.strip()
         == "the Python libraries jsonschema are required: pip install -r requirements.txt (the collection's) on the host that runs the check"
     )
+
+
+# A key that ends in a character its other forms escape is a prefix of those forms: the longest
+# form must go first, or "key\\" would come out as "********\\".
+@pytest.mark.parametrize("key", [KEY, SPECIAL_KEY, "  %s  " % KEY, KEY + "\\", KEY + "%"], ids=["key", "special", "padded", "backslash", "percent"])
+def test_redact_every_form(key):
+    client = HyperstackClient(api_key=key, api_url="http://127.0.0.1:1/v1")
+    for form in secret_forms(key.strip()) | {"api_key=%s" % key.strip()}:
+        assert client.redact("before %s after" % form) == "before %s after" % form.replace(form.replace("api_key=", ""), "********")
+    assert _errors.redact("x %s y" % key.strip(), key) == "x ******** y"
+    assert _errors.redact("nothing", None) == "nothing"

@@ -4,16 +4,16 @@
 
 """The tests of plugins/module_utils/_client.py: POST, PUT and DELETE with a JSON body go through the same key header,
 deadline, body cap, schema validation and failure path as GET, against a raw socket server on loopback; and whether a
-request is sent again is decided by its nature: one that changes something only when it certainly did not act."""
+request is sent again is decided by its nature: one that changes something only when it certainly did not act (a
+connection never made: test_client_transient_faults.py); and a client may act only when it is told so."""
 
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import MAX_BODY_BYTES, UNKNOWN_OUTCOME
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import MAX_BODY_BYTES, UNKNOWN_OUTCOME, HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, hang, make_client, respond
 
@@ -45,16 +45,19 @@ def test_a_changing_request_carries_the_key_and_its_json_body_and_its_answer_is_
 def test_an_answer_that_breaks_the_schema_is_the_same_failure_as_a_reads(scripted):
     scripted.answer(respond(200, {"id": "seven"}))
     error = _failure(scripted.url())
-    assert error.msg == '%s: the response from %s/core/things does not match the expected schema at $.id: expected integer, got "seven"' % (
+    # Answered, so it reached the API: the message also says it may have acted, and it is not sent again.
+    assert error.msg == '%s: the response from %s/core/things does not match the expected schema at $.id: expected integer, got "seven"%s' % (
         WHAT,
         scripted.url(),
+        UNKNOWN_OUTCOME,
     )
-    assert error.status_code == 200
+    assert error.status_code == 200 and len(scripted.requests) == 1
 
 
 def test_an_answer_past_the_body_cap_is_refused_as_a_reads(scripted):
     scripted.answer(respond(200, b"x" * (MAX_BODY_BYTES + 1)))
-    assert "is larger than the %d byte cap" % MAX_BODY_BYTES in _failure(scripted.url()).msg
+    msg = _failure(scripted.url()).msg
+    assert "is larger than the %d byte cap" % MAX_BODY_BYTES in msg and msg.endswith(UNKNOWN_OUTCOME), msg
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
@@ -77,13 +80,17 @@ def test_a_429_is_sent_again_it_did_not_act(scripted):
     assert [r.method for r in scripted.requests] == ["DELETE", "DELETE"]
 
 
-def test_a_connection_never_made_is_tried_again_and_said_not_to_have_acted():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    # Nothing listens on the port: the request never left, so trying again is safe, and the message does not say it may have acted.
-    error = _failure("http://127.0.0.1:%d/v1" % port)
-    assert "could not reach" in error.msg and "(gave up after 3 attempts)" in error.msg and UNKNOWN_OUTCOME not in error.msg, error.msg
+def test_a_client_may_not_act_unless_it_is_told_so(scripted):
+    # The lookup's and the event source's clients, and a module's that reads: a changing request is refused unsent.
+    for client in (HyperstackClient(KEY, scripted.url()), HyperstackClient.from_params({"api_key": KEY, "api_url": scripted.url()})):
+        assert client.may_act is False and client.sibling({"api_key": KEY, "api_url": scripted.url()}).may_act is False
+        with pytest.raises(HyperstackError) as caught:
+            client.request("PUT", "/core/things", ANSWER, WHAT, body={"name": "x"})
+        assert caught.value.msg == WHAT + ": not sent, because this task may not change anything (a module that only reads, or check mode)"
+    assert scripted.requests == []
+    # A module's that changes things, and each client it makes for another thread.
+    acting = HyperstackClient.from_params({"api_key": KEY, "api_url": scripted.url()}, may_act=True)
+    assert acting.sibling({"api_key": KEY, "api_url": scripted.url()}).may_act is True
 
 
 def test_a_read_is_still_retried_on_a_server_error(scripted):

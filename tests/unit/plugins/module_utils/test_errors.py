@@ -9,28 +9,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import pytest
-
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils import _errors, _options
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY, secret_forms
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, SPECIAL_KEY
 
 
 def test_error_result():
     assert HyperstackError("boom").result() == {"msg": "boom"}
     assert HyperstackError("boom", 503).result() == {"msg": "boom", "status_code": 503}
-
-
-# A key that ends in a character its other forms escape is a prefix of those forms: the longest
-# form must go first, or "key\\" would come out as "********\\".
-@pytest.mark.parametrize("key", [KEY, SPECIAL_KEY, "  %s  " % KEY, KEY + "\\", KEY + "%"], ids=["key", "special", "padded", "backslash", "percent"])
-def test_redact_every_form(key):
-    client = HyperstackClient(api_key=key, api_url="http://127.0.0.1:1/v1")
-    for form in secret_forms(key.strip()) | {"api_key=%s" % key.strip()}:
-        assert client.redact("before %s after" % form) == "before %s after" % form.replace(form.replace("api_key=", ""), "********")
-    assert _errors.redact("x %s y" % key.strip(), key) == "x ******** y"
-    assert _errors.redact("nothing", None) == "nothing"
 
 
 def test_redact_takes_every_key_in_sight():
