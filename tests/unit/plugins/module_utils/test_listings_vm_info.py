@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The tests of plugins/module_utils/_tasks.py's vm_info (hyperstack_vm_info) against the emulator's fleet: each
+"""The tests of plugins/module_utils/_listings.py's vm_info (hyperstack_vm_info) against the emulator's fleet: each
 machine's facts and its rate from the usage (no float noise, null without a usage row), the selection (every selector
 must match; an empty list refused before any request), the environment asked for exactly and kept to, and a machine
 without its status refused by the schema; and the same rates, without float noise, in the usage and the estimate."""

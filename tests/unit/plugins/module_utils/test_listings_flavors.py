@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, nexgencloud.hyperstack contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The tests of plugins/module_utils/_tasks.py, flavors (hyperstack_flavor_info) against the emulator: the region sent
+"""The tests of plugins/module_utils/_listings.py, flavors (hyperstack_flavor_info) against the emulator: the region sent
 as a query parameter, the flavors flattened."""
 
 from __future__ import annotations
