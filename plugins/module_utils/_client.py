@@ -39,6 +39,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options im
     MODULE,
     api_values,
     check_api_options,
+    invalid_url,
     is_loopback,
 )
 
@@ -142,7 +143,7 @@ class HyperstackClient:
         except HyperstackError as exc:
             raise self._error(exc.msg) from None
         except ValueError as exc:
-            raise self._error("%s %r is not a valid URL: %s" % (caller.name("api_url"), shorten(options["api_url"], 100), exc)) from None
+            raise self._error(invalid_url(options["api_url"], exc, caller).msg) from None
         self.api_url = options["api_url"]
         self.timeout = options["api_timeout"]
         self.retries = options["api_retries"]
@@ -219,8 +220,8 @@ class HyperstackClient:
             try:
                 status, reason, headers, body = self._request(method, url, what, params, data)
             except HyperstackError as exc:
-                # An answer refused as it came (past the body cap): a request that acts may have acted.
-                raise (self._error(exc.msg + UNKNOWN_OUTCOME, exc.status_code) if acts else exc) from None
+                # An answer refused as it came (past the body cap).
+                raise self._answered(exc, acts) from None
             except requests.exceptions.SSLError as exc:
                 reason = self._exc_reason(exc)
                 if "match" in reason:
@@ -264,8 +265,12 @@ class HyperstackClient:
         try:
             return self._decode(what, url, status, headers, body, schema)
         except HyperstackError as exc:
-            # Answered, so a request that acts reached the API, and may have acted whatever its answer says.
-            raise (self._error(exc.msg + UNKNOWN_OUTCOME, exc.status_code) if acts else exc) from None
+            raise self._answered(exc, acts) from None
+
+    def _answered(self, exc, acts):
+        """exc, the failure of a request the API answered: one that acts reached it, and may have acted whatever
+        its answer says, so its message says so."""
+        return self._error(exc.msg + UNKNOWN_OUTCOME, exc.status_code) if acts else exc
 
     def _request(self, method, url, what, params=None, data=None):
         with Deadline(self.timeout) as deadline:

@@ -217,6 +217,11 @@ def is_loopback(host):
         return False
 
 
+def invalid_url(url, reason, caller=MODULE):
+    """The one refusal of an api_url that cannot be parsed (here, or by urllib3 in the client), shown in 100 characters."""
+    return HyperstackError("%s %r is not a valid URL: %s" % (caller.name("api_url"), shorten(url, 100), reason))
+
+
 def check_api_options(options, caller=MODULE, environ=None):
     """The API options, checked before any request so a typo never turns into a network call:
     the key, api_url (returned without a trailing slash) and the numbers, converted. environ: the
@@ -246,7 +251,7 @@ def check_api_options(options, caller=MODULE, environ=None):
             # urllib3's own parse of it is the client's (_client.py): this file loads no HTTP library.
             host.encode("idna")
     except (ValueError, UnicodeError) as exc:
-        raise HyperstackError("%s %r is not a valid URL: %s" % (where, shown, exc))
+        raise invalid_url(url, exc, caller) from None
     if parts.scheme not in ("http", "https") or not host:
         raise HyperstackError("%s %r must be an http:// or https:// URL with a host name" % (where, shown))
     if parts.scheme == "http" and not is_loopback(host):

@@ -81,16 +81,16 @@ def estimate_reads(request):
     return reads
 
 
-def gate_reads(request, budget_now=None, runway=False):
-    """The reads of a gate: an estimate's (request, with a plan); without one, the credit, and with a monthly
-    budget (budget_now: the moment it is judged at) what runs and the month to date; the last day's cost
-    when a runway is asked for."""
-    if request is not None:
+def gate_reads(request, planned, runway=False):
+    """The reads of a gate: with a plan (planned), its estimate's (request); without one, the credit, and with a
+    monthly budget (request, then, its checked options: the budget and its moment) what runs and the month to date;
+    the last day's cost when a runway is asked for."""
+    if planned:
         reads = estimate_reads(request)
     else:
         reads = {"credit": CREDIT.fetch}
-        if budget_now is not None:
-            reads.update(usage=USAGE.fetch, month_to_date=lambda client: read_month_to_date(client, budget_now))
+        if request is not None and request["monthly_budget"] is not None:
+            reads.update(usage=USAGE.fetch, month_to_date=lambda client: read_month_to_date(client, request["now"]))
     if runway:
         reads["last_day_cost"] = LAST_DAY_COST.fetch
     return reads

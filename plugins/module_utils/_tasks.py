@@ -46,7 +46,7 @@ def credit_gate(client, params):
     budgeted = params.get("monthly_budget") is not None
     # With a budget and no plan the plan's options are checked all the same (as with one), and nothing is priced.
     request = plan_request(params, caller) if planned or budgeted else None
-    read = read_concurrently(client, params, gate_reads(request if planned else None, request and request["now"], runway=min_runway is not None))
+    read = read_concurrently(client, params, gate_reads(request, planned, runway=min_runway is not None))
     if planned:
         facts = estimate_from(request, read, params.get("region"))
     elif budgeted:
