@@ -268,3 +268,84 @@ LABEL = _acting(
     "setting the labels of virtual machine {name} (id {id}) (PUT /core/virtual-machines/{id}/label)",
     method="PUT",
 )
+STOP = _acting("/core/virtual-machines/{id}/stop", "stopping virtual machine {name} (id {id}) (GET /core/virtual-machines/{id}/stop)")
+START = _acting("/core/virtual-machines/{id}/start", "starting virtual machine {name} (id {id}) (GET /core/virtual-machines/{id}/start)")
+DELETE_VM = _acting("/core/virtual-machines/{id}", "deleting virtual machine {name} (id {id}) (DELETE /core/virtual-machines/{id})", method="DELETE")
+CREATE_VM = Endpoint(
+    path=VM_LIST_PATH,
+    what="creating virtual machine {name} (POST /core/virtual-machines)",
+    schema=_object({"status": {"type": "boolean"}, "message": {"type": "string"}, "instances": _list_of(_VM)}, ["instances"]),
+    facts=lambda body: body["instances"],
+    envelope=False,
+    method="POST",
+)
+
+
+# -- what a machine needs first: environments, key pairs, images, quota -------------------------
+
+_ENVIRONMENT = _object({"id": {"type": "integer"}, "name": {"type": "string"}, "region": _NULLABLE_STRING}, ["id", "name"])
+_KEYPAIR = _object(
+    {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "environment": {"anyOf": [_object({"name": _NULLABLE_STRING}, []), {"type": "null"}]},
+        "public_key": _NULLABLE_STRING,
+        "fingerprint": _NULLABLE_STRING,
+    },
+    ["id", "name"],
+)
+
+
+def _page(key, item):
+    # A page of a list (environments, key pairs): no data envelope; count is the total across the pages.
+    return _object({"count": {"anyOf": [_COUNT, {"type": "null"}]}, key: _list_of(item)}, [key])
+
+
+ENVIRONMENT_PAGE = Endpoint(
+    path="/core/environments",
+    what="reading the environments (GET /core/environments)",
+    schema=_page("environments", _ENVIRONMENT),
+    facts=lambda body: {"count": body.get("count"), "items": body["environments"]},
+    envelope=False,
+)
+CREATE_ENVIRONMENT = Endpoint(
+    path="/core/environments",
+    what="creating environment {name} (POST /core/environments)",
+    schema=_object({"environment": _ENVIRONMENT}, ["environment"]),
+    facts=lambda body: body["environment"],
+    envelope=False,
+    method="POST",
+)
+DELETE_ENVIRONMENT = _acting("/core/environments/{id}", "deleting environment {name} (id {id}) (DELETE /core/environments/{id})", method="DELETE")
+VM_QUOTA = Endpoint(
+    path="/core/environments/{id}/vm-quota",
+    what="reading the machine quota of environment {name} (GET /core/environments/{id}/vm-quota)",
+    schema=_object({"current_vms": _COUNT, "max_vms": _COUNT, "available_vms": {"type": "integer"}}, ["available_vms"]),
+    facts=lambda body: {key: body.get(key) for key in ("current_vms", "max_vms", "available_vms")},
+    envelope=False,
+)
+KEYPAIR_PAGE = Endpoint(
+    path="/core/keypairs",
+    what="reading the key pairs (GET /core/keypairs)",
+    schema=_page("keypairs", _KEYPAIR),
+    facts=lambda body: {"count": body.get("count"), "items": body["keypairs"]},
+    envelope=False,
+)
+CREATE_KEYPAIR = Endpoint(
+    path="/core/keypairs",
+    what="importing key pair {name} (POST /core/keypairs)",
+    schema=_object({"keypair": _KEYPAIR}, ["keypair"]),
+    facts=lambda body: body["keypair"],
+    envelope=False,
+    method="POST",
+)
+# One key pair's path is singular in the API.
+DELETE_KEYPAIR = _acting("/core/keypair/{id}", "deleting key pair {name} (id {id}) (DELETE /core/keypair/{id})", method="DELETE")
+IMAGES = Endpoint(
+    path="/core/images",
+    what="reading the images of region {region} (GET /core/images)",
+    # Grouped by region and operating system; each group's images by name.
+    schema=_object({"images": _list_of(_object({"images": _list_of(_object({"name": {"type": "string"}}, ["name"]))}, ["images"]))}, ["images"]),
+    facts=lambda body: sorted({image["name"] for group in body["images"] for image in group["images"]}),
+    envelope=False,
+)

@@ -17,12 +17,16 @@ import threading
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import (
     BILLING_HISTORY,
     CREDIT,
+    ENVIRONMENT_PAGE,
     FLAVORS,
+    IMAGES,
+    KEYPAIR_PAGE,
     LAST_DAY_COST,
     PRICEBOOK,
     USAGE,
     VM,
     VM_PAGE,
+    VM_QUOTA,
 )
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import history_params
@@ -108,19 +112,34 @@ def read_flavors(client, region=None):
 def read_vms(client, params=None, page_size=VM_PAGE_SIZE, max_pages=MAX_VM_PAGES):
     """Every machine of the list, following the pages however the server pages: until count machines are
     read or a page comes back empty; more than max_pages pages is refused rather than read for ever."""
-    machines, seen = [], set()
+    return _read_pages(client, VM_PAGE, "instances", "machines", params, page_size, max_pages)
+
+
+def read_environments(client):
+    """Every environment (every page)."""
+    return _read_pages(client, ENVIRONMENT_PAGE, "items", "environments")
+
+
+def read_keypairs(client):
+    """Every key pair of every environment (every page)."""
+    return _read_pages(client, KEYPAIR_PAGE, "items", "key pairs")
+
+
+def _read_pages(client, endpoint, key, noun, params=None, page_size=VM_PAGE_SIZE, max_pages=MAX_VM_PAGES):
+    # The pages of a list, each item once (by id), bounded: the API's count says when to stop.
+    items, seen = [], set()
     for page in range(1, max_pages + 1):
-        body = VM_PAGE.fetch(client, dict(params or {}, page=page, pageSize=page_size))
-        for machine in body["instances"]:
-            # A machine that moved between two pages as the list changed is counted once.
-            if machine["id"] not in seen:
-                seen.add(machine["id"])
-                machines.append(machine)
-        if not body["instances"] or (body["count"] is not None and len(machines) >= body["count"]):
-            return machines
+        body = endpoint.fetch(client, dict(params or {}, page=page, pageSize=page_size))
+        for item in body[key]:
+            # An item that moved between two pages as the list changed is counted once.
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                items.append(item)
+        if not body[key] or (body["count"] is not None and len(items) >= body["count"]):
+            return items
     raise HyperstackError(
-        "%s: still more machines after %d pages (%d machines read%s): the API's paging does not end; stopped rather than read for ever"
-        % (VM_PAGE.what, max_pages, len(machines), "" if body["count"] is None else " of the %d it counts" % body["count"])
+        "%s: still more %s after %d pages (%d %s read%s): the API's paging does not end; stopped rather than read for ever"
+        % (endpoint.what, noun, max_pages, len(items), noun, "" if body["count"] is None else " of the %d it counts" % body["count"])
     )
 
 
