@@ -166,5 +166,6 @@ def test_filters_not_given_or_given_pass():
 
 def test_the_inventory_caller_says_where_a_key_can_come_from():
     assert INVENTORY.missing_key() == (
-        "api_key is missing or empty: set api_key in the inventory source (vault-encrypted: ansible-vault encrypt_string) or the HYPERSTACK_API_KEY environment variable"
+        "api_key is missing or empty: set api_key in the inventory source (vault-encrypted: ansible-vault encrypt_string)"
+        " or the HYPERSTACK_API_KEY environment variable"
     )
