@@ -214,7 +214,8 @@ def test_an_unreachable_api_fails(tmp_path, collection_tree):
     [
         (
             {},
-            "api_key is missing or empty: set api_key in the inventory source (vault-encrypted: ansible-vault encrypt_string) or the HYPERSTACK_API_KEY environment variable",
+            "api_key is missing or empty: set api_key in the inventory source (vault-encrypted: ansible-vault encrypt_string)"
+            " or the HYPERSTACK_API_KEY environment variable",
         ),
         ({"api_key": KEY, "labels": []}, "labels is an empty list, which selects no machine: give at least one, or leave labels out"),
         (
