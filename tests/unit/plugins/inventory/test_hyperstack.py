@@ -244,3 +244,16 @@ def test_the_key_from_a_vault_encrypted_value_in_the_file(tmp_path, collection_t
     status, out, err = inventory(tmp_path, collection_tree, config, "--list", "--vault-password-file", str(secret))
     assert status == 0 and "train-01" in json.loads(out)["_meta"]["hostvars"], out + err
     assert KEY not in out + err
+
+
+def test_the_example_inventory_runs_as_written(tmp_path, collection_tree, fleet):
+    # examples/hyperstack.yml with the key and the URL from the environment, as its comment runs it.
+    env = {"HYPERSTACK_API_KEY": KEY, "HYPERSTACK_API_URL": fleet.api_url, "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "true"}
+    status, out, err = inventory(
+        tmp_path, collection_tree, (support.ROOT / "examples" / "hyperstack.yml").read_text(), "--list", env=env, name="hyperstack.yml"
+    )
+    assert status == 0, out + err
+    data = untagged(json.loads(out))
+    assert sorted(data["_meta"]["hostvars"]) == ["dev-a4000", "infer-01", "train-01", "train-02", "web-01"]
+    assert members(data, "team_ml") == ["infer-01", "train-01", "train-02"] and members(data, "gpu") == ["dev-a4000", "infer-01", "train-01", "train-02"]
+    assert data["_meta"]["hostvars"]["web-01"]["ansible_user"] == "ubuntu"
