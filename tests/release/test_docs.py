@@ -98,12 +98,13 @@ def module_options(name):
 
 MODULES = {path.stem for path in (ROOT / "plugins" / "modules").glob("*.py")}
 ROLE_OPTIONS = set(yaml.safe_load((ROOT / "roles" / "credit_gate" / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"])
-# What a name nexgencloud.hyperstack.X may be: a module, a role, the lookup or the event source (both credit),
+# What a name nexgencloud.hyperstack.X may be: a module, a role, the lookup or the event source (both credit), the inventory plugin,
 # a doc fragment, or the action group.
 NAMES = (
     MODULES
     | {path.name for path in (ROOT / "roles").iterdir() if path.is_dir()}
     | {path.stem for path in (ROOT / "plugins" / "lookup").glob("*.py")}
+    | {path.stem for path in (ROOT / "plugins" / "inventory").glob("*.py")}
     | {path.stem for path in (ROOT / "extensions" / "eda" / "plugins" / "event_source").glob("*.py")}
     | {path.stem for path in (ROOT / "plugins" / "doc_fragments").glob("*.py")}
     | set(yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())["action_groups"])
