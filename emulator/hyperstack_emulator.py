@@ -61,7 +61,11 @@ Run ``python3 emulator/hyperstack_emulator.py --help`` for the command line.
 from __future__ import annotations
 
 import argparse
+import base64
+import binascii
+import calendar
 import copy
+import hashlib
 import json
 import os
 import re
@@ -72,7 +76,7 @@ import threading
 import time
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 API_PREFIX = "/v1"
 CONTROL_PREFIX = "/_emulator"
@@ -174,15 +178,119 @@ DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 # -- virtual machines ------------------------------------------------------------
 
-# Where machines run: an environment is a named place in one region.
-ENVIRONMENTS = {
-    env["name"]: env
-    for env in (
-        {"id": 11, "name": "default-NORWAY-1", "org_id": 42, "region": "NORWAY-1", "features": {"network_optimised": True, "green_status": "GREEN"}},
-        {"id": 12, "name": "ml-CANADA-1", "org_id": 42, "region": "CANADA-1", "features": {"network_optimised": True, "green_status": "PARTIALLY_GREEN"}},
-        {"id": 13, "name": "prod-US-1", "org_id": 42, "region": "US-1", "features": {"network_optimised": False, "green_status": "NOT_GREEN"}},
-    )
-}
+ORG_ID = 42
+
+# Where machines run: an environment is a named place in one region (Environment_Fields, as GET /core/environments
+# serves them). A machine carries its environment as Instance_Environment_Fields (with org_id, without created_at).
+ENVIRONMENTS = [
+    {
+        "id": 1,
+        "name": "default-NORWAY-1",
+        "region": "NORWAY-1",
+        "created_at": "2025-06-02T09:00:00+00:00",
+        "features": {"network_optimised": True, "green_status": "GREEN"},
+    },
+    {
+        "id": 2,
+        "name": "ml-CANADA-1",
+        "region": "CANADA-1",
+        "created_at": "2025-06-03T09:00:00+00:00",
+        "features": {"network_optimised": True, "green_status": "PARTIALLY_GREEN"},
+    },
+    {
+        "id": 3,
+        "name": "prod-US-1",
+        "region": "US-1",
+        "created_at": "2025-06-04T09:00:00+00:00",
+        "features": {"network_optimised": False, "green_status": "NOT_GREEN"},
+    },
+]
+_ENVIRONMENT_BY_NAME = {env["name"]: env for env in ENVIRONMENTS}
+
+# A region's environments' private networks: 10.<environment id - 1>.0.0/16, so the fleet's addresses are in them.
+DEFAULT_MAX_VMS = 250
+
+
+def _vm_environment(env):
+    """An environment as a machine carries it (Instance_Environment_Fields)."""
+    return {"id": env["id"], "name": env["name"], "org_id": ORG_ID, "region": env["region"], "features": copy.deepcopy(env.get("features") or {})}
+
+
+def _environment_cidr(env):
+    return "10.%d.0.0/16" % ((int(env["id"]) - 1) % 256)
+
+
+# The SSH key types the API takes, as the first word of a public key.
+SSH_KEY_TYPES = ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com")
+
+
+def ssh_public_key(seed, comment="ops@example.com"):
+    """A well-formed ed25519 public key (its blob is made from seed, so the same seed gives the same key)."""
+    name = b"ssh-ed25519"
+    blob = struct.pack(">I", len(name)) + name + struct.pack(">I", 32) + hashlib.sha256(seed.encode()).digest()
+    return "ssh-ed25519 %s %s" % (base64.b64encode(blob).decode(), comment)
+
+
+def ssh_key_blob(public_key):
+    """The decoded blob of an OpenSSH public key line ("TYPE BASE64 [comment]"), or None when it is not one."""
+    parts = public_key.split() if isinstance(public_key, str) else []
+    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES:
+        return None
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    (length,) = struct.unpack(">I", blob[:4]) if len(blob) >= 4 else (None,)
+    return blob if length is not None and blob[4 : 4 + length] == parts[0].encode() else None
+
+
+def ssh_fingerprint(blob):
+    """The MD5 fingerprint of a key's blob, as OpenStack gives it (aa:bb:...)."""
+    return ":".join("%02x" % byte for byte in hashlib.md5(blob).digest())  # nosec - a fingerprint, as the API shows it
+
+
+def _keypair(kid, name, env, public_key, created_at):
+    env_fields = {key: copy.deepcopy(env[key]) for key in ("id", "name", "region", "created_at", "features")}
+    return {
+        "id": kid,
+        "name": name,
+        "environment": env_fields,
+        "public_key": public_key,
+        "fingerprint": ssh_fingerprint(ssh_key_blob(public_key)),
+        "created_at": created_at,
+    }
+
+
+# One key pair ops-key in each environment (the fleet's machines name it).
+KEYPAIRS = [_keypair(env["id"], "ops-key", env, ssh_public_key("ops-key-%d" % env["id"]), env["created_at"]) for env in ENVIRONMENTS]
+
+# The regions the flavors are offered in, in the order first seen.
+REGIONS = list(dict.fromkeys(flavor["region_name"] for flavor in FLAVORS))
+
+
+def _image(iid, name, region, version, size_gib):
+    return {
+        "id": iid,
+        "name": name,
+        "region_name": region,
+        "type": "Ubuntu",
+        "version": version,
+        "size": size_gib * 1024**3,
+        "display_size": "%d GB" % size_gib,
+        "is_public": True,
+        "labels": [],
+        "flavor_restrictions": {"has_flavor_restrictions": False, "restriction_type": "", "compatible_flavors": []},
+    }
+
+
+# The same public images in every region the flavors have.
+IMAGE_NAMES = [
+    ("Ubuntu Server 22.04 LTS", "22.04", 3),
+    ("Ubuntu Server 22.04 LTS R535 CUDA 12.2", "22.04", 6),
+    ("Ubuntu Server 24.04 LTS R550 CUDA 12.4", "24.04", 7),
+]
+IMAGES = [_image(200 + 10 * r + i, name, region, version, size) for r, region in enumerate(REGIONS) for i, (name, version, size) in enumerate(IMAGE_NAMES)]
+IMAGE_LOGO = "https://infrahub-api.nexgencloud.com/static/images/ubuntu.png"
 
 # (power_state, vm_state) of each status, as the API shows them (hibernation shelves the machine).
 VM_STATES = {
@@ -192,17 +300,53 @@ VM_STATES = {
     "HIBERNATED": ("SHUTDOWN", "shelved_offloaded"),
     "RESTORING": ("SHUTDOWN", "shelved_offloaded"),
     "ERROR": ("NOSTATE", "error"),
+    # Transitional statuses of a create, a delete, a start and a stop.
+    "BUILD": ("NOSTATE", "building"),
+    "DELETING": ("NOSTATE", "deleted"),
+    "STARTING": ("SHUTDOWN", "stopped"),
+    "STOPPING": ("RUNNING", "active"),
 }
 
 # The public docs name RTX A4000 and the CPU-only flavors as unable to hibernate (and H100 SXM5 in US-1, not offered here).
 UNHIBERNATABLE_FLAVORS = ["n3-RTX-A4000x1", "n1-cpu-small", "n1-cpu-medium", "n1-cpu-large"]
 
+FLAVOR_FIELDS = ("id", "name", "cpu", "ram", "disk", "ephemeral", "gpu", "gpu_count", "labels", "features")
 
-def _vm(vid, name, flavor_id, environment, status, labels, created_at, fixed_ip, floating_ip, volumes=()):
-    flavor = next(f for f in FLAVORS if f["id"] == flavor_id)
-    env = ENVIRONMENTS[environment]
-    assert flavor["region_name"] == env["region"], (name, flavor["region_name"], env["region"])
+
+def _volume_attachment(aid, index, created_at, volume_id, volume_name, size, bootable):
+    return {
+        "id": aid,
+        "device": "/dev/vd%s" % "abcdefg"[index],
+        "protected": False,
+        "status": "ATTACHED",
+        "created_at": created_at,
+        "volume": {"id": volume_id, "name": volume_name, "size": size, "volume_type": "Cloud-SSD", "bootable": bootable, "description": ""},
+    }
+
+
+def _security_rule(rid, rule, created_at):
+    return {
+        "id": rid,
+        "direction": rule["direction"],
+        "ethertype": rule["ethertype"],
+        "protocol": rule["protocol"],
+        "port_range_min": rule.get("port_range_min"),
+        "port_range_max": rule.get("port_range_max"),
+        "remote_ip_prefix": rule["remote_ip_prefix"],
+        "status": "SUCCESS",
+        "created_at": created_at,
+    }
+
+
+SSH_RULE = {"direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22, "remote_ip_prefix": "0.0.0.0/0"}
+
+
+def machine(vid, name, flavor, env, status, labels, created_at, fixed_ip, floating_ip, **extra):
+    """A machine (Instance_Fields) of flavor (a flavor of the list) in env (an environment of the list); extra: image,
+    keypair, requires_public_ip, port_randomization, security_rules (the API's rules), volume_attachments."""
     power_state, vm_state = VM_STATES[status]
+    requires_public_ip = extra.get("requires_public_ip", floating_ip is not None)
+    port_randomization = extra.get("port_randomization", False)
     return {
         "id": vid,
         "name": name,
@@ -210,47 +354,33 @@ def _vm(vid, name, flavor_id, environment, status, labels, created_at, fixed_ip,
         "power_state": power_state,
         "vm_state": vm_state,
         "labels": list(labels),
-        "flavor": {key: copy.deepcopy(flavor[key]) for key in ("id", "name", "cpu", "ram", "disk", "ephemeral", "gpu", "gpu_count", "labels", "features")},
-        "environment": copy.deepcopy(env),
-        "image": {"name": "Ubuntu Server 22.04 LTS R535 CUDA 12.2" if flavor["gpu"] else "Ubuntu Server 22.04 LTS"},
-        "keypair": {"name": "ops-key"},
+        "flavor": {key: copy.deepcopy(flavor[key]) for key in FLAVOR_FIELDS},
+        "environment": _vm_environment(env),
+        "image": {"name": extra.get("image") or ("Ubuntu Server 22.04 LTS R535 CUDA 12.2" if flavor["gpu"] else "Ubuntu Server 22.04 LTS")},
+        "keypair": {"name": extra.get("keypair", "ops-key")},
         "os": "Ubuntu Server 22.04 LTS",
         "fixed_ip": fixed_ip,
         "floating_ip": floating_ip,
         "floating_ip_status": "ATTACHED" if floating_ip else "NOT_ATTACHED",
-        "requires_public_ip": floating_ip is not None,
-        "port_randomization": False,
-        "port_randomization_status": "DISABLED",
-        "callback_url": None,
+        "requires_public_ip": requires_public_ip,
+        "port_randomization": port_randomization,
+        "port_randomization_status": "ENABLED" if port_randomization else "DISABLED",
+        "callback_url": extra.get("callback_url"),
         "contract_id": None,
         "locked": False,
         "created_at": created_at,
         "features": {},
-        "security_rules": [
-            {
-                "id": vid * 10,
-                "direction": "ingress",
-                "ethertype": "IPv4",
-                "protocol": "tcp",
-                "port_range_min": 22,
-                "port_range_max": 22,
-                "remote_ip_prefix": "0.0.0.0/0",
-                "status": "SUCCESS",
-                "created_at": created_at,
-            }
-        ],
-        "volume_attachments": [
-            {
-                "id": vid * 10 + i,
-                "device": "/dev/vd%s" % "bcdefg"[i],
-                "protected": False,
-                "status": "ATTACHED",
-                "created_at": created_at,
-                "volume": {"id": vol_id, "name": vol_name, "size": size, "volume_type": "Cloud-SSD", "bootable": False, "description": ""},
-            }
-            for i, (vol_id, vol_name, size) in enumerate(volumes)
-        ],
+        "security_rules": [_security_rule(vid * 10 + i, rule, created_at) for i, rule in enumerate(extra.get("security_rules", [SSH_RULE]))],
+        "volume_attachments": list(extra.get("volume_attachments", [])),
     }
+
+
+def _vm(vid, name, flavor_id, environment, status, labels, created_at, fixed_ip, floating_ip, volumes=()):
+    flavor = next(f for f in FLAVORS if f["id"] == flavor_id)
+    env = _ENVIRONMENT_BY_NAME[environment]
+    assert flavor["region_name"] == env["region"], (name, flavor["region_name"], env["region"])
+    attachments = [_volume_attachment(vid * 10 + i, i + 1, created_at, vol_id, vol_name, size, False) for i, (vol_id, vol_name, size) in enumerate(volumes)]
+    return machine(vid, name, flavor, env, status, labels, created_at, fixed_ip, floating_ip, volume_attachments=attachments)
 
 
 # The ready-made fleet that {"vms": "fleet"} (or --vms fleet) serves, oldest first: eight machines, so three
@@ -272,6 +402,40 @@ VM_FLEET = [
 ]
 
 
+# A large fleet, {"vms": "fleet:N"}: N machines made by rule (the same N gives the same machines), ids from 1001 (above
+# every usage row), names <kind>-<number> (unique), oldest first a minute apart, spread over the three environments.
+FLEET_KINDS = ["train", "infer", "dev", "web", "render", "batch", "notebook"]
+FLEET_TEAMS = ["ml", "web", "data", "research"]
+FLEET_FIRST_ID = 1001
+
+
+def large_fleet(count):
+    """count machines: every flavor of its environment's region in turn; statuses mostly ACTIVE (every 10th SHUTOFF,
+    every 25th HIBERNATED, every 50th ERROR, by number); labels team=<team> on all but every 7th, hibernate=ok on
+    every 3rd; a floating address on every other ACTIVE or SHUTOFF machine, none on the rest."""
+    by_region = {}
+    for flavor in FLAVORS:
+        by_region.setdefault(flavor["region_name"], []).append(flavor)
+    start = calendar.timegm(time.strptime("2026-10-01T00:00:00", DATE_FORMAT))
+    vms = []
+    for n in range(count):
+        env = ENVIRONMENTS[n % len(ENVIRONMENTS)]
+        flavors = by_region[env["region"]]
+        flavor = flavors[(n // len(ENVIRONMENTS)) % len(flavors)]
+        number = n + 1
+        status = "ERROR" if number % 50 == 0 else "HIBERNATED" if number % 25 == 0 else "SHUTOFF" if number % 10 == 0 else "ACTIVE"
+        labels = [] if number % 7 == 0 else ["team=%s" % FLEET_TEAMS[n % len(FLEET_TEAMS)]]
+        if number % 3 == 0:
+            labels.append("hibernate=ok")
+        host = n // len(ENVIRONMENTS)
+        fixed_ip = "10.%d.%d.%d" % (env["id"] - 1, host // 250, host % 250 + 2)
+        floating_ip = "38.81.%d.%d" % (n // 250, n % 250 + 1) if status in ("ACTIVE", "SHUTOFF") and n % 2 == 0 else None
+        created_at = time.strftime(DATE_FORMAT, time.gmtime(start + 60 * n)) + "+00:00"
+        name = "%s-%04d" % (FLEET_KINDS[n % len(FLEET_KINDS)], number)
+        vms.append(machine(FLEET_FIRST_ID + n, name, flavor, env, status, labels, created_at, fixed_ip, floating_ip))
+    return vms
+
+
 DEFAULT_STATE = {
     "api_key": "emulator-key",
     "credit": 1500.0,
@@ -291,6 +455,13 @@ DEFAULT_STATE = {
     "vm_page_size": 3,
     "vm_transition_seconds": 0.5,
     "unhibernatable_flavors": UNHIBERNATABLE_FLAVORS,
+    # Provisioning: where machines go, what they need, how long a create and a delete take.
+    "environments": ENVIRONMENTS,
+    "keypairs": KEYPAIRS,
+    "images": IMAGES,
+    "vm_quota": {},
+    "vm_boot_seconds": 0.5,
+    "vm_delete_seconds": 0.5,
 }
 
 
@@ -310,20 +481,68 @@ def _shown(state):
     return shown
 
 
-class BadRequest(Exception):
+class ApiError(Exception):
+    """A request the API refuses, with its status and the error model (its message, the reason)."""
+
+    status, reason = 400, "Bad Request"
+
+
+class BadRequest(ApiError):
     """A request the API refuses with 400 and its error model."""
 
 
-class NotFound(Exception):
+class NotFound(ApiError):
     """A request for something that does not exist: 404 and the error model."""
+
+    status, reason = 404, "Not Found"
+
+
+class Conflict(ApiError):
+    """A request at odds with what exists (a name taken, a machine locked): 409 and the error model."""
+
+    status, reason = 409, "Conflict"
 
 
 def _vms(value):
     if value == "fleet":
         return copy.deepcopy(VM_FLEET)
+    if isinstance(value, str) and value.startswith("fleet:"):
+        count = value[len("fleet:") :]
+        if not count.isdigit():
+            raise ValueError('vms "fleet:N" takes a number of machines, got %r' % value)
+        return large_fleet(int(count))
     if not isinstance(value, list) or not all(isinstance(vm, dict) and "id" in vm for vm in value):
-        raise ValueError('vms is a list of machines (objects with an id), or "fleet"')
+        raise ValueError('vms is a list of machines (objects with an id), "fleet" or "fleet:N"')
     return value
+
+
+def _now():
+    return time.strftime(DATE_FORMAT, time.gmtime()) + "+00:00"
+
+
+def _body_object(body):
+    if body is _NOT_JSON or not isinstance(body, dict):
+        raise BadRequest("the request body should be a JSON object")
+    return body
+
+
+def _required(body, names):
+    missing = [name for name in names if body.get(name) is None or body.get(name) == ""]
+    if missing:
+        raise BadRequest("missing required field%s: %s" % ("s" if len(missing) > 1 else "", ", ".join(missing)))
+
+
+def _name(body, field="name", what="name"):
+    value = body.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest("%s should be a non-empty string" % what)
+    if len(value) > 50:
+        raise BadRequest("%s should be at most 50 characters, got %d" % (what, len(value)))
+    return value
+
+
+def _plural(count, word):
+    return "%d %s%s" % (count, word, "" if count == 1 else "s")
 
 
 class EmulatorState:
@@ -342,9 +561,11 @@ class EmulatorState:
             self.requests = []
             self.windows = {}
             self.credit_since = time.monotonic()
-            # Machines in a transitional status: id -> (when it ends, the fields it ends with).
+            # Machines in a transitional status: id -> (when it ends, the fields it ends with, or None: it is gone).
             self.vm_pending = {}
             self.vm_addresses = 0
+            # The last id given to a machine, an environment, a key pair: a new one is above every id ever seen.
+            self.last_ids = {}
 
     def update(self, changes):
         with self.lock:
@@ -358,6 +579,13 @@ class EmulatorState:
             if "vms" in changes:
                 changes["vms"] = _vms(changes["vms"])
                 self.vm_pending = {}
+            for key in ("environments", "keypairs", "images"):
+                if key in changes and not (isinstance(changes[key], list) and all(isinstance(item, dict) and "id" in item for item in changes[key])):
+                    raise ValueError("%s is a list of objects with an id" % key)
+            if "vm_quota" in changes and not (
+                isinstance(changes["vm_quota"], dict) and all(isinstance(v, int) and not isinstance(v, bool) for v in changes["vm_quota"].values())
+            ):
+                raise ValueError("vm_quota maps environment names to the most machines each may hold")
             if "credit" in changes or "credit_fall_per_second" in changes:
                 # The credit falls from now on, from what it is now (or what it is set to).
                 changes.setdefault("credit", self._credit_now())
@@ -378,18 +606,29 @@ class EmulatorState:
 
     def _served(self):
         self._settle()
-        state = copy.deepcopy(self.state)
+        # Each machine copied at its top level only (a large fleet is thousands): the emulator replaces a machine's
+        # fields, it never changes a nested object in place, so what is served cannot change under a reader.
+        state = {key: [dict(vm) for vm in value] if key == "vms" else copy.deepcopy(value) for key, value in self.state.items()}
         state["credit"] = self._credit_now()
         return state
+
+    def _next_id(self, kind, existing):
+        last = max([self.last_ids.get(kind, 0)] + [int(item["id"]) for item in existing if isinstance(item.get("id"), int)])
+        self.last_ids[kind] = last + 1
+        return last + 1
 
     # -- virtual machines (called with the lock held, or taking it) ----------------
 
     def _settle(self):
-        """End the transitions whose time has come."""
+        """End the transitions whose time has come: a machine takes its final fields, or is gone (with its usage row)."""
         now = time.monotonic()
         for vid, (until, fields) in list(self.vm_pending.items()):
             if now >= until:
                 del self.vm_pending[vid]
+                if fields is None:
+                    self.state["vms"] = [vm for vm in self.state["vms"] if vm.get("id") != vid]
+                    self.state["usage"] = [r for r in self.state["usage"] if not (r.get("resource_type") == "vm" and r.get("resource_id") == vid)]
+                    continue
                 vm = self._vm(vid)
                 if vm is not None:
                     vm.update(fields)
@@ -397,12 +636,18 @@ class EmulatorState:
     def _vm(self, vid):
         return next((vm for vm in self.state["vms"] if vm.get("id") == vid), None)
 
-    def _transition(self, vm, passing, final, **fields):
+    def _transition(self, vm, passing, final, seconds=None, **fields):
+        """vm passes through the status passing to final (with fields) after seconds (vm_transition_seconds unless
+        given); final None: then it is gone."""
         power_state, vm_state = VM_STATES[passing]
         vm.update(status=passing, power_state=power_state, vm_state=vm_state)
-        power_state, vm_state = VM_STATES[final]
-        fields.update(status=final, power_state=power_state, vm_state=vm_state)
-        self.vm_pending[vm["id"]] = (time.monotonic() + float(self.state["vm_transition_seconds"] or 0), fields)
+        if final is None:
+            fields = None
+        else:
+            power_state, vm_state = VM_STATES[final]
+            fields.update(status=final, power_state=power_state, vm_state=vm_state)
+        seconds = self.state["vm_transition_seconds"] if seconds is None else seconds
+        self.vm_pending[vm["id"]] = (time.monotonic() + float(seconds or 0), fields)
 
     def _known_vm(self, vid):
         self._settle()
@@ -410,6 +655,10 @@ class EmulatorState:
         if vm is None:
             raise NotFound("Virtual machine %d not found" % vid)
         return vm
+
+    def _new_address(self):
+        self.vm_addresses += 1
+        return "38.80.%d.%d" % (125 + (self.vm_addresses - 1) // 250, (self.vm_addresses - 1) % 250 + 1)
 
     def hibernate(self, vid, retain_ip):
         with self.lock:
@@ -434,9 +683,261 @@ class EmulatorState:
             fields = {}
             if vm.get("requires_public_ip") and not vm.get("floating_ip"):
                 # A released address is gone: the machine comes back with a new one.
-                self.vm_addresses += 1
-                fields = {"floating_ip": "38.80.125.%d" % self.vm_addresses, "floating_ip_status": "ATTACHED"}
+                fields = {"floating_ip": self._new_address(), "floating_ip_status": "ATTACHED"}
             self._transition(vm, "RESTORING", "ACTIVE", **fields)
+
+    def start_or_stop(self, vid, start):
+        with self.lock:
+            vm = self._known_vm(vid)
+            was, passing, final = ("SHUTOFF", "STARTING", "ACTIVE") if start else ("ACTIVE", "STOPPING", "SHUTOFF")
+            if vm.get("status") != was:
+                raise BadRequest(
+                    "Virtual machine %d cannot be %s: it is %s, and only a%s %s machine can be"
+                    % (vid, "started" if start else "stopped", vm.get("status"), "n" if was == "ACTIVE" else "", was)
+                )
+            self._transition(vm, passing, final)
+
+    def delete_vm(self, vid):
+        with self.lock:
+            vm = self._known_vm(vid)
+            if vm.get("locked"):
+                raise Conflict("Virtual machine %d is locked: unlock it before deleting it" % vid)
+            if vm.get("status") == "DELETING":
+                raise Conflict("Virtual machine %d is already being deleted" % vid)
+            self._transition(vm, "DELETING", None, seconds=self.state["vm_delete_seconds"])
+
+    def _environment(self, name):
+        return next((env for env in self.state["environments"] if env.get("name") == name), None)
+
+    def _environment_machines(self, env):
+        return [vm for vm in self.state["vms"] if (vm.get("environment") or {}).get("name") == env["name"]]
+
+    def quota(self, env):
+        """The VM_Quota of env (its machines being deleted not counted)."""
+        current = sum(1 for vm in self._environment_machines(env) if vm.get("status") != "DELETING")
+        most = int(self.state["vm_quota"].get(env["name"], DEFAULT_MAX_VMS))
+        return {
+            "current_vms": current,
+            "max_vms": most,
+            "available_vms": max(0, most - current),
+            "percentage_used": round(100.0 * current / most, 2) if most else 100.0,
+            "cidr": _environment_cidr(env),
+        }
+
+    def _can_create(self):
+        can_create = self.state["can_create_instance"]
+        credit, threshold = self._credit_now(), self.state["threshold"]
+        return bool(credit > threshold) if can_create in (None, "omit") else bool(can_create), credit, threshold
+
+    def _fixed_ip(self, env):
+        used = {vm.get("fixed_ip") for vm in self._environment_machines(env)}
+        prefix = _environment_cidr(env).rsplit(".", 2)[0]
+        for third in range(256):
+            for fourth in range(2, 255):
+                address = "%s.%d.%d" % (prefix, third, fourth)
+                if address not in used:
+                    return address
+        raise BadRequest("Environment %s has no free private address" % env["name"])
+
+    def create_vms(self, body):
+        """POST /core/virtual-machines: refused whole (nothing made) in the order checked below, else the new machines."""
+        body = _body_object(body)
+        _required(body, ("name", "environment_name", "flavor_name", "key_name", "count"))
+        name = _name(body)
+        count = body["count"]
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise BadRequest("count should be an integer of at least 1, got %r" % (count,))
+        labels = body.get("labels") or []
+        if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+            raise BadRequest("labels should be a list of strings")
+        rules = body.get("security_rules") or []
+        if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
+            raise BadRequest("security_rules should be a list of objects")
+        for rule in rules:
+            missing = [field for field in ("direction", "ethertype", "protocol", "remote_ip_prefix") if not rule.get(field)]
+            if missing:
+                raise BadRequest("a security rule lacks %s" % ", ".join(missing))
+        with self.lock:
+            self._settle()
+            env = self._environment(body["environment_name"])
+            if env is None:
+                raise NotFound("Environment %s not found" % body["environment_name"])
+            region = env["region"]
+            flavor = next((f for f in self.state["flavors"] if f["name"] == body["flavor_name"] and f["region_name"] == region), None)
+            if flavor is None:
+                raise BadRequest("Flavor %s is not offered in region %s (environment %s)" % (body["flavor_name"], region, env["name"]))
+            image = body.get("image_name")
+            if image is None or image == "":
+                raise BadRequest("image_name is required: the emulator boots every machine from an image")
+            if not any(i.get("name") == image and i.get("region_name") == region for i in self.state["images"]):
+                raise NotFound("Image %s not found in region %s" % (image, region))
+            if not any(k.get("name") == body["key_name"] and (k.get("environment") or {}).get("name") == env["name"] for k in self.state["keypairs"]):
+                raise NotFound("Key pair %s not found in environment %s" % (body["key_name"], env["name"]))
+            names = [name] if count == 1 else ["%s-%d" % (name, n) for n in range(1, count + 1)]
+            taken = [vm["name"] for vm in self._environment_machines(env) if vm.get("name") in names]
+            if taken:
+                raise Conflict("A virtual machine named %s already exists in environment %s" % (taken[0], env["name"]))
+            can_create, credit, threshold = self._can_create()
+            if not can_create:
+                raise BadRequest("Insufficient credit to create virtual machines: credit %s, threshold %s" % (credit, threshold))
+            if not flavor.get("stock_available"):
+                raise BadRequest("Flavor %s is out of stock in region %s" % (flavor["name"], region))
+            quota = self.quota(env)
+            if quota["current_vms"] + count > quota["max_vms"]:
+                raise BadRequest(
+                    "VM quota of environment %s reached: it holds %s of at most %d, and %s more were asked for"
+                    % (env["name"], _plural(quota["current_vms"], "virtual machine"), quota["max_vms"], count)
+                )
+            return [self._create_vm(vm_name, body, env, flavor, labels, rules) for vm_name in names]
+
+    def _create_vm(self, name, body, env, flavor, labels, rules):
+        vid = self._next_id("vm", self.state["vms"] + [{"id": r.get("resource_id")} for r in self.state["usage"]])
+        created_at = _now()
+        attachments = []
+        if body.get("create_bootable_volume"):
+            volume_name = body.get("volume_name") or "%s-boot" % name
+            attachments = [_volume_attachment(vid * 10, 0, created_at, vid, volume_name, int(flavor.get("disk") or 0), True)]
+        public = bool(body.get("assign_floating_ip"))
+        vm = machine(
+            vid,
+            name,
+            flavor,
+            env,
+            "BUILD",
+            labels,
+            created_at,
+            self._fixed_ip(env),
+            None,
+            image=body["image_name"],
+            keypair=body["key_name"],
+            requires_public_ip=public,
+            port_randomization=bool(body.get("enable_port_randomization", True)),
+            callback_url=body.get("callback_url"),
+            security_rules=rules,
+            volume_attachments=attachments,
+        )
+        vm["os"] = body["image_name"]
+        self.state["vms"].append(vm)
+        fields = {"floating_ip": self._new_address(), "floating_ip_status": "ATTACHED"} if public else {}
+        self._transition(vm, "BUILD", "ACTIVE", seconds=self.state["vm_boot_seconds"], **fields)
+        return copy.deepcopy(vm)
+
+    def vm_name_available(self, name, count):
+        with self.lock:
+            self._settle()
+            names = {name} if count == 1 else {"%s-%d" % (name, n) for n in range(1, count + 1)}
+            return not any(vm.get("name") in names for vm in self.state["vms"])
+
+    # -- environments and key pairs --------------------------------------------------
+
+    def _known_environment(self, eid):
+        env = next((env for env in self.state["environments"] if env.get("id") == eid), None)
+        if env is None:
+            raise NotFound("Environment %d not found" % eid)
+        return env
+
+    def environment(self, eid):
+        with self.lock:
+            return copy.deepcopy(self._known_environment(eid))
+
+    def environment_quota(self, eid):
+        with self.lock:
+            self._settle()
+            return self.quota(self._known_environment(eid))
+
+    def create_environment(self, body):
+        body = _body_object(body)
+        _required(body, ("name", "region"))
+        name = _name(body)
+        with self.lock:
+            if self._environment(name) is not None:
+                raise Conflict("Environment %s already exists" % name)
+            region = body["region"]
+            if not any(flavor.get("region_name") == region for flavor in self.state["flavors"]):
+                raise BadRequest("Region %s is not available: no flavor is offered there" % region)
+            like = next((env for env in self.state["environments"] if env.get("region") == region), None)
+            features = copy.deepcopy(like["features"]) if like else {"network_optimised": False, "green_status": "NOT_GREEN"}
+            env = {"id": self._next_id("environment", self.state["environments"]), "name": name, "region": region, "created_at": _now(), "features": features}
+            self.state["environments"].append(env)
+            return copy.deepcopy(env)
+
+    def rename_environment(self, eid, body):
+        body = _body_object(body)
+        _required(body, ("name",))
+        name = _name(body)
+        with self.lock:
+            env = self._known_environment(eid)
+            other = self._environment(name)
+            if other is not None and other is not env:
+                raise BadRequest("Environment %s already exists" % name)
+            old = env["name"]
+            env["name"] = name
+            # What carries the environment's name follows it (replaced, never changed in place).
+            for vm in self.state["vms"]:
+                if (vm.get("environment") or {}).get("name") == old:
+                    vm["environment"] = dict(vm["environment"], name=name)
+            for keypair in self.state["keypairs"]:
+                if (keypair.get("environment") or {}).get("name") == old:
+                    keypair["environment"] = dict(keypair["environment"], name=name)
+            if old in self.state["vm_quota"]:
+                self.state["vm_quota"] = dict(self.state["vm_quota"])
+                self.state["vm_quota"][name] = self.state["vm_quota"].pop(old)
+            return copy.deepcopy(env)
+
+    def delete_environment(self, eid):
+        """Refused while the environment holds machines (even ones being deleted); its key pairs go with it."""
+        with self.lock:
+            self._settle()
+            env = self._known_environment(eid)
+            machines = self._environment_machines(env)
+            if machines:
+                raise BadRequest("Environment %s still has %s: delete them first" % (env["name"], _plural(len(machines), "virtual machine")))
+            self.state["environments"] = [other for other in self.state["environments"] if other is not env]
+            self.state["keypairs"] = [k for k in self.state["keypairs"] if (k.get("environment") or {}).get("name") != env["name"]]
+            return env["name"]
+
+    def _known_keypair(self, kid):
+        keypair = next((k for k in self.state["keypairs"] if k.get("id") == kid), None)
+        if keypair is None:
+            raise NotFound("Key pair %d not found" % kid)
+        return keypair
+
+    def import_keypair(self, body):
+        body = _body_object(body)
+        _required(body, ("name", "environment_name", "public_key"))
+        name = _name(body)
+        with self.lock:
+            env = self._environment(body["environment_name"])
+            if env is None:
+                raise NotFound("Environment %s not found" % body["environment_name"])
+            if any(k.get("name") == name and (k.get("environment") or {}).get("name") == env["name"] for k in self.state["keypairs"]):
+                raise Conflict("Key pair %s already exists in environment %s" % (name, env["name"]))
+            public_key = body["public_key"]
+            if ssh_key_blob(public_key) is None:
+                raise BadRequest("public_key is not an SSH public key (TYPE BASE64 [comment], TYPE one of %s)" % ", ".join(SSH_KEY_TYPES))
+            keypair = _keypair(self._next_id("keypair", self.state["keypairs"]), name, env, public_key.strip(), _now())
+            self.state["keypairs"].append(keypair)
+            return copy.deepcopy(keypair)
+
+    def rename_keypair(self, kid, body):
+        body = _body_object(body)
+        _required(body, ("name",))
+        name = _name(body)
+        with self.lock:
+            keypair = self._known_keypair(kid)
+            env_name = (keypair.get("environment") or {}).get("name")
+            if any(k is not keypair and k.get("name") == name and (k.get("environment") or {}).get("name") == env_name for k in self.state["keypairs"]):
+                raise BadRequest("Key pair %s already exists in environment %s" % (name, env_name))
+            keypair["name"] = name
+            return copy.deepcopy(keypair)
+
+    def delete_keypair(self, kid):
+        with self.lock:
+            keypair = self._known_keypair(kid)
+            self.state["keypairs"] = [k for k in self.state["keypairs"] if k is not keypair]
+            return keypair["name"]
+
+    # -- faults -----------------------------------------------------------------------
 
     def add_faults(self, faults):
         with self.lock:
@@ -445,10 +946,18 @@ class EmulatorState:
                     raise ValueError("each fault is a JSON object")
                 self.faults.append(dict(fault))
 
-    def next_fault(self, path=None):
-        """The first queued fault for a request of path: one without a path, or with that path."""
+    def next_fault(self, path=None, method=None):
+        """The first queued fault for a request of path and method: one without a path, or with that path, and
+        without a method, or with that method."""
         with self.lock:
-            index = next((i for i, fault in enumerate(self.faults) if fault.get("path") in (None, path)), None)
+            index = next(
+                (
+                    i
+                    for i, fault in enumerate(self.faults)
+                    if fault.get("path") in (None, path) and (fault.get("method") is None or str(fault["method"]).upper() == method)
+                ),
+                None,
+            )
             if index is None:
                 return None
             fault = self.faults[index]
@@ -531,6 +1040,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_PUT(self):  # pylint: disable=invalid-name
         self._route("PUT")
 
+    def do_DELETE(self):  # pylint: disable=invalid-name
+        self._route("DELETE")
+
     def _route(self, method):
         path = self.path.split("?", 1)[0]
         if path.startswith(CONTROL_PREFIX + "/"):
@@ -589,20 +1101,24 @@ class Handler(BaseHTTPRequestHandler):
         if state["latency"]:
             time.sleep(float(state["latency"]))
         route, args = ROUTES.get((method, path)), ()
+        if route is None and (method, path) in ACTING_ROUTES:
+            # Acting on the live state, not on the snapshot: the emulator comes first.
+            route, args = ACTING_ROUTES[(method, path)], (self.emu, body)
         if route is None:
             for route_method, pattern, handler in PATTERN_ROUTES:
                 match = re.fullmatch(pattern, path) if route_method == method else None
                 if match:
-                    # Acting on the live state, not on the snapshot: the emulator comes first.
-                    route, args = handler, (self.emu, int(match.group(1))) + ((body,) if method != "GET" else ())
+                    found = match.group(1)
+                    found = int(found) if r"(\d+)" in pattern else unquote(found)
+                    route, args = handler, (self.emu, found) + ((body,) if method != "GET" else ())
                     break
-        fault = self.emu.next_fault(path)
+        fault = self.emu.next_fault(path, method)
         if fault is not None:
             if fault.get("acted") and route is not None and sent_key == state["api_key"]:
-                # The API carried the request out, and then its answer was lost.
+                # The API carried the request out (with its body), and then its answer was lost.
                 try:
                     route(state, parse_qs(urlsplit(self.path).query), *args)
-                except (BadRequest, NotFound):
+                except ApiError:
                     pass
             self._fault(fault, sent_key)
             return
@@ -614,10 +1130,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             self._send_json(200, route(state, parse_qs(urlsplit(self.path).query), *args))
-        except BadRequest as exc:
-            self._send_json(400, _error_body(exc.args[0], "Bad Request"))
-        except NotFound as exc:
-            self._send_json(404, _error_body(exc.args[0], "Not Found"))
+        except ApiError as exc:
+            self._send_json(exc.status, _error_body(exc.args[0], exc.reason))
 
     # -- faults -------------------------------------------------------------
 
@@ -732,14 +1246,19 @@ def _billing_history(state, query):
 def _usage(state, query):
     # Served as set: the real API has been seen listing a terminated row among the active ones.
     # Each machine of vms bills by its status: its own row (by resource_id) if usage has one, else a row added.
-    rows = state["usage"]
+    rows = list(state["usage"])
+    index = {row.get("resource_id"): i for i, row in enumerate(rows) if row.get("resource_type") == "vm"}
+    prices = _prices(state["pricebook"])
     for vm in state["vms"]:
-        row = next((r for r in rows if r.get("resource_type") == "vm" and r.get("resource_id") == vm["id"]), None)
-        if row is None:
+        i = index.get(vm["id"])
+        if i is None:
             row = _resource(vm["id"], "vm", vm.get("name"), None)
             row.update(create_time=vm.get("created_at"), total_up_time=0.0, total_bill=0.0)
+            index[vm["id"]] = len(rows)
             rows.append(row)
-        row.update(name=vm.get("name"), bill_per_minute=vm_bill_per_minute(vm, state["pricebook"]))
+        else:
+            row = rows[i] = dict(rows[i])
+        row.update(name=vm.get("name"), bill_per_minute=vm_bill_per_minute(vm, state["pricebook"], prices))
     return {"status": True, "message": "Success", "data": rows}
 
 
@@ -747,31 +1266,35 @@ def _dollars(value):
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
-def flavor_price_per_hour(flavor, pricebook):
+def _prices(pricebook):
+    return {entry["name"].casefold(): _dollars(entry["value"]) for entry in pricebook}
+
+
+def flavor_price_per_hour(flavor, pricebook, prices=None):
     """A machine of flavor at its pricebook price, as the collection prices it: the GPU's value x
     gpu_count, or for a CPU-only flavor vCPU x cpu + RAM x ram (a KeyError when a price is missing)."""
-    prices = {entry["name"].casefold(): _dollars(entry["value"]) for entry in pricebook}
+    prices = _prices(pricebook) if prices is None else prices
     if flavor.get("gpu"):
         return prices[flavor["gpu"].casefold()] * int(flavor.get("gpu_count") or 0)
     return prices["vcpu (cpu-only-flavors)"] * int(flavor["cpu"]) + prices["ram (cpu-only-flavors)"] * _dollars(flavor["ram"])
 
 
-def vm_price_per_hour(vm, pricebook):
+def vm_price_per_hour(vm, pricebook, prices=None):
     """What a machine bills an hour in its status (a Decimal): ACTIVE and SHUTOFF its flavor's price, HIBERNATED
     its root disk (flavor disk GB x Cloud-SSD) and the public IP it kept (PublicIP), any other status nothing."""
     status, flavor = vm.get("status"), vm.get("flavor") or {}
+    prices = _prices(pricebook) if prices is None else prices
     if status in ("ACTIVE", "SHUTOFF"):
-        return flavor_price_per_hour(flavor, pricebook)
+        return flavor_price_per_hour(flavor, pricebook, prices)
     if status == "HIBERNATED":
-        prices = {entry["name"].casefold(): _dollars(entry["value"]) for entry in pricebook}
         return prices["cloud-ssd"] * int(flavor.get("disk") or 0) + (prices["publicip"] if vm.get("floating_ip") else 0)
     return Decimal(0)
 
 
-def vm_bill_per_minute(vm, pricebook):
+def vm_bill_per_minute(vm, pricebook, prices=None):
     """The bill_per_minute of a machine's usage row: its hourly price / 60 (null when the pricebook lacks a price)."""
     try:
-        return float(vm_price_per_hour(vm, pricebook) / 60)
+        return float(vm_price_per_hour(vm, pricebook, prices) / 60)
     except KeyError:
         return None
 
@@ -789,8 +1312,8 @@ def _query_int(query, name, default):
     return number
 
 
-def _query_bool(query, name):
-    value = query.get(name, ["false"])[0]
+def _query_bool(query, name, default="false"):
+    value = query.get(name, [default])[0]
     if value.lower() not in ("true", "false", "1", "0"):
         raise BadRequest("%s should be true or false, got %r" % (name, value))
     return value.lower() in ("true", "1")
@@ -851,6 +1374,148 @@ def _restore_vm(state, query, emu, vid):
     return {"status": True, "message": "Restoration of virtual machine %d from hibernation has been initiated" % vid}
 
 
+def _start_vm(state, query, emu, vid):
+    emu.start_or_stop(vid, start=True)
+    return {"status": True, "message": "Starting virtual machine %d" % vid}
+
+
+def _stop_vm(state, query, emu, vid):
+    emu.start_or_stop(vid, start=False)
+    return {"status": True, "message": "Stopping virtual machine %d" % vid}
+
+
+def _create_vms(state, query, emu, body):
+    created = emu.create_vms(body)
+    return {"status": True, "message": "Creating %s" % _plural(len(created), "virtual machine"), "instances": created}
+
+
+def _delete_vm(state, query, emu, vid, body):
+    emu.delete_vm(vid)
+    return {"status": True, "message": "Virtual machine %d is being deleted" % vid}
+
+
+def _name_availability(name, available, what):
+    message = "The name %s is available" % name if available else "%s named %s already exists" % (what, name)
+    return {"name": name, "available": available, "message": message}
+
+
+def _vm_name_availability(state, query, emu, name):
+    count = _query_int(query, "count", 1)
+    return _name_availability(name, emu.vm_name_available(name, count), "A virtual machine")
+
+
+def _environment_name_availability(state, query, emu, name):
+    return _name_availability(name, not any(env.get("name") == name for env in state["environments"]), "An environment")
+
+
+def _paged(query, items, key, message):
+    """A list as the API pages it (page, pageSize; every item on one page unless pageSize asks), filtered by search (a
+    part of the name, without regard to case)."""
+    page = _query_int(query, "page", 1)
+    search = query.get("search", [""])[0].casefold()
+    items = [item for item in items if search in str(item.get("name") or "").casefold()]
+    size = _query_int(query, "pageSize", max(1, len(items)))
+    return {"status": True, "message": message, "count": len(items), "page": page, "page_size": size, key: items[(page - 1) * size : page * size]}
+
+
+def _list_environments(state, query):
+    return _paged(query, state["environments"], "environments", "Success")
+
+
+def _create_environment(state, query, emu, body):
+    return {"status": True, "message": "Environment created successfully", "environment": emu.create_environment(body)}
+
+
+def _get_environment(state, query, emu, eid):
+    return {"status": True, "message": "Success", "environment": emu.environment(eid)}
+
+
+def _update_environment(state, query, emu, eid, body):
+    return {"status": True, "message": "Environment updated successfully", "environment": emu.rename_environment(eid, body)}
+
+
+def _delete_environment(state, query, emu, eid, body):
+    return {"status": True, "message": "Environment %s deleted successfully" % emu.delete_environment(eid)}
+
+
+def _environment_quota(state, query, emu, eid):
+    return dict({"status": True, "message": "Success"}, **emu.environment_quota(eid))
+
+
+def _list_keypairs(state, query):
+    return _paged(query, state["keypairs"], "keypairs", "Success")
+
+
+def _import_keypair(state, query, emu, body):
+    return {"status": True, "message": "Key pair imported successfully", "keypair": emu.import_keypair(body)}
+
+
+def _update_keypair(state, query, emu, kid, body):
+    return {"status": True, "message": "Key pair name updated successfully", "keypair": emu.rename_keypair(kid, body)}
+
+
+def _delete_keypair(state, query, emu, kid, body):
+    return {"status": True, "message": "Key pair %s deleted successfully" % emu.delete_keypair(kid)}
+
+
+def _images(state, query):
+    # Filtered (region, include_public, search), paged over the images (page, per_page: all unless asked), then
+    # grouped as the API does, by region and OS type, in the order first seen.
+    region = query.get("region", [None])[0]
+    include_public = _query_bool(query, "include_public", "true")
+    search = query.get("search", [""])[0].casefold()
+    images = [
+        image
+        for image in state["images"]
+        if (region is None or image.get("region_name") == region)
+        and (include_public or not image.get("is_public"))
+        and search in str(image.get("name") or "").casefold()
+    ]
+    page = _query_int(query, "page", 1)
+    size = _query_int(query, "per_page", max(1, len(images)))
+    groups = {}
+    for image in images[(page - 1) * size : page * size]:
+        key = (image.get("region_name"), image.get("type"))
+        groups.setdefault(key, {"region_name": key[0], "type": key[1], "logo": IMAGE_LOGO, "images": []})["images"].append(image)
+    return {"status": True, "message": "Success", "images": list(groups.values())}
+
+
+STOCK_CONFIGURATIONS = ("1x", "2x", "4x", "8x", "10x")
+# How many machines of an in-stock flavor's size a region has room for, as GET /core/stocks counts them.
+STOCK_PER_FLAVOR = 8
+
+
+def _stocks(state, query):
+    # No envelope. Per region and GPU model, from the flavors: an in-stock flavor of n GPUs counts STOCK_PER_FLAVOR
+    # machines under "<n>x"; available is the GPUs they hold (a string, as the spec has it).
+    regions = {}
+    for flavor in state["flavors"]:
+        if not flavor.get("gpu"):
+            continue
+        models = regions.setdefault(flavor["region_name"], {})
+        model = models.setdefault(flavor["gpu"], dict.fromkeys(STOCK_CONFIGURATIONS, 0))
+        key = "%dx" % int(flavor.get("gpu_count") or 0)
+        if flavor.get("stock_available") and key in model:
+            model[key] += STOCK_PER_FLAVOR
+    stocks = []
+    for region, models in regions.items():
+        served = []
+        for name, configurations in models.items():
+            gpus = sum(int(key[:-1]) * machines for key, machines in configurations.items())
+            served.append(
+                {
+                    "model": name,
+                    "available": str(gpus),
+                    "planned_7_days": "0",
+                    "planned_30_days": "0",
+                    "planned_100_days": "0",
+                    "configurations": configurations,
+                }
+            )
+        stocks.append({"region": region, "stock-type": "GPU", "models": served})
+    return {"stocks": stocks}
+
+
 ROUTES = {
     ("GET", "/billing/user-credit/credit"): _credit,
     ("GET", "/billing/billing/last-day-cost"): _last_day_cost,
@@ -859,14 +1524,37 @@ ROUTES = {
     ("GET", "/billing/billing/usage"): _usage,
     ("GET", "/billing/billing/history"): _billing_history,
     ("GET", "/core/virtual-machines"): _list_vms,
+    ("GET", "/core/environments"): _list_environments,
+    ("GET", "/core/keypairs"): _list_keypairs,
+    ("GET", "/core/images"): _images,
+    ("GET", "/core/stocks"): _stocks,
 }
 
-# Paths with a machine's id in them: the handler gets (state, query, the EmulatorState, the id).
+# Requests with a body that act: the handler gets (state, query, the EmulatorState, the body).
+ACTING_ROUTES = {
+    ("POST", "/core/virtual-machines"): _create_vms,
+    ("POST", "/core/environments"): _create_environment,
+    ("POST", "/core/keypairs"): _import_keypair,
+}
+
+# Paths with an id (or a name) in them: the handler gets (state, query, the EmulatorState, the id), and the body
+# when the method is not GET. The first that matches serves.
 PATTERN_ROUTES = [
     ("GET", r"/core/virtual-machines/(\d+)", _get_vm),
     ("GET", r"/core/virtual-machines/(\d+)/hibernate", _hibernate_vm),
     ("GET", r"/core/virtual-machines/(\d+)/hibernate-restore", _restore_vm),
+    ("GET", r"/core/virtual-machines/(\d+)/start", _start_vm),
+    ("GET", r"/core/virtual-machines/(\d+)/stop", _stop_vm),
     ("PUT", r"/core/virtual-machines/(\d+)/label", _label_vm),
+    ("DELETE", r"/core/virtual-machines/(\d+)", _delete_vm),
+    ("GET", r"/core/virtual-machines/name-availability/([^/]+)", _vm_name_availability),
+    ("GET", r"/core/environments/name-availability/([^/]+)", _environment_name_availability),
+    ("GET", r"/core/environments/(\d+)", _get_environment),
+    ("PUT", r"/core/environments/(\d+)", _update_environment),
+    ("DELETE", r"/core/environments/(\d+)", _delete_environment),
+    ("GET", r"/core/environments/(\d+)/vm-quota", _environment_quota),
+    ("PUT", r"/core/keypair/(\d+)", _update_keypair),
+    ("DELETE", r"/core/keypair/(\d+)", _delete_keypair),
 ]
 
 
@@ -906,6 +1594,19 @@ class Emulator:
         self.stop()
 
 
+def _vms_argument(value):
+    if value in ("none", "fleet") or (value.startswith("fleet:") and value[len("fleet:") :].isdigit()):
+        return value
+    raise argparse.ArgumentTypeError("none, fleet or fleet:N, got %r" % value)
+
+
+def _quota_argument(value):
+    name, equals, most = value.rpartition("=")
+    if not equals or not name or not most.isdigit():
+        raise argparse.ArgumentTypeError("ENVIRONMENT=N, got %r" % value)
+    return name, int(most)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Local emulator of the Hyperstack Infrahub API (billing and virtual machine endpoints).")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -916,13 +1617,30 @@ def main(argv=None):
     parser.add_argument("--rate-limit", type=int, default=None, help="requests per window per IP, then 429 for a window (real API: 500)")
     parser.add_argument("--rate-window", type=float, default=60.0, help="seconds (default: 60)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds each API answer waits (default: 0; 0.15 is a round trip to the real API)")
-    parser.add_argument("--vms", choices=("none", "fleet"), default="none", help="the machines it serves: none (default) or the ready-made fleet of eight")
+    parser.add_argument(
+        "--vms",
+        type=_vms_argument,
+        default="none",
+        help="the machines it serves: none (default), fleet (the ready-made eight) or fleet:N (N machines made by rule)",
+    )
     parser.add_argument("--vm-page-size", type=int, default=DEFAULT_STATE["vm_page_size"], help="machines per page of the list at most (default: 3)")
     parser.add_argument(
         "--vm-transition-seconds",
         type=float,
         default=DEFAULT_STATE["vm_transition_seconds"],
-        help="seconds a machine stays HIBERNATING or RESTORING (default: 0.5)",
+        help="seconds a machine stays HIBERNATING, RESTORING, STARTING or STOPPING (default: 0.5)",
+    )
+    parser.add_argument("--vm-boot-seconds", type=float, default=DEFAULT_STATE["vm_boot_seconds"], help="seconds a new machine stays BUILD (default: 0.5)")
+    parser.add_argument(
+        "--vm-delete-seconds", type=float, default=DEFAULT_STATE["vm_delete_seconds"], help="seconds a deleted machine stays DELETING (default: 0.5)"
+    )
+    parser.add_argument(
+        "--vm-quota",
+        type=_quota_argument,
+        action="append",
+        default=[],
+        metavar="ENVIRONMENT=N",
+        help="the most machines an environment may hold (repeatable; default: %d each)" % DEFAULT_MAX_VMS,
     )
     parser.add_argument("--url-file", help="write the API URL (with /v1) to this file once listening")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
@@ -940,6 +1658,9 @@ def main(argv=None):
         vms=[] if args.vms == "none" else args.vms,
         vm_page_size=args.vm_page_size,
         vm_transition_seconds=args.vm_transition_seconds,
+        vm_boot_seconds=args.vm_boot_seconds,
+        vm_delete_seconds=args.vm_delete_seconds,
+        vm_quota=dict(args.vm_quota),
     )
     if args.url_file:
         with open(args.url_file + ".tmp", "w") as handle:
