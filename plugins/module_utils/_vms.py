@@ -1,0 +1,385 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Internal to the nexgencloud.hyperstack collection: not a public API.
+
+hyperstack_vm's task: the named machines to the state asked for, side by side. It reads the machines,
+decides by _provision.py's rules, and, before the first create, prices what it adds and judges it as the
+credit gate does (the same estimate, verdict and reasons) with the environment's quota: a refusal sends no
+create. A create whose answer is lost is never sent again blindly: the machines are read again and only
+those still missing are asked for. Hibernation and restore are _hibernation.py's.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import CREATE_VM, DELETE_VM, IMAGES, LABEL, START, STOP, USAGE, VM_QUOTA
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, one_line
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate import estimate_from
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import VmFailure, change_state
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import ACTIVE, HIBERNATED, SETTLED, environment_of, vms_facts
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import gate_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM, check_plan, plan_request
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import price_destroyed
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._provision import (
+    GATE_NAMES,
+    SHUTOFF,
+    check_names,
+    create_body,
+    decide,
+    gate_plan,
+    quota_reason,
+)
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import (
+    gate_reads,
+    read_concurrently,
+    read_environment_vms,
+    read_environments,
+    read_keypairs,
+    read_vms,
+)
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import verdict
+
+# Requests sent at once, at most (20 machines side by side; the client rides out the API's 429s).
+SIDE_BY_SIDE = 20
+POLL_FIRST, POLL_MAX = 0.25, 5.0
+GONE = "(gone)"
+DONE = {"create": "created", "delete": "deleted", "start": "started", "stop": "stopped", "hibernate": "hibernated", "restore": "restored"}
+
+
+def provision(client, params, check_mode=False, diff=False, sleep=time.sleep, clock=time.monotonic):
+    """hyperstack_vm's run: the named machines to params' state; the task's result (VmFailure carries it on failure)."""
+    names = check_names(params)
+    for option in GATE_NAMES:
+        gate_number(params, option, client.caller)  # refused before any request, named as the task wrote it
+    state = params.get("state") or "present"
+    creating = state in ("present", "active")
+    reads = {"vms": read_vms}
+    if creating:
+        reads.update(environments=read_environments, keypairs=read_keypairs)
+    read = read_concurrently(client, params, reads)
+    plan = decide(read["vms"], names, params)
+    result = {"changed": False, "vms": [], "created": [], "deleted": [], "added_per_hour": 0.0, "saved_per_hour": 0.0}
+    before = {m["name"]: m for m in read["vms"] if m["name"] in names}
+    if plan["create"]:
+        environment = _check_needs(read, params)
+        result["gate"] = _gate(client, params, plan["create"], environment)
+        if not result["gate"]["passed"] and params.get("gate", True) is not False:
+            result["vms"] = _entries(names, before, {}, plan, check_mode)
+            raise VmFailure(
+                "the gate refuses to create %s: %s (nothing was created; gate=false turns the gate off)"
+                % (", ".join(plan["create"]), "; ".join(result["gate"]["reasons"])),
+                result,
+            )
+        result["added_per_hour"] = result["gate"]["plan_cost_per_hour"]
+    if plan["delete"]:
+        result["saved_per_hour"] = _saved(client, plan["delete"])
+    problems, pending, done = [], {}, {}
+    if not check_mode:
+        problems += _act(client, params, plan, pending, done, sleep)
+    else:
+        for action in DONE:
+            if action not in ("hibernate", "restore"):
+                for what in plan[action]:
+                    done[what if isinstance(what, str) else what["name"]] = [DONE[action]]
+    for machine, labels in plan["relabel"]:
+        done.setdefault(machine["name"], []).append("labels")
+        if not check_mode:
+            problem = _relabel(client, machine, labels)
+            if problem:
+                problems.append(problem)
+                done[machine["name"]].remove("labels")
+    sleeping = _sleeping(client, params, plan, check_mode, diff, done)
+    result["saved_per_hour"] = _plus(result["saved_per_hour"], sleeping.get("saved_per_hour", 0.0))
+    result["added_per_hour"] = _plus(result["added_per_hour"], sleeping.get("added_per_hour", 0.0))
+    problems += [e["error"] for e in sleeping.get("vms", []) if e.get("error") and not check_mode]
+    if sleeping.get("warnings"):
+        result["warnings"] = sleeping["warnings"]
+    for machine in plan["wait"]:
+        pending[machine["id"]] = (machine["name"], GONE if state == "absent" else None)
+    if params.get("wait", True) and not check_mode and pending:
+        problems += _wait(client, params, pending, float(params.get("wait_timeout", 900)), sleep, clock)
+    after = _final(client, params, names, state, list(before.values()) if check_mode else None)
+    result["vms"] = _entries(names, after, done, plan, check_mode, result.get("gate"))
+    result["created"] = [n for n in names if "created" in done.get(n, [])]
+    result["deleted"] = [n for n in names if "deleted" in done.get(n, [])]
+    result["changed"] = any(done.values())
+    if diff:
+        result["diff"] = {"before": _shown(names, before), "after": _shown(names, {e["name"]: e for e in result["vms"] if e["status"] != GONE})}
+    if problems:
+        changed = ["%s %s" % (n, " and ".join(done[n])) for n in names if done.get(n)]
+        raise VmFailure(
+            "%s (%s)"
+            % (
+                "; ".join(one_line(p) for p in problems),
+                "%s: %s" % ("would change" if check_mode else "changed", ", ".join(changed)) if changed else "nothing was changed",
+            ),
+            result,
+        )
+    return result
+
+
+def _check_needs(read, params):
+    """The environment to create in (its entry); refused, before any create, when it, or the key pair in it, does not exist."""
+    name = params["environment"]
+    environment = next((e for e in read["environments"] if e["name"] == name), None)
+    if environment is None:
+        known = ", ".join(sorted(e["name"] for e in read["environments"])) or "none"
+        raise HyperstackError(
+            "environment %s does not exist (there are: %s): create it first with hyperstack_environment (nothing was created)" % (name, known)
+        )
+    keys = [k for k in read["keypairs"] if k["name"] == params["key_name"] and ((k.get("environment") or {}).get("name") == name)]
+    if not keys:
+        raise HyperstackError(
+            "key pair %s does not exist in environment %s: import it first with hyperstack_keypair (nothing was created)" % (params["key_name"], name)
+        )
+    return environment
+
+
+def _gate(client, params, creating, environment):
+    """The gate's fact on creating the machines of creating in environment: the credit gate's estimate and verdict,
+    the API's can_create_instance and the flavor's stock always checked, and the environment's quota."""
+    region = environment.get("region")
+    request = plan_request(dict(params, plan=gate_plan(len(creating), params)[:1], terraform_plan=None), client.caller)
+    min_runway = gate_number(params, "min_runway_days", client.caller)
+    reads = gate_reads(request, True, runway=min_runway is not None)
+    reads["quota"] = lambda c: VM_QUOTA.fetch(c, id=environment["id"], name=environment["name"])
+    if params.get("image"):
+        reads["images"] = lambda c: IMAGES.fetch(c, {"region": region}, region=region)
+    read = read_concurrently(client, params, reads)
+    if params.get("image") and params["image"] not in read["images"]:
+        raise HyperstackError(
+            "image %s is not offered in region %s (the images there: %s) (nothing was created)" % (params["image"], region, ", ".join(read["images"]) or "none")
+        )
+    if params.get("create_bootable_volume"):
+        flavor = next((f for f in read["flavors"] if f.get("name") == params["flavor"] and f.get("region_name") == region), None)
+        request["items"] += check_plan(gate_plan(len(creating), params, flavor)[1:], "the bootable volume")
+    facts = estimate_from(request, read, region)
+    fact = verdict(
+        facts,
+        daily_cost=read["last_day_cost"]["total_cost"] if min_runway is not None else None,
+        min_headroom=gate_number(params, "min_headroom", client.caller) or 0,
+        min_runway_days=min_runway,
+    )
+    reason = quota_reason(read["quota"], len(creating), environment["name"])
+    if reason:
+        fact.update(passed=False, reasons=fact["reasons"] + [reason])
+    fact["quota"] = read["quota"]
+    return fact
+
+
+def _saved(client, machines):
+    """What deleting machines saves an hour, from their usage rows; None when one has none (never counted as free)."""
+    rows = USAGE.fetch(client)["resources"]
+    costs = price_destroyed([{"type": VM, "id": m["id"]} for m in machines], rows)
+    if not all(cost["found"] for cost in costs):
+        return None
+    return float(sum((decimal(cost["cost_per_hour"]) for cost in costs), Decimal(0)))
+
+
+def _plus(a, b):
+    # A sum of rates; one not priced (None) makes the sum not priced, never free.
+    return None if a is None or b is None else float(decimal(a) + decimal(b))
+
+
+def _side_by_side(client, params, calls):
+    """{key: (result, HyperstackError or None)} of calls ({key: fn(client)}), up to SIDE_BY_SIDE at once, each
+    thread on a client of its own."""
+    local, results = threading.local(), {}
+
+    def run(key):
+        if not hasattr(local, "client"):
+            local.client = client.sibling(params)
+        try:
+            results[key] = (calls[key](local.client), None)
+        except HyperstackError as exc:
+            results[key] = (None, exc)
+
+    if calls:
+        with ThreadPoolExecutor(max_workers=min(SIDE_BY_SIDE, len(calls))) as pool:
+            list(pool.map(run, list(calls)))
+    return results
+
+
+def _lost(exc):
+    # No answer, or a server error: the request may have been carried out.
+    return exc.status_code is None or exc.status_code >= 500
+
+
+def _act(client, params, plan, pending, done, sleep):
+    """Send the creates, deletes, starts and stops side by side; pending gets what to wait for; the problems met."""
+    problems = []
+    asked = {("create", name): (lambda c, n=name: CREATE_VM.fetch(c, body=create_body(n, params), name=n)) for name in plan["create"]}
+    endpoints = {"delete": DELETE_VM, "start": START, "stop": STOP}
+    for action, endpoint in endpoints.items():
+        for m in plan[action]:
+            asked[(action, m["name"])] = lambda c, e=endpoint, m=m: e.fetch(c, id=m["id"], name=m["name"])
+    by_name = {m["name"]: m for action in endpoints for m in plan[action]}
+    target = {"create": ACTIVE, "delete": GONE, "start": ACTIVE, "stop": SHUTOFF}
+    answers = _side_by_side(client, params, asked)
+    lost = []
+    for (action, name), (answer, exc) in sorted(answers.items()):
+        if exc is None:
+            vid = answer[0]["id"] if action == "create" else by_name[name]["id"]
+            pending[vid] = (name, target[action])
+            done[name] = [DONE[action]]
+        elif _lost(exc):
+            lost.append((action, name, exc))
+        else:
+            problems.append(exc.msg)
+    if lost:
+        problems += _recover(client, params, lost, pending, done, target)
+    return problems
+
+
+def _recover(client, params, lost, pending, done, target):
+    """The requests whose answer was lost: the machines read again, never the request sent again blindly. A create
+    whose machine is not there is asked once more (it was not made); a delete, start or stop is judged by what is read."""
+    problems = []
+    try:
+        now = {m["name"]: m for m in read_environment_vms(client, params.get("environment") if all(a == "create" for a, _n, _e in lost) else None)}
+    except HyperstackError as exc:
+        return ["%s; reading the machines again failed too, so what they did is not known: %s" % (e.msg, exc.msg) for _a, _n, e in lost]
+    again = {}
+    for action, name, exc in lost:
+        machine = now.get(name)
+        if action == "create" and machine is not None:
+            pending[machine["id"]] = (name, ACTIVE)
+            done[name] = ["created"]
+        elif action == "create":
+            again[("create", name)] = lambda c, n=name: CREATE_VM.fetch(c, body=create_body(n, params), name=n)
+        elif machine is None or machine["status"] not in SETTLED or (action == "stop" and machine["status"] == SHUTOFF):
+            # Gone, under way, or already there: it was carried out.
+            if machine is not None:
+                pending[machine["id"]] = (name, target[action])
+            done[name] = [DONE[action]]
+        else:
+            problems.append("%s; read again, %s was still %s: it may yet change, and is not asked again" % (exc.msg, name, machine["status"]))
+    for (action, name), (answer, exc) in sorted(_side_by_side(client, params, again).items()):
+        if exc is None:
+            pending[answer[0]["id"]] = (name, ACTIVE)
+            done[name] = ["created"]
+        else:
+            problems.append(exc.msg + ("; asked once after a lost answer found no machine, so it is not asked again" if _lost(exc) else ""))
+    return problems
+
+
+def _relabel(client, machine, labels):
+    try:
+        LABEL.fetch(client, body={"labels": labels}, id=machine["id"], name=machine["name"])
+    except HyperstackError as exc:
+        return exc.msg
+    return None
+
+
+def _sleeping(client, params, plan, check_mode, diff, done):
+    """Hibernate or restore as hyperstack_vm_hibernation does (the same code); its result, or {} with nothing to do."""
+    machines = plan["hibernate"] + plan["restore"]
+    if not machines:
+        return {}
+    ask = dict(ids=[m["id"] for m in machines], state="hibernated" if plan["hibernate"] else "active", retain_ip=params.get("retain_ip", True))
+    ask.update(wait=params.get("wait", True), wait_timeout=params.get("wait_timeout", 900), mark=None)
+    try:
+        slept = change_state(client, dict(params, names=None, labels=None, **ask), check_mode, diff)
+    except VmFailure as exc:
+        slept = dict(exc.result())
+    for entry in slept.get("vms", []):
+        if entry["changed"]:
+            done.setdefault(entry["name"], []).append("hibernated" if plan["hibernate"] else "restored")
+    return slept
+
+
+def _wait(client, params, pending, wait_timeout, sleep, clock):
+    """Poll the machines (one read of the list a round, not one per machine) until each in pending ({id: (name,
+    target)}; target None: any settled status, GONE: deleted) is there, or wait_timeout runs out; the problems met."""
+    deadline, delay, problems = clock() + wait_timeout, POLL_FIRST, []
+    waiting = dict(pending)
+    while waiting:
+        left = deadline - clock()
+        if left <= 0:
+            late = ", ".join("%s (id %s)" % (name, vid) for vid, (name, _t) in sorted(waiting.items()))
+            return problems + ["the wait_timeout of %g seconds ran out with %s still changing" % (wait_timeout, late)]
+        sleep(min(delay, left))
+        delay = min(delay * 2, POLL_MAX)
+        try:
+            now = {m["id"]: m for m in read_vms(client)}
+        except HyperstackError as exc:
+            return problems + [exc.msg]
+        for vid, (name, target) in list(waiting.items()):
+            machine = now.get(vid)
+            status = GONE if machine is None else machine["status"]
+            if status == target or (target is None and status in SETTLED):
+                del waiting[vid]
+            elif status == GONE or status == "ERROR":
+                # Settled where it was not asked to: no longer waited for.
+                problems.append("%s (id %s) became %s, not %s" % (name, vid, "gone" if status == GONE else status, target or "settled"))
+                del waiting[vid]
+    return problems
+
+
+def _final(client, params, names, state, machines=None):
+    """The named machines as they are at the end (machines: as read before, in check mode), by name, with their
+    rates from the usage rows."""
+    if machines is None:
+        read = read_concurrently(client, params, {"vms": read_vms, "usage": USAGE.fetch})
+        machines = [m for m in read["vms"] if m["name"] in names]
+        if state == "absent" and params.get("environment"):
+            machines = [m for m in machines if environment_of(m).get("name") == params["environment"]]
+        rows = read["usage"]["resources"]
+    else:
+        rows = USAGE.fetch(client)["resources"]
+    return {facts["name"]: facts for facts in vms_facts(machines, rows)}
+
+
+FIELDS = ("id", "name", "status", "environment", "flavor", "fixed_ip", "floating_ip", "labels", "cost_per_hour")
+
+
+def _entries(names, machines, done, plan, check_mode, gate=None):
+    """One entry per named machine, in the order named: as it is (or, in check mode, would be), and what was done."""
+    creating = set(plan["create"])
+    relabelled = {m["id"]: labels for m, labels in plan["relabel"]}
+    unit = None
+    if gate and gate.get("breakdown"):
+        unit = float(sum((decimal(item["unit_price_per_hour"]) for item in gate["breakdown"]), Decimal(0)))
+    entries = []
+    for name in names:
+        machine = machines.get(name)
+        entry = dict.fromkeys(FIELDS)
+        if machine is None:
+            entry.update(name=name, status=ACTIVE if name in creating else GONE, cost_per_hour=unit if name in creating else None)
+        else:
+            entry.update({key: machine.get(key) for key in FIELDS})
+            entry["flavor"] = (machine.get("flavor") or {}).get("name")
+            if check_mode:
+                entry["status"] = _would_be(machine, plan)
+                entry["labels"] = relabelled.get(machine["id"], entry["labels"])
+        entry["changes"] = list(done.get(name, []))
+        entry["changed"] = bool(entry["changes"])
+        entries.append(entry)
+    return entries
+
+
+def _would_be(machine, plan):
+    # In check mode: the status each change asked for would bring.
+    for action, status in (("delete", GONE), ("start", ACTIVE), ("stop", SHUTOFF), ("hibernate", HIBERNATED), ("restore", ACTIVE)):
+        if any(m["id"] == machine["id"] for m in plan[action]):
+            return status
+    return machine["status"]
+
+
+def _shown(names, machines):
+    lines = []
+    for name in names:
+        machine = machines.get(name)
+        if machine is None:
+            lines.append("%s: absent\n" % name)
+        else:
+            labels = machine.get("labels") or []
+            lines.append("%s: %s%s\n" % (name, machine.get("status"), " (labels: %s)" % ", ".join(labels) if labels else ""))
+    return "".join(lines)
