@@ -63,7 +63,7 @@ CORES = _supported_cores()
 KEY = "bench-key-7f3a"
 MODULE = "nexgencloud.hyperstack.hyperstack_credit_info"
 # P0 and P3 are set against the measured floor (FLOOR below).
-GOALS = {"P1": 0.10, "P0": 1.8, "P3": 1.40, "P5": 0.80, "P4": 0.15, "fleet": 2.5}
+GOALS = {"P1": 0.10, "P0": 1.8, "P3": 1.40, "P5": 0.80, "P4": 0.15, "fleet": 2.5, "inventory": 1.5}
 FLOOR = (
     "The P0 and P3 goals are set against the measured floor: requests and jsonschema, fixed by the design, cost 6-8 ms"
     " at their first touch in a task's freshly forked worker (`scripts/fork_cost.py` measures it)."
@@ -313,6 +313,51 @@ def fleet(cores, emulator, args):
     return results
 
 
+def _untagged(value):
+    # ansible-inventory's JSON marks each value an inventory plugin gives as unsafe: {"__ansible_unsafe": x} is x.
+    if isinstance(value, dict):
+        return value["__ansible_unsafe"] if set(value) == {"__ansible_unsafe"} else {k: _untagged(v) for k, v in value.items()}
+    return [_untagged(v) for v in value] if isinstance(value, list) else value
+
+
+def inventory(cores, emulator, args):
+    """Per core: ansible-inventory --list through the inventory plugin over args.machines machines in pages of 100, and
+    over a static YAML inventory of the same hosts with the same variables, side by side in each round; the median ratio."""
+    emulator.state.update({"vms": "fleet:%d" % args.machines, "vm_page_size": 100})
+    results = {}
+    try:
+        for c in cores:
+            plugin = c.dir / "bench.hyperstack.yml"
+            plugin.write_text(json.dumps({"plugin": "nexgencloud.hyperstack.hyperstack", "api_key": KEY, "api_url": emulator.api_url}))
+            command = [str(c.bin / "ansible-inventory"), "--list", "-i"]
+            env = dict(c.env, ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true", PYTHONWARNINGS="ignore")
+            listed = subprocess.run(command + [str(plugin)], env=env, capture_output=True, text=True, check=True)
+            hostvars = _untagged(json.loads(listed.stdout))["_meta"]["hostvars"]
+            assert len(hostvars) == args.machines, len(hostvars)
+            static = c.dir / "static.yml"
+            static.write_text(json.dumps({"all": {"hosts": hostvars}}))
+            walls = {"plugin": [], "static": []}
+            work = ["plugin", "static"]
+            rng = random.Random(args.seed)
+            for _number in range(args.rounds):
+                rng.shuffle(work)
+                for name in work:
+                    started = time.perf_counter()
+                    subprocess.run(
+                        command + [str(plugin if name == "plugin" else static)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+                    )
+                    walls[name].append(time.perf_counter() - started)
+            ratio = statistics.median(p / s for p, s in zip(walls["plugin"], walls["static"]))
+            results[c.core] = {"plugin": statistics.median(walls["plugin"]), "static": statistics.median(walls["static"]), "inventory": ratio}
+            say(
+                "inventory of %d machines, ansible-core %s: the plugin %.2f s, the static YAML %.2f s, ratio (median of %d rounds) %.2f"
+                % (args.machines, c.core, results[c.core]["plugin"], results[c.core]["static"], args.rounds, ratio)
+            )
+    finally:
+        emulator.state.reset()
+    return results
+
+
 def machine():
     cpu = platform.machine()
     try:
@@ -452,6 +497,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=1, help="seed of the shuffled order of each round")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmark.md"), help="markdown report ('-' for none)")
     parser.add_argument("--chart", default=str(ROOT / "docs" / "benchmark.png"), help="PNG chart ('-' for none)")
+    parser.add_argument("--machines", type=int, default=1000, help="machines of the inventory measurement, in pages of 100 (default 1000)")
+    parser.add_argument("--only-inventory", action="store_true", help="measure the inventory plugin alone against a static YAML inventory, writing no files")
     parser.add_argument("--smoke", action="store_true", help="a check that it works: this Python's core, 1 round, 2 tasks, 5 hosts, no files")
     args = parser.parse_args(argv)
     if args.only_p4:
@@ -471,6 +518,10 @@ def main(argv=None):
         bin_dir = Path(sys.executable).parent if args.smoke else None
         cores = [Core(core, tree_root, Path(tmp), emulator, args.tasks, args.hosts, bin_dir) for core in args.cores.split(",")]
         say("== %d interleaved rounds on ansible-core %s against %s" % (args.rounds, args.cores, emulator.api_url))
+        if args.only_inventory:
+            results = inventory(cores, emulator, args)
+            print("\n".join("inventory, ansible-core %s: %.2f (goal <= %.2f)" % (core, r["inventory"], GOALS["inventory"]) for core, r in results.items()))
+            return 0 if all(r["inventory"] <= GOALS["inventory"] for r in results.values()) else 1
         table = {} if args.only_p4 else summarize(measure(cores, args), args.tasks)
         p4 = latency(cores, emulator, args) if args.p4 else {}
         fleet_results = fleet(cores, emulator, args) if args.hosts else {}

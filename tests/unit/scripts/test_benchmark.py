@@ -49,3 +49,15 @@ def test_the_report_states_the_goals_and_the_floor_they_are_set_against():
     assert goals in text.splitlines()[5], text
     assert "requests and jsonschema, fixed by the design, cost 6-8 ms at their first touch in a task's freshly forked worker" in text
     assert "`scripts/fork_cost.py`" in text
+
+
+def test_the_inventory_goal_is_the_plugin_at_most_one_and_a_half_times_the_static_inventory():
+    benchmark = _benchmark()
+    assert benchmark.GOALS["inventory"] == 1.5
+    assert benchmark._against_goal({"inventory": 1.50}, "inventory", "%.2f") == "**1.50**"
+    assert benchmark._against_goal({"inventory": 1.51}, "inventory", "%.2f") == "1.51"
+    assert benchmark._untagged({"a": {"__ansible_unsafe": "x"}, "b": [{"__ansible_unsafe": 1}], "c": {"__ansible_unsafe": "y", "d": 2}}) == {
+        "a": "x",
+        "b": [1],
+        "c": {"__ansible_unsafe": "y", "d": 2},
+    }
