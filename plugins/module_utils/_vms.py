@@ -67,11 +67,12 @@ def provision(client, params, check_mode=False, diff=False, sleep=time.sleep, cl
     plan = decide(read["vms"], names, params)
     result = {"changed": False, "vms": [], "created": [], "deleted": [], "added_per_hour": 0.0, "saved_per_hour": 0.0}
     before = {m["name"]: m for m in read["vms"] if m["name"] in names}
+    warnings = []
     if plan["create"]:
-        environment = _check_needs(read, params)
+        environment = _check_needs(read, params, check_mode, warnings)
         result["gate"] = _gate(client, params, plan["create"], environment)
         if not result["gate"]["passed"] and params.get("gate", True) is not False:
-            result["vms"] = _entries(names, before, {}, plan, check_mode)
+            result["vms"] = _entries(names, before, {}, dict(plan, create=[]), check_mode, params)
             raise VmFailure(
                 "the gate refuses to create %s: %s (nothing was created; gate=false turns the gate off)"
                 % (", ".join(plan["create"]), "; ".join(result["gate"]["reasons"])),
@@ -99,14 +100,15 @@ def provision(client, params, check_mode=False, diff=False, sleep=time.sleep, cl
     result["saved_per_hour"] = _plus(result["saved_per_hour"], sleeping.get("saved_per_hour", 0.0))
     result["added_per_hour"] = _plus(result["added_per_hour"], sleeping.get("added_per_hour", 0.0))
     problems += [e["error"] for e in sleeping.get("vms", []) if e.get("error") and not check_mode]
-    if sleeping.get("warnings"):
-        result["warnings"] = sleeping["warnings"]
+    warnings += sleeping.get("warnings", [])
+    if warnings:
+        result["warnings"] = warnings
     for machine in plan["wait"]:
         pending[machine["id"]] = (machine["name"], GONE if state == "absent" else None)
     if params.get("wait", True) and not check_mode and pending:
         problems += _wait(client, params, pending, float(params.get("wait_timeout", 900)), sleep, clock)
     after = _final(client, params, names, state, list(before.values()) if check_mode else None)
-    result["vms"] = _entries(names, after, done, plan, check_mode, result.get("gate"))
+    result["vms"] = _entries(names, after, done, plan, check_mode, params, result.get("gate"))
     result["created"] = [n for n in names if "created" in done.get(n, [])]
     result["deleted"] = [n for n in names if "deleted" in done.get(n, [])]
     result["changed"] = any(done.values())
@@ -125,40 +127,48 @@ def provision(client, params, check_mode=False, diff=False, sleep=time.sleep, cl
     return result
 
 
-def _check_needs(read, params):
-    """The environment to create in (its entry); refused, before any create, when it, or the key pair in it, does not exist."""
+def _check_needs(read, params, check_mode, warnings):
+    """The environment to create in (its entry); refused, before any create, when it, or the key pair in it, does not
+    exist. In check mode, where an earlier task of the play would have made them, each is warned of instead, and a
+    missing environment is None: what needs it (the region's price and stock, the quota) is said to be unchecked."""
     name = params["environment"]
     environment = next((e for e in read["environments"] if e["name"] == name), None)
+    keys = [k for k in read["keypairs"] if k["name"] == params["key_name"] and ((k.get("environment") or {}).get("name") == name)]
+    problems = []
     if environment is None:
         known = ", ".join(sorted(e["name"] for e in read["environments"])) or "none"
-        raise HyperstackError(
-            "environment %s does not exist (there are: %s): create it first with hyperstack_environment (nothing was created)" % (name, known)
-        )
-    keys = [k for k in read["keypairs"] if k["name"] == params["key_name"] and ((k.get("environment") or {}).get("name") == name)]
+        problems.append("environment %s does not exist (there are: %s): create it first with hyperstack_environment" % (name, known))
     if not keys:
-        raise HyperstackError(
-            "key pair %s does not exist in environment %s: import it first with hyperstack_keypair (nothing was created)" % (params["key_name"], name)
-        )
+        problems.append("key pair %s does not exist in environment %s: import it first with hyperstack_keypair" % (params["key_name"], name))
+    if problems and not check_mode:
+        raise HyperstackError("; ".join(problems) + " (nothing was created)")
+    warnings += [
+        "%s; the run fails unless an earlier task makes it%s"
+        % (p, "" if environment else ", and the quota, the image and the region's stock and prices are not checked")
+        for p in problems
+    ]
     return environment
 
 
 def _gate(client, params, creating, environment):
     """The gate's fact on creating the machines of creating in environment: the credit gate's estimate and verdict,
-    the API's can_create_instance and the flavor's stock always checked, and the environment's quota."""
-    region = environment.get("region")
+    the API's can_create_instance and the flavor's stock always checked, and the environment's quota. environment
+    None (check mode only: it does not exist yet): priced in no region, without the quota."""
+    region = (environment or {}).get("region")
     request = plan_request(dict(params, plan=gate_plan(len(creating), params)[:1], terraform_plan=None), client.caller)
     min_runway = gate_number(params, "min_runway_days", client.caller)
     reads = gate_reads(request, True, runway=min_runway is not None)
-    reads["quota"] = lambda c: VM_QUOTA.fetch(c, id=environment["id"], name=environment["name"])
-    if params.get("image"):
-        reads["images"] = lambda c: IMAGES.fetch(c, {"region": region}, region=region)
+    if environment is not None:
+        reads["quota"] = lambda c: VM_QUOTA.fetch(c, id=environment["id"], name=environment["name"])
+        if params.get("image"):
+            reads["images"] = lambda c: IMAGES.fetch(c, {"region": region}, region=region)
     read = read_concurrently(client, params, reads)
-    if params.get("image") and params["image"] not in read["images"]:
+    if "images" in read and params["image"] not in read["images"]:
         raise HyperstackError(
             "image %s is not offered in region %s (the images there: %s) (nothing was created)" % (params["image"], region, ", ".join(read["images"]) or "none")
         )
     if params.get("create_bootable_volume"):
-        flavor = next((f for f in read["flavors"] if f.get("name") == params["flavor"] and f.get("region_name") == region), None)
+        flavor = next((f for f in read["flavors"] if f.get("name") == params["flavor"] and region in (None, f.get("region_name"))), None)
         request["items"] += check_plan(gate_plan(len(creating), params, flavor)[1:], "the bootable volume")
     facts = estimate_from(request, read, region)
     fact = verdict(
@@ -167,10 +177,10 @@ def _gate(client, params, creating, environment):
         min_headroom=gate_number(params, "min_headroom", client.caller) or 0,
         min_runway_days=min_runway,
     )
-    reason = quota_reason(read["quota"], len(creating), environment["name"])
+    reason = quota_reason(read["quota"], len(creating), environment["name"]) if "quota" in read else None
     if reason:
         fact.update(passed=False, reasons=fact["reasons"] + [reason])
-    fact["quota"] = read["quota"]
+    fact["quota"] = read.get("quota")
     return fact
 
 
@@ -340,7 +350,7 @@ def _final(client, params, names, state, machines=None):
 FIELDS = ("id", "name", "status", "environment", "flavor", "fixed_ip", "floating_ip", "labels", "cost_per_hour")
 
 
-def _entries(names, machines, done, plan, check_mode, gate=None):
+def _entries(names, machines, done, plan, check_mode, params, gate=None):
     """One entry per named machine, in the order named: as it is (or, in check mode, would be), and what was done."""
     creating = set(plan["create"])
     relabelled = {m["id"]: labels for m, labels in plan["relabel"]}
@@ -352,7 +362,10 @@ def _entries(names, machines, done, plan, check_mode, gate=None):
         machine = machines.get(name)
         entry = dict.fromkeys(FIELDS)
         if machine is None:
-            entry.update(name=name, status=ACTIVE if name in creating else GONE, cost_per_hour=unit if name in creating else None)
+            entry.update(name=name, status=GONE)
+            if name in creating:
+                # Not made (check mode, or refused): what it would be.
+                entry.update(status=ACTIVE, cost_per_hour=unit, environment=params["environment"], flavor=params["flavor"], labels=params.get("labels") or [])
         else:
             entry.update({key: machine.get(key) for key in FIELDS})
             entry["flavor"] = (machine.get("flavor") or {}).get("name")

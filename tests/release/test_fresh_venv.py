@@ -36,9 +36,11 @@ MODULES = {
     # In check mode (below): it sends no hibernation request, and its result is the task's own (changed, vms). The
     # machines labelled team=ml too, so that none is one the API would refuse (check mode fails on those, as the run would).
     "hyperstack_vm_hibernation": {"labels": ["hibernate=ok", "team=ml"]},
+    # Run for real: one machine created through the gate and waited for.
+    "hyperstack_vm": {"name": "fresh-01", "environment": "ml-CANADA-1", "flavor": "n3-A100x1", "image": "Ubuntu Server 22.04 LTS", "key_name": "ops-key"},
 }
 CHECK_MODE = {"hyperstack_vm_hibernation"}
-RESULT_KEY = {"hyperstack_vm_hibernation": "vms"}
+RESULT_KEY = {"hyperstack_vm_hibernation": "vms", "hyperstack_vm": "vms"}
 
 
 def _emulator_class():
@@ -121,4 +123,18 @@ def test_every_module_the_lookup_and_the_role_work(fresh, tmp_path, where):
     assert results["hyperstack_credit_info"]["hyperstack_credit_info"]["credit"] == 1500.0
     assert {vm["name"] for vm in results["hyperstack_vm_info"]["hyperstack_vm_info"]} == {"train-01", "train-02", "infer-01", "parked-a100x8"}
     assert results["hyperstack_vm_hibernation"]["changed"] is True and len(results["hyperstack_vm_hibernation"]["vms"]) == 3
+    assert results["hyperstack_vm"]["created"] == ["fresh-01"] and results["hyperstack_vm"]["vms"][0]["status"] == "ACTIVE"
+    assert KEY not in done.stdout + done.stderr
+
+
+def test_the_inventory_plugin_works(fresh, tmp_path):
+    bin_dir, env = fresh
+    with _emulator_class()(api_key=KEY, vms="fleet") as emulator:
+        source = tmp_path / "fleet.hyperstack.yml"
+        source.write_text(json.dumps({"plugin": "nexgencloud.hyperstack.hyperstack", "api_key": KEY, "api_url": emulator.api_url, "labels": ["team=ml"]}))
+        env = dict(env, ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED="true")
+        done = subprocess.run([str(bin_dir / "ansible-inventory"), "-i", str(source), "--list"], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    hosts = json.loads(done.stdout)["_meta"]["hostvars"]
+    assert sorted(hosts) == ["infer-01", "parked-a100x8", "train-01", "train-02"]
     assert KEY not in done.stdout + done.stderr

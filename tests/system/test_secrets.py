@@ -45,6 +45,9 @@ OTHER_MODULES = {name: {} for name in MODULES if name != MODULE.rsplit(".", 1)[1
 OTHER_MODULES["hyperstack_deployment_cost_info"] = {"plan": [{"flavor": "n3-A100x1"}]}
 # A selector, so that it reads (without one it is refused before any request).
 OTHER_MODULES["hyperstack_vm_hibernation"] = {"labels": ["hibernate=ok"]}
+OTHER_MODULES["hyperstack_vm"] = {"name": "train-01", "state": "absent"}
+OTHER_MODULES["hyperstack_environment"] = {"name": "ml-CANADA-1", "state": "absent"}
+OTHER_MODULES["hyperstack_keypair"] = {"name": "ops-key", "environment": "ml-CANADA-1", "state": "absent"}
 OTHER_CASES = ["echo_special_key_%s" % name for name in OTHER_MODULES]
 
 

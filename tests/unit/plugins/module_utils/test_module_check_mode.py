@@ -29,6 +29,19 @@ ACTING = [
 # mode is put to the test. A new module that changes things fails test_every_module_that_changes_things_is_put_to_the_test
 # until it is given its own here.
 WOULD_CHANGE = {
+    "hyperstack_environment": [{"name": "scratch-NORWAY-1", "region": "NORWAY-1"}],
+    "hyperstack_keypair": [
+        {"name": "deploy", "environment": "ml-CANADA-1", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMqXgRLKG73K+sIxs5oj3E2nhu/4FHxOcrmAd4Wv7ki7"},
+        {"name": "ops-key", "environment": "prod-US-1", "state": "absent"},
+    ],
+    "hyperstack_vm": [
+        {"names": ["new-01", "new-02"], "environment": "ml-CANADA-1", "flavor": "n3-A100x1", "image": "Ubuntu Server 22.04 LTS", "key_name": "ops-key"},
+        {"name": "train-02", "state": "absent"},
+        {"name": "infer-01", "state": "stopped"},
+        {"name": "render-01", "state": "active"},
+        {"name": "train-01", "state": "hibernated"},
+        {"name": "web-01", "labels": ["team=web"]},
+    ],
     "hyperstack_vm_hibernation": [
         {"labels": ["hibernate=ok", "team=ml"], "mark": "guard=yes"},
         {"state": "active", "names": ["parked-a100x8"], "mark": "guard=yes"},
@@ -54,9 +67,22 @@ def fleet(emu):
 
 
 def test_the_acting_requests_are_known():
-    # Hibernate, restore and label: the log is read against what the endpoints declare.
-    assert sorted(path.pattern for _method, path in ACTING) == sorted(
-        re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(e.path)) for e in (_endpoints.HIBERNATE, _endpoints.RESTORE, _endpoints.LABEL)
+    # The log is read against what the endpoints declare: these, and no other, change something.
+    acting = (
+        "HIBERNATE",
+        "RESTORE",
+        "LABEL",
+        "START",
+        "STOP",
+        "CREATE_VM",
+        "DELETE_VM",
+        "CREATE_ENVIRONMENT",
+        "DELETE_ENVIRONMENT",
+        "CREATE_KEYPAIR",
+        "DELETE_KEYPAIR",
+    )
+    assert sorted((method, path.pattern) for method, path in ACTING) == sorted(
+        (getattr(_endpoints, name).method, re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(getattr(_endpoints, name).path))) for name in acting
     )
 
 

@@ -230,3 +230,19 @@ def test_an_ambiguous_name_changes_nothing(cloud):
     done = vm(cloud, name="twin", state="absent")
     assert done.get("failed") and done["msg"].startswith("twin is ambiguous: the API gives that name to twin (id ")
     assert len(changing(cloud)) == sent
+
+
+def test_check_mode_before_the_environment_exists_warns_of_what_it_could_not_check(cloud):
+    # In a play's dry run the environment and key pair tasks before it create nothing.
+    dry = vm(cloud, check_mode=True, names=["job-1"], **dict(CREATE, environment="new-CANADA-1"))
+    assert not dry.get("failed"), dry
+    assert dry["created"] == ["job-1"] and dry["gate"]["passed"] is True and dry["gate"]["quota"] is None
+    assert dry["warnings"] == [
+        "environment new-CANADA-1 does not exist (there are: default-NORWAY-1, ml-CANADA-1, prod-US-1): create it first with hyperstack_environment;"
+        " the run fails unless an earlier task makes it, and the quota, the image and the region's stock and prices are not checked",
+        "key pair ops-key does not exist in environment new-CANADA-1: import it first with hyperstack_keypair; the run fails unless an earlier task"
+        " makes it, and the quota, the image and the region's stock and prices are not checked",
+    ]
+    assert changing(cloud) == []
+    done = vm(cloud, names=["job-1"], **dict(CREATE, environment="new-CANADA-1"))
+    assert done.get("failed") and done["msg"].endswith("import it first with hyperstack_keypair (nothing was created)") and changing(cloud) == []
