@@ -17,7 +17,7 @@ description:
     pair of that name in that environment with the same public key is left alone, and nothing is sent. Two keys are
     the same when their type and base64 body are; a comment, or white space around the key, does not count.
   - The API cannot change a key pair's public key. A key pair of that name in that environment with another public
-    key is neither kept nor replaced: the task fails saying so, in one line, and nothing is sent.
+    key is neither kept nor replaced; the task fails saying so, in one line, and nothing is sent.
   - A key pair is created only in an environment that exists (C(GET /core/environments)); one that does not is
     refused before anything is sent (in check mode, warned of).
   - A create or a delete is never sent twice. When its answer is lost (a timeout, a dropped connection, a server
