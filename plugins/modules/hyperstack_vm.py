@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: hyperstack_vm
 short_description: Create, delete, start, stop and hibernate Hyperstack virtual machines by name, through the credit gate
-version_added: 1.5.0
+version_added: 1.4.0
 description:
   - Brings the virtual machines named by O(name) or O(names) to O(state), side by side (created, waited for and deleted
     at once, not one after another).
@@ -27,7 +27,7 @@ description:
     another flavor, image or environment than asked, or a name the API gives to two machines, fails the task before
     anything is changed. It is never deleted and created again.
   - Acts only on the machines named in the task; never on a selection by label, never on every machine.
-  - A create whose answer is lost (a timeout, a dropped connection, a server error) is not sent again blindly: the
+  - A create whose answer is lost (a timeout, a dropped connection, a server error) is not sent again blindly; the
     machines are read again, and only a machine still missing is asked for once more. A failure half-way (no stock, the
     quota, a machine in C(ERROR)) fails the task in one line naming the machines; RV(vms), RV(created) and RV(deleted)
     say exactly what was done, and running the task again converges.

@@ -314,6 +314,8 @@ def test_the_readmes_emulator_commands_run_as_written(tmp_path, collections_path
     stopped, passed = output.find("Not enough Hyperstack credit"), output.find("Credit OK")
     assert -1 < stopped < passed, output
     assert re.search(r"hibernated train-01, train-02\b", output), output
+    # The provisioning example's dry run, then its run, each creating the two machines (the first in words only).
+    assert output.count("Provisioned: created train-a, train-b") == 2 and "public addresses none yet" in output, output
     # A control endpoint refusing what it was sent answers {"error": ...}.
     assert '{"error": ' not in output and "Traceback" not in output, output
     assert output.count('"api_key_set": true') == 3 and "demo-key" not in output, output
@@ -326,6 +328,23 @@ def test_the_hibernation_guides_commands_run_against_the_emulator_it_starts(tmp_
     assert dry_run == ["ansible-playbook examples/hibernate_labelled.yml --check --diff"]
     output = _shell(tmp_path, collections_path, start + "\n".join(dry_run))
     assert re.search(r"hibernated train-01, train-02\b", output) and "failed=0" in output, output
+    assert "demo-key" not in output
+
+
+def test_the_provisioning_guides_commands_run_against_the_emulator_it_starts(tmp_path, collections_path):
+    # The dry run creates nothing, the run creates the two machines, and the refusal the guide shows is the one the
+    # play prints, word for word.
+    guide = GUIDES / "guide_provisioning.rst"
+    (start,) = _emulator_blocks(guide)
+    commands = [line[2:] for lang, body, _marker in blocks(guide) if lang == "console" for line in body.splitlines() if line.startswith("$ ")]
+    assert commands[:2] == ["ansible-playbook examples/provision.yml --check --diff", "ansible-playbook examples/provision.yml"], commands
+    output = _shell(tmp_path, collections_path, start + "\n" + "\n".join(commands))
+    runs = output.split("PLAY RECAP")
+    assert len(runs) == 4, output
+    assert "created train-a, train-b" in runs[0] and "public addresses none yet" in runs[0] and "failed=0" in runs[1], output
+    assert re.search(r"created train-a, train-b, deleted nothing; public addresses \d+\.\d+\.\d+\.\d+, \d+", runs[1]) and "failed=0" in runs[2], output
+    (shown,) = [" ".join(body.split()) for lang, body, _marker in blocks(guide) if lang == "text"]
+    assert shown in " ".join(output.split()), output
     assert "demo-key" not in output
 
 
