@@ -30,9 +30,14 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   ``vms`` (the machines, each an ``Instance_Fields`` object, served as set; ``[]`` by default, so
   the default usage and its $1.41/h stay as they were; the string ``"fleet"`` sets ``VM_FLEET``,
   eight machines of every status, labelled ``team=ml``, ``hibernate=ok`` or not, ids 501 and
-  505-511), ``vm_page_size`` (the most machines a page holds, whatever ``pageSize`` asks;
-  default 3), ``vm_transition_seconds`` (how long a machine stays ``HIBERNATING`` or
-  ``RESTORING`` before it is ``HIBERNATED`` or ``ACTIVE``; default 0.5) and
+  505-511; ``"fleet:N"`` N machines made by rule, fast (5000 in a tenth of a second), the same
+  for the same N: ids from 1001, unique names ``<kind>-<number>`` (``train-0001``...), a minute
+  apart, the three environments in turn with their region's flavors in turn, mostly ``ACTIVE``
+  (every 10th ``SHUTOFF``, 25th ``HIBERNATED``, 50th ``ERROR``), ``team=<ml|web|data|research>``
+  on all but every 7th, ``hibernate=ok`` on every 3rd, a floating address on every other
+  ``ACTIVE`` or ``SHUTOFF`` one), ``vm_page_size`` (the most machines a page holds, whatever
+  ``pageSize`` asks; default 3), ``vm_transition_seconds`` (how long a machine stays
+  ``HIBERNATING``, ``RESTORING``, ``STARTING`` or ``STOPPING``; default 0.5) and
   ``unhibernatable_flavors`` (flavor names whose machines hibernate answers 400 for; default
   n3-RTX-A4000x1 and the CPU-only ones). Hibernate answers 400 too for a machine not ``ACTIVE``,
   restore for one not ``HIBERNATED``, both 404 for an unknown id. ``retain_ip`` false (the
@@ -42,13 +47,43 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   its flavor's pricebook price / 60 (GPU value x gpu_count; CPU-only vCPU x cpu + RAM x ram),
   ``HIBERNATED`` its root disk (flavor disk x Cloud-SSD) plus PublicIP if it kept its address,
   a transitional status and ``ERROR`` nothing.
+- Provisioning: ``GET|POST /core/environments`` (``page``, ``pageSize``: every one on a page
+  unless asked; ``search``), ``GET|PUT|DELETE /core/environments/{id}`` (PUT renames; DELETE is a
+  400 "Environment <name> still has N virtual machines: delete them first" while it holds any,
+  even ones being deleted; its key pairs go with it), ``GET /core/environments/{id}/vm-quota``
+  (``current_vms`` counts its machines but those ``DELETING``; ``cidr`` 10.<id - 1>.0.0/16),
+  ``GET /core/environments/name-availability/{name}``; ``GET|POST /core/keypairs``,
+  ``PUT|DELETE /core/keypair/{id}`` (a public key must be an OpenSSH one: ``TYPE BASE64
+  [comment]``, its blob naming its type; the fingerprint is the blob's MD5); ``GET
+  /core/images`` (``region``, ``include_public``, ``search``, ``page``, ``per_page``; grouped by
+  region and type); ``GET /core/stocks`` (from the flavors: an in-stock flavor of n GPUs counts 8
+  under ``"<n>x"``); ``POST /core/virtual-machines`` (``Create_Instances_Payload``; ``count`` N
+  above 1 names them ``<name>-1``..``<name>-N``). A create is refused whole, nothing made, with
+  the first of: 400 a malformed body (required fields, a name over 50, ``image_name`` missing:
+  every machine boots from an image here); 404 an unknown environment; 400 a flavor not offered in
+  its region; 404 an image not in its region, a key pair not in the environment; 409 a name taken
+  there; 400 "Insufficient credit ..." when ``can_create_instance`` is false (computed: credit
+  above threshold); 400 a flavor out of stock; 400 the quota. A new machine has an id above every
+  machine's and usage row's, ever; ``BUILD`` for ``vm_boot_seconds`` then ``ACTIVE``; its
+  ``fixed_ip`` the first free one of its environment's network, its ``floating_ip`` (when
+  ``assign_floating_ip``) only once ``ACTIVE``; ``create_bootable_volume`` attaches a bootable
+  Cloud-SSD volume (``volume_name``, else ``<name>-boot``) of the flavor's disk; ``user_data`` is
+  not echoed. ``DELETE /core/virtual-machines/{id}``: ``DELETING`` for ``vm_delete_seconds``,
+  then gone with its usage row; 409 when ``locked`` or already ``DELETING``. ``GET
+  /core/virtual-machines/{id}/start`` (a ``SHUTOFF`` one) and ``/stop`` (an ``ACTIVE`` one), else
+  400. ``GET /core/virtual-machines/name-availability/{name}`` (``count``). State keys:
+  ``environments`` (``Environment_Fields``; default ids 1-3, the fleet's), ``keypairs``
+  (``Keypair_Fields``; default ``ops-key`` in each), ``images`` (``Image_Fields``; default three in
+  each region of the flavors), ``vm_quota`` (environment name: most machines; default 250 each),
+  ``vm_boot_seconds`` and ``vm_delete_seconds`` (default 0.5).
 - ``POST /_emulator/faults``: queue faults, each served instead of the next API
   request: ``{"status": 503, "body": ..., "headers": {...}, "times": 1}``, or an
   ``action``: ``hang``, ``reset``, ``close``, ``echo_key``, ``oversized`` (``size``,
   ``declare_length``), ``truncated``, ``drip`` (``delay`` per byte). ``times: -1``
   repeats a fault for ever; ``path`` (e.g. ``/billing/billing/usage``) serves it only to
-  requests of that path, whose order is not known when a task reads several at once;
-  ``acted: true`` carries the request out first (a hibernation starts), then serves the fault
+  requests of that path, whose order is not known when a task reads several at once; ``method``
+  (e.g. ``POST``) only to requests of that method, so a create and the list of its path differ;
+  ``acted: true`` carries the request out first (a hibernation starts, a create makes its machines), then serves the fault
   instead of its answer: an answer lost after the API acted; ``skip: N`` lets N requests it would
   be served to pass first.
 - ``GET /_emulator/requests``: what the API endpoints received (path and
