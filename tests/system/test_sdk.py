@@ -3,10 +3,13 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """A real client nobody here wrote: the official ``hyperstack`` Python SDK (its pydantic models follow
-the published spec) pointed at the emulator parses the six endpoints the collection reads and the virtual
-machines' four, and raises its own exception for a wrong key. If the emulator drifted from the API, this would fail."""
+the published spec) pointed at the emulator parses the six endpoints the collection reads, the virtual
+machines' (list, get, hibernate, restore, create, stop, delete), environments, key pairs, images, stock and quota,
+and raises its own exception for a wrong key or a refusal. If the emulator drifted from the API, this would fail."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -103,6 +106,91 @@ def test_sdk_parses_a_machine_and_hibernates_and_restores_it(emu, sdk, hyperstac
     with pytest.raises(hyperstack.exceptions.NotFoundException) as missing:
         api.get_vm(999)
     assert missing.value.status == 404
+
+
+def test_sdk_parses_the_environments_and_their_quota(emu, sdk, hyperstack):
+    api = hyperstack.EnvironmentApi(sdk)
+    listing = api.list_environments(page="1", page_size="2")
+    assert (listing.status, listing.count, listing.page_size) == (True, 3, 2)
+    assert [(e.id, e.name, e.region, e.features.green_status) for e in listing.environments] == [
+        (1, "default-NORWAY-1", "NORWAY-1", "GREEN"),
+        (2, "ml-CANADA-1", "CANADA-1", "PARTIALLY_GREEN"),
+    ]
+    created = api.create_environment(hyperstack.CreateEnvironment(name="staging", region="US-1")).environment
+    assert (created.id, created.name, created.region, created.created_at.tzinfo is not None) == (4, "staging", "US-1", True)
+    assert api.get_environment(4).environment.name == "staging"
+    assert api.update_environment(4, hyperstack.UpdateEnvironment(name="stage")).environment.name == "stage"
+    assert emu.state.requests[-1]["body"] == {"name": "stage"}
+    quota = api.get_environment_vm_quota(2)
+    assert (quota.current_vms, quota.max_vms, quota.available_vms, quota.percentage_used, quota.cidr) == (0, 250, 250, 0.0, "10.1.0.0/16")
+    assert api.fetch_environment_name_availability("stage").available is False
+    assert api.delete_environment(4).status is True
+    with pytest.raises(hyperstack.exceptions.ApiException) as taken:
+        api.create_environment(hyperstack.CreateEnvironment(name="prod-US-1", region="US-1"))
+    assert taken.value.status == 409 and "already exists" in taken.value.body
+    emu.state.update({"vms": "fleet"})
+    with pytest.raises(hyperstack.exceptions.BadRequestException) as holding:
+        api.delete_environment(2)
+    assert "Environment ml-CANADA-1 still has 3 virtual machines" in holding.value.body
+
+
+def test_sdk_parses_the_key_pairs_images_and_stock(emu, sdk, hyperstack):
+    api = hyperstack.KeypairApi(sdk)
+    public_key = emu.state.snapshot()["keypairs"][0]["public_key"].replace("ops@example.com", "alice@example.com")
+    imported = api.import_key_pair(hyperstack.ImportKeypairPayload(name="alice", environment_name="prod-US-1", public_key=public_key)).keypair
+    assert (imported.id, imported.name, imported.environment.name, imported.public_key, len(imported.fingerprint)) == (4, "alice", "prod-US-1", public_key, 47)
+    listing = api.list_key_pairs()
+    assert listing.count == 4 and [k.name for k in listing.keypairs] == ["ops-key", "ops-key", "ops-key", "alice"]
+    assert api.update_key_pair_name(4, hyperstack.UpdateKeypairName(name="alice-2")).keypair.name == "alice-2"
+    assert api.delete_key_pair(4).status is True
+    with pytest.raises(hyperstack.exceptions.BadRequestException):
+        api.import_key_pair(hyperstack.ImportKeypairPayload(name="bob", environment_name="prod-US-1", public_key="not a key"))
+    groups = hyperstack.ImageApi(sdk).list_images(region="CANADA-1", include_public=True).images
+    assert [(g.region_name, g.type) for g in groups] == [("CANADA-1", "Ubuntu")]
+    assert "Ubuntu Server 22.04 LTS R535 CUDA 12.2" in [i.name for i in groups[0].images] and groups[0].images[0].flavor_restrictions is not None
+    stocks = hyperstack.StockApi(sdk).get_gpu_stock().stocks
+    us = next(s for s in stocks if s.region == "US-1")
+    assert [(m.model, m.available, m.configurations.var_8x) for m in us.models] == [("H100-80G-PCIe", "0", 0)]
+
+
+def test_sdk_creates_lists_gets_and_deletes_a_machine(emu, sdk, hyperstack):
+    emu.state.update({"vms": "fleet", "vm_boot_seconds": 0.2, "vm_delete_seconds": 0.2})
+    api = hyperstack.VirtualMachineApi(sdk)
+    payload = hyperstack.CreateInstancesPayload(
+        name="sdk-made",
+        environment_name="ml-CANADA-1",
+        flavor_name="n3-H100x1",
+        image_name="Ubuntu Server 22.04 LTS R535 CUDA 12.2",
+        key_name="ops-key",
+        count=1,
+        assign_floating_ip=True,
+        labels=["team=ml"],
+        create_bootable_volume=True,
+        user_data="#cloud-config\n",
+    )
+    created = api.create_vms(payload)
+    assert created.status is True and len(created.instances) == 1
+    vm = created.instances[0]
+    assert (vm.id, vm.name, vm.status, vm.labels, vm.floating_ip, vm.fixed_ip) == (512, "sdk-made", "BUILD", ["team=ml"], None, "10.1.0.2")
+    assert vm.volume_attachments[0].volume.bootable is True and vm.created_at.tzinfo is not None
+    sent = emu.state.requests[-1]
+    assert (sent["method"], sent["path"], sent["body"]["count"], sent["body"]["user_data"]) == ("POST", "/core/virtual-machines", 1, "#cloud-config\n")
+    assert api.check_vm_name_availability("sdk-made").available is False
+    time.sleep(0.3)
+    active = api.get_vm(512).instance
+    assert (active.status, active.floating_ip is not None) == ("ACTIVE", True)
+    listing = api.list_vms(search="sdk")
+    assert [(m.id, m.status) for m in listing.instances] == [(512, "ACTIVE")]
+    with pytest.raises(hyperstack.exceptions.ApiException) as taken:
+        api.create_vms(payload)
+    assert taken.value.status == 409
+    assert api.stop_vm(512).status is True
+    assert api.delete_vm(512).status is True
+    assert api.get_vm(512).instance.status == "DELETING"
+    time.sleep(0.3)
+    with pytest.raises(hyperstack.exceptions.NotFoundException):
+        api.get_vm(512)
+    assert api.list_vms(search="sdk").count == 0
 
 
 @pytest.mark.parametrize("call", ["pricebook", "flavors", "usage", "credit", "last_day_cost", "billing_history", "vms"])
