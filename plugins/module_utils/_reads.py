@@ -19,14 +19,12 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints 
     CREDIT,
     ENVIRONMENT_PAGE,
     FLAVORS,
-    IMAGES,
     KEYPAIR_PAGE,
     LAST_DAY_COST,
     PRICEBOOK,
     USAGE,
     VM,
     VM_PAGE,
-    VM_QUOTA,
 )
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import history_params
