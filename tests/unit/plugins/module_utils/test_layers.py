@@ -21,7 +21,7 @@ from ansible_collections.nexgencloud.hyperstack.tests.unit.support import ROOT
 MODULE_UTILS = ROOT / "plugins" / "module_utils"
 PACKAGE = "ansible_collections.nexgencloud.hyperstack.plugins.module_utils"
 # The rules: no request, no HTTP library. Given what was read, they judge it.
-PURE = ("_errors", "_money", "_month", "_options", "_plan", "_pricing", "_estimate", "_verdict", "_report", "_machines", "_provision", "_keypairs")
+PURE = ("_errors", "_money", "_month", "_options", "_plan", "_pricing", "_payments", "_estimate", "_verdict", "_report", "_machines", "_provision", "_keypairs")
 # The requests: the client and its deadline, the endpoints, which of them a task reads.
 READING = ("_deadline", "_client", "_endpoints", "_reads")
 # Read, then judge: the tasks of the modules that read (money; lists), the hibernation module's change, the modules' base.
