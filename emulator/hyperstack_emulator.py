@@ -78,6 +78,17 @@ It is steered over HTTP, outside /v1, so a playbook or a test can set it up:
   (``Keypair_Fields``; default ``ops-key`` in each), ``images`` (``Image_Fields``; default three in
   each region of the flavors), ``vm_quota`` (environment name: most machines; default 250 each),
   ``vm_boot_seconds`` and ``vm_delete_seconds`` (default 0.5).
+- How the organization pays: ``GET /billing/auto-topup/status`` (no envelope: ``status``, ``threshold_amount``,
+  ``topup_amount``), ``GET|POST|PUT|DELETE /billing/auto-topup`` (POST sets one up, at once ``active``, 201, 409 while
+  one is active or pending; PUT changes an active one's amounts, else 404; DELETE disables it, 404 when none was
+  ever set up), ``GET /billing/payment/payment-details`` (``data``: the payments), ``GET /pricebook/contracts``
+  (``page``, ``per_page``, default 10), ``GET /pricebook/contracts/{id}`` (404 unknown) and ``GET
+  /core/virtual-machines/contract/{id}/virtual-machines`` (the machines whose ``contract_id`` is it). State keys:
+  ``auto_topup`` (``{id, status, threshold_amount, topup_amount, updated_at}``; status null by default: none set up),
+  ``payments`` (``Payment_Details_Fields``; ``"declined"`` sets ``DECLINED_TOPUP``: a paid top-up, then one declined
+  at attempts 1, 2 and 3 of 3), ``contracts`` (``CustomerContractFields``). A machine whose ``contract_id`` names a
+  contract before its ``end_date`` with a discount of its flavor (``resource_name``) bills in the usage rows at its
+  flavor's list price (``original_value``) less ``discount_percent`` (or ``discount_amount``); after, as any other.
 - ``POST /_emulator/faults``: queue faults, each served instead of the next API
   request: ``{"status": 503, "body": ..., "headers": {...}, "times": 1}``, or an
   ``action``: ``hang``, ``reset``, ``close``, ``echo_key``, ``oversized`` (``size``,
@@ -473,6 +484,11 @@ def large_fleet(count):
     return vms
 
 
+# What GET /billing/auto-topup/status serves when none was ever set up (its status null).
+NO_AUTO_TOPUP = {"id": None, "status": None, "threshold_amount": None, "topup_amount": None, "updated_at": None}
+AUTO_TOPUP_STATUSES = (None, "active", "disabled", "pending_setup", "cancelled")
+
+
 DEFAULT_STATE = {
     "api_key": "emulator-key",
     "credit": 1500.0,
@@ -499,6 +515,10 @@ DEFAULT_STATE = {
     "vm_quota": {},
     "vm_boot_seconds": 0.5,
     "vm_delete_seconds": 0.5,
+    # How the organization pays: no auto top-up set up, no payments, no contracts unless asked.
+    "auto_topup": NO_AUTO_TOPUP,
+    "payments": [],
+    "contracts": [],
 }
 
 
@@ -614,6 +634,14 @@ class EmulatorState:  # pylint: disable=too-many-public-methods
             if "month_to_date" in changes:
                 spent = changes.pop("month_to_date")
                 changes["billing_history"] = [_history_row("month", spent, spent, 0.0)]
+            if "payments" in changes:
+                changes["payments"] = _payments_value(changes["payments"])
+            if "auto_topup" in changes:
+                changes["auto_topup"] = _auto_topup_value(changes["auto_topup"])
+            if "contracts" in changes and not (
+                isinstance(changes["contracts"], list) and all(isinstance(item, dict) and "id" in item for item in changes["contracts"])
+            ):
+                raise ValueError("contracts is a list of objects with an id")
             if "vms" in changes:
                 changes["vms"] = _vms(changes["vms"])
                 self.vm_pending = {}
@@ -1167,7 +1195,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send_json(404, _error_body("Not Found", "no such endpoint: %s %s" % (method, path)))
             return
         try:
-            self._send_json(200, route(state, parse_qs(urlsplit(self.path).query), *args))
+            answer = route(state, parse_qs(urlsplit(self.path).query), *args)
+            self._send_json(201 if isinstance(answer, Created) else 200, answer)
         except ApiError as exc:
             self._send_json(exc.status, _error_body(exc.args[0], exc.reason))
 
@@ -1296,7 +1325,13 @@ def _usage(state, query):
             rows.append(row)
         else:
             row = rows[i] = dict(rows[i])
-        row.update(name=vm.get("name"), bill_per_minute=vm_bill_per_minute(vm, state["pricebook"], prices))
+        under = None
+        if vm.get("contract_id") is not None:
+            try:
+                under = contract_price_per_hour(vm, state, flavor_price_per_hour(vm.get("flavor") or {}, state["pricebook"], _list_prices(state["pricebook"])))
+            except KeyError:
+                under = None
+        row.update(name=vm.get("name"), bill_per_minute=vm_bill_per_minute(vm, state["pricebook"], prices) if under is None else float(under / 60))
     return {"status": True, "message": "Success", "data": rows}
 
 
@@ -1306,6 +1341,11 @@ def _dollars(value):
 
 def _prices(pricebook):
     return {entry["name"].casefold(): _dollars(entry["value"]) for entry in pricebook}
+
+
+def _list_prices(pricebook):
+    # The list price: original_value where an entry has one.
+    return {entry["name"].casefold(): _dollars(entry["value"] if entry.get("original_value") is None else entry["original_value"]) for entry in pricebook}
 
 
 def flavor_price_per_hour(flavor, pricebook, prices=None):
@@ -1554,6 +1594,169 @@ def _stocks(state, query):
     return {"stocks": stocks}
 
 
+# -- how the organization pays: auto top-up, payments, contracts ----------------------------------------
+
+
+def _topup_payment(pid, status, attempt, most, created_at, amount=50.0, reason=None):
+    return {
+        "payment_id": pid,
+        "amount": amount,
+        "currency": "usd",
+        "status": status,
+        "payment_type": "auto_topup",
+        "auto_topup_id": 1,
+        "attempt_number": attempt,
+        "max_attempts": most,
+        "gateway_response": reason or "approved",
+        "paid_from": "card",
+        "invoice": None,
+        "tax_amount": 0.0,
+        "transaction_id": "txn-%s" % pid,
+        "description": "Automatic top-up",
+        "created_at": created_at,
+        "updated_at": created_at,
+    }
+
+
+# {"payments": "declined"}: a paid top-up, then one declined three times, its last attempt 3 of 3.
+DECLINED_TOPUP = [
+    _topup_payment("pi-1001", "succeeded", 1, 3, "2026-11-01T08:00:00+00:00"),
+    _topup_payment("pi-1002", "failed", 1, 3, "2026-11-20T08:00:00+00:00", reason="card_declined"),
+    _topup_payment("pi-1002", "failed", 2, 3, "2026-11-20T14:00:00+00:00", reason="card_declined"),
+    _topup_payment("pi-1002", "failed", 3, 3, "2026-11-21T08:00:00+00:00", reason="card_declined"),
+]
+
+
+def _payments_value(value):
+    if value == "declined":
+        return copy.deepcopy(DECLINED_TOPUP)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError('payments is a list of Payment_Details_Fields objects, or "declined"')
+    return value
+
+
+def _auto_topup_value(value):
+    if not isinstance(value, dict) or value.get("status") not in AUTO_TOPUP_STATUSES:
+        raise ValueError("auto_topup is an object whose status is one of active, disabled, pending_setup, cancelled or null")
+    return dict(NO_AUTO_TOPUP, **value)
+
+
+def _running_contract(state, contract_id):
+    """The contract of contract_id while it runs (before its end_date), else None."""
+    for contract in state["contracts"]:
+        if contract_id is not None and contract.get("id") == contract_id:
+            end = contract.get("end_date")
+            if end is None or calendar.timegm(time.strptime(end[:19], DATE_FORMAT)) > time.time():
+                return contract
+    return None
+
+
+def contract_price_per_hour(vm, state, list_price):
+    """What a machine under a running contract bills an hour: its flavor at list price less the contract's discount of
+    that flavor (discount_percent of it, or discount_amount); None when no running contract's discount applies."""
+    contract = _running_contract(state, vm.get("contract_id"))
+    flavor = (vm.get("flavor") or {}).get("name")
+    for discount in (contract or {}).get("discounts") or []:
+        if flavor and discount.get("resource_name") == flavor and vm.get("status") in ("ACTIVE", "SHUTOFF"):
+            if discount.get("discount_percent"):
+                return list_price * (1 - _dollars(discount["discount_percent"]) / 100)
+            return max(list_price - _dollars(discount.get("discount_amount") or 0), Decimal(0))
+    return None
+
+
+def _auto_topup_status(state, query):
+    # No envelope.
+    return {key: state["auto_topup"][key] for key in ("status", "threshold_amount", "topup_amount")}
+
+
+def _auto_topup_answer(state, message):
+    return {
+        "status": True,
+        "message": message,
+        "auto_topup": {key: state["auto_topup"][key] for key in ("id", "status", "threshold_amount", "topup_amount", "updated_at")},
+    }
+
+
+def _topup_amounts(body):
+    body = _body_object(body)
+    _required(body, ["threshold_amount", "topup_amount"])
+    for name in ("threshold_amount", "topup_amount"):
+        if isinstance(body[name], bool) or not isinstance(body[name], (int, float)) or body[name] <= 0:
+            raise BadRequest("%s should be a positive number" % name)
+    return {"threshold_amount": body["threshold_amount"], "topup_amount": body["topup_amount"], "updated_at": _now()}
+
+
+class Created(dict):
+    """An answer served with 201 Created."""
+
+
+def _create_auto_topup(state, query, emu, body):
+    with emu.lock:
+        if emu.state["auto_topup"]["status"] in ("active", "pending_setup"):
+            raise Conflict("An auto top-up is already set up for this organization")
+        amounts = _topup_amounts(body)
+        # The card is on file here: set up at once.
+        emu.state["auto_topup"] = dict(emu.state["auto_topup"], id=emu.state["auto_topup"]["id"] or 1, status="active", **amounts)
+        return Created(_auto_topup_answer(emu.state, "Auto top-up created"))
+
+
+def _update_auto_topup(state, query, emu, body):
+    with emu.lock:
+        if emu.state["auto_topup"]["status"] != "active":
+            raise NotFound("No active auto top-up to update")
+        emu.state["auto_topup"] = dict(emu.state["auto_topup"], **_topup_amounts(body))
+        return _auto_topup_answer(emu.state, "Auto top-up updated")
+
+
+def _disable_auto_topup(state, query, emu, body):
+    with emu.lock:
+        if emu.state["auto_topup"]["status"] is None:
+            raise NotFound("No auto top-up is set up")
+        emu.state["auto_topup"] = dict(emu.state["auto_topup"], status="disabled", updated_at=_now())
+        return _auto_topup_answer(emu.state, "Auto top-up disabled")
+
+
+def _payment_details(state, query):
+    return {"status": True, "message": "Success", "data": state["payments"]}
+
+
+def _list_contracts(state, query):
+    page, per_page = _query_int(query, "page", 1), _query_int(query, "per_page", 10)
+    contracts = state["contracts"]
+    return {"status": True, "message": "Success", "count": len(contracts), "contracts": contracts[(page - 1) * per_page : page * per_page]}
+
+
+def _known_contract(state, cid):
+    for contract in state["contracts"]:
+        if contract.get("id") == cid:
+            return contract
+    raise NotFound("Contract %d not found" % cid)
+
+
+def _get_contract(state, query, emu, cid):
+    return {"status": True, "message": "Success", "contracts": _known_contract(state, cid)}
+
+
+def _contract_vms(state, query, emu, cid):
+    _known_contract(state, cid)
+    instances = [
+        {
+            "id": vm["id"],
+            "name": vm.get("name"),
+            "status": vm.get("status"),
+            "flavor_name": (vm.get("flavor") or {}).get("name"),
+            "gpu_count": (vm.get("flavor") or {}).get("gpu_count"),
+            "created_at": vm.get("created_at"),
+            "total_usage_time": 0,
+            "termination_time": None,
+            "cluster": None,
+        }
+        for vm in state["vms"]
+        if vm.get("contract_id") == cid
+    ]
+    return {"status": True, "message": "Success", "instances": instances}
+
+
 ROUTES = {
     ("GET", "/billing/user-credit/credit"): _credit,
     ("GET", "/billing/billing/last-day-cost"): _last_day_cost,
@@ -1566,6 +1769,10 @@ ROUTES = {
     ("GET", "/core/keypairs"): _list_keypairs,
     ("GET", "/core/images"): _images,
     ("GET", "/core/stocks"): _stocks,
+    ("GET", "/billing/auto-topup/status"): _auto_topup_status,
+    ("GET", "/billing/auto-topup"): lambda state, query: _auto_topup_answer(state, "Success"),
+    ("GET", "/billing/payment/payment-details"): _payment_details,
+    ("GET", "/pricebook/contracts"): _list_contracts,
 }
 
 # Requests with a body that act: the handler gets (state, query, the EmulatorState, the body).
@@ -1573,6 +1780,9 @@ ACTING_ROUTES = {
     ("POST", "/core/virtual-machines"): _create_vms,
     ("POST", "/core/environments"): _create_environment,
     ("POST", "/core/keypairs"): _import_keypair,
+    ("POST", "/billing/auto-topup"): _create_auto_topup,
+    ("PUT", "/billing/auto-topup"): _update_auto_topup,
+    ("DELETE", "/billing/auto-topup"): _disable_auto_topup,
 }
 
 # Paths with an id (or a name) in them: the handler gets (state, query, the EmulatorState, the id), and the body
@@ -1593,6 +1803,8 @@ PATTERN_ROUTES = [
     ("GET", r"/core/environments/(\d+)/vm-quota", _environment_quota),
     ("PUT", r"/core/keypair/(\d+)", _update_keypair),
     ("DELETE", r"/core/keypair/(\d+)", _delete_keypair),
+    ("GET", r"/pricebook/contracts/(\d+)", _get_contract),
+    ("GET", r"/core/virtual-machines/contract/(\d+)/virtual-machines", _contract_vms),
 ]
 
 

@@ -209,3 +209,35 @@ def test_sdk_raises_its_own_401_for_a_wrong_key(emu, hyperstack, call):
         with pytest.raises(hyperstack.exceptions.UnauthorizedException) as caught:
             read()
     assert caught.value.status == 401
+
+
+def test_sdk_parses_the_auto_top_up_the_payments_and_the_contracts(emu, sdk, hyperstack):
+    topups = hyperstack.AutoTopupApi(sdk)
+    assert topups.get_auto_top_up_status().status is None
+    created = topups.create_auto_top_up(hyperstack.CreateAutoTopupPayload(threshold_amount=100.0, topup_amount=250.0))
+    assert (created.auto_topup.status, created.auto_topup.topup_amount) == ("active", 250.0)
+    updated = topups.update_auto_top_up(hyperstack.UpdateAutoTopupPayload(threshold_amount=200.0, topup_amount=500.0))
+    assert updated.auto_topup.threshold_amount == 200.0
+    assert topups.get_auto_top_up().auto_topup.status == "active"
+    assert topups.disable_auto_top_up().auto_topup.status == "disabled"
+    status = topups.get_auto_top_up_status()
+    assert (status.status, status.threshold_amount, status.topup_amount) == ("disabled", 200.0, 500.0)
+    emu.state.update({"payments": "declined"})
+    payments = hyperstack.PaymentApi(sdk).list_payment_details().data
+    assert [(p.status, p.attempt_number, p.max_attempts, p.auto_topup_id) for p in payments][-1] == ("failed", 3, 3, 1)
+    discount = {"id": 1, "resource_id": 102, "resource_name": "n3-A100x8", "resource_count": 4, "remaining_count": 2}
+    discount.update(discount_type="percent", discount_percent=40.0, discount_amount=0.0, discount_code="R-12", discount_status="active")
+    contract = {"id": 12, "org_id": 42, "status": "active", "description": "reserved", "start_date": "2026-01-01T00:00:00+00:00"}
+    contract.update(end_date="2999-01-01T00:00:00+00:00", expiration_policy=0, created_at="2025-12-20T00:00:00+00:00", discounts=[discount])
+    emu.state.update({"contracts": [contract], "vms": "fleet"})
+    vms = emu.state.snapshot()["vms"]
+    vms[0]["contract_id"] = 12
+    emu.state.update({"vms": vms})
+    contracts = hyperstack.CustomerContractApi(sdk)
+    listed = contracts.list_customer_contracts(page=1, per_page=10)
+    assert (listed.count, listed.contracts[0].discounts[0].remaining_count) == (1, 2)
+    assert contracts.retrieve_contract(12).contracts.end_date.year == 2999
+    assert [vm.id for vm in hyperstack.VirtualMachineApi(sdk).get_contract_vms(12).instances] == [vms[0]["id"]]
+    with pytest.raises(hyperstack.ApiException) as raised:
+        contracts.retrieve_contract(99)
+    assert raised.value.status == 404
