@@ -102,6 +102,7 @@ groups:
 compose:
   ansible_user: "'ubuntu'"
 
+---
 # ml.hyperstack.yml: the running machines labelled team=ml, the key vault-encrypted, the inventory cached for 5 minutes.
 plugin: nexgencloud.hyperstack.hyperstack
 api_key: !vault |

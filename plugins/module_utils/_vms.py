@@ -326,7 +326,7 @@ def _wait(client, params, pending, wait_timeout, sleep, clock):
             status = GONE if machine is None else machine["status"]
             if status == target or (target is None and status in SETTLED):
                 del waiting[vid]
-            elif status == GONE or status == "ERROR":
+            elif status in (GONE, "ERROR"):
                 # Settled where it was not asked to: no longer waited for.
                 problems.append("%s (id %s) became %s, not %s" % (name, vid, "gone" if status == GONE else status, target or "settled"))
                 del waiting[vid]

@@ -61,3 +61,14 @@ def test_the_inventory_goal_is_the_plugin_at_most_one_and_a_half_times_the_stati
         "b": [1],
         "c": {"__ansible_unsafe": "y", "d": 2},
     }
+
+
+def test_the_provisioning_goal_is_twenty_machines_at_most_thirteen_tenths_of_one():
+    benchmark = _benchmark()
+    assert benchmark.GOALS["provision"] == 1.3
+    assert benchmark._against_goal({"provision": 1.30}, "provision", "%.2f") == "**1.30**"
+    assert benchmark._against_goal({"provision": 1.31}, "provision", "%.2f") == "1.31"
+    args = type("Args", (), {"machines": 1000, "rounds": 7, "vms": 20, "boot": 3.0, "provision_rounds": 3})()
+    text = benchmark._more(args, {"2.21": {"plugin": 1.2, "static": 1.5, "inventory": 0.8}}, {"2.21": {"many": 4.9, "one": 4.8, "provision": 1.02}})
+    assert "| 2.21 | 1.20 | 1.50 | **0.80** |" in text and "| 2.21 | 4.90 | 4.80 | **1.02** |" in text
+    assert benchmark._more(args, {}, {}) == ""

@@ -158,7 +158,7 @@ def test_a_fresh_cache_sends_no_request(tmp_path, collection_tree, fleet):
     # --flush-cache reads again; without cache: true every run reads.
     status, out, err = inventory(tmp_path, collection_tree, dict(cache, api_key=KEY, api_url=fleet.api_url), "--list", "--flush-cache")
     assert status == 0 and len(served(fleet)) == 8, out + err
-    listed(tmp_path, collection_tree, fleet, **dict(cache, cache=False))
+    listed(tmp_path, collection_tree, fleet, **{**cache, "cache": False})
     assert len(served(fleet)) == 12
 
 

@@ -73,7 +73,9 @@ def test_labels_that_differ_are_set_on_the_machine(cloud):
 
 
 def test_check_mode_says_what_would_be_created_with_its_price_and_the_verdict_and_sends_nothing(cloud):
-    dry = vm(cloud, check_mode=True, diff=True, names=["job-1", "train-02"], **dict(CREATE, flavor="n3-H100x1", image="Ubuntu Server 22.04 LTS R535 CUDA 12.2"))
+    dry = vm(
+        cloud, check_mode=True, diff=True, names=["job-1", "train-02"], **{**CREATE, "flavor": "n3-H100x1", "image": "Ubuntu Server 22.04 LTS R535 CUDA 12.2"}
+    )
     # train-02 exists with flavor n3-H100x1 in ml-CANADA-1 and is left alone; job-1 would be created.
     assert not dry.get("failed"), dry
     assert dry["changed"] is True and dry["created"] == ["job-1"] and changing(cloud) == []
@@ -234,7 +236,7 @@ def test_an_ambiguous_name_changes_nothing(cloud):
 
 def test_check_mode_before_the_environment_exists_warns_of_what_it_could_not_check(cloud):
     # In a play's dry run the environment and key pair tasks before it create nothing.
-    dry = vm(cloud, check_mode=True, names=["job-1"], **dict(CREATE, environment="new-CANADA-1"))
+    dry = vm(cloud, check_mode=True, names=["job-1"], **{**CREATE, "environment": "new-CANADA-1"})
     assert not dry.get("failed"), dry
     assert dry["created"] == ["job-1"] and dry["gate"]["passed"] is True and dry["gate"]["quota"] is None
     assert dry["warnings"] == [
@@ -244,5 +246,5 @@ def test_check_mode_before_the_environment_exists_warns_of_what_it_could_not_che
         " makes it, and the quota, the image and the region's stock and prices are not checked",
     ]
     assert changing(cloud) == []
-    done = vm(cloud, names=["job-1"], **dict(CREATE, environment="new-CANADA-1"))
+    done = vm(cloud, names=["job-1"], **{**CREATE, "environment": "new-CANADA-1"})
     assert done.get("failed") and done["msg"].endswith("import it first with hyperstack_keypair (nothing was created)") and changing(cloud) == []

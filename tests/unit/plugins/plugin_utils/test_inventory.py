@@ -145,7 +145,7 @@ def test_hosts_names_the_kept_machines_only():
     # The other train-01 is filtered out, so the one kept keeps its name.
     machines = [machine(501, "train-01"), machine(777, "train-01", status="ERROR")]
     found, warnings = hosts(machines, {"statuses": ["ACTIVE"], "connect_with": "fixed_ip"})
-    assert [(name, variables["ansible_host"]) for name, variables in found] == [("train-01", "10.0.0.11")] and warnings == []
+    assert [(name, variables["ansible_host"]) for name, variables in found] == [("train-01", "10.0.0.11")] and not warnings
 
 
 @pytest.mark.parametrize(
