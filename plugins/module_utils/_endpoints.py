@@ -349,3 +349,63 @@ IMAGES = Endpoint(
     facts=lambda body: sorted({image["name"] for group in body["images"] for image in group["images"]}),
     envelope=False,
 )
+
+
+# -- how the organization pays: auto top-up, payments, contracts ------------------------------------
+
+_NULLABLE_MONEY = {"anyOf": [_MONEY, {"type": "null"}]}
+AUTO_TOPUP_STATUS = Endpoint(
+    path="/billing/auto-topup/status",
+    what="reading the auto top-up (GET /billing/auto-topup/status)",
+    # No envelope; status is null when none was ever set up.
+    schema=_object({"status": _NULLABLE_STRING, "threshold_amount": _NULLABLE_MONEY, "topup_amount": _NULLABLE_MONEY}, ["status"]),
+    facts=lambda body: {key: body.get(key) for key in ("status", "threshold_amount", "topup_amount")},
+    envelope=False,
+)
+_NULLABLE_COUNT = {"anyOf": [{"type": "integer"}, {"type": "null"}]}
+PAYMENT_DETAILS = Endpoint(
+    path="/billing/payment/payment-details",
+    what="reading the payments (GET /billing/payment/payment-details)",
+    schema=_envelope(
+        _list_of(
+            _object(
+                {
+                    "amount": _NULLABLE_MONEY,
+                    "status": _NULLABLE_STRING,
+                    "auto_topup_id": _NULLABLE_COUNT,
+                    "attempt_number": _NULLABLE_COUNT,
+                    "max_attempts": _NULLABLE_COUNT,
+                },
+                [],
+            )
+        )
+    ),
+    facts=lambda rows: rows,
+)
+_DISCOUNT = _object(
+    {
+        "resource_name": _NULLABLE_STRING,
+        "discount_percent": _NULLABLE_MONEY,
+        "discount_amount": _NULLABLE_MONEY,
+        "remaining_count": _NULLABLE_COUNT,
+    },
+    [],
+)
+_CONTRACT = _object(
+    {"id": {"type": "integer"}, "status": _NULLABLE_STRING, "end_date": _NULLABLE_STRING, "discounts": {"anyOf": [_list_of(_DISCOUNT), {"type": "null"}]}},
+    ["id"],
+)
+CONTRACT_PAGE = Endpoint(
+    path="/pricebook/contracts",
+    what="reading the contracts (GET /pricebook/contracts)",
+    schema=_page("contracts", _CONTRACT),
+    facts=lambda body: {"count": body.get("count"), "items": body["contracts"]},
+    envelope=False,
+)
+CONTRACT_VMS = Endpoint(
+    path="/core/virtual-machines/contract/{id}/virtual-machines",
+    what="reading the machines of contract {id} (GET /core/virtual-machines/contract/{id}/virtual-machines)",
+    schema=_object({"instances": _list_of(_object({"id": {"type": "integer"}}, ["id"]))}, ["instances"]),
+    facts=lambda body: body["instances"],
+    envelope=False,
+)

@@ -166,6 +166,21 @@ GATE_OPTIONS = {
     "require_stock": {"type": "bool", "default": True},
 }
 
+# How the organization pays, as the gate's options (beside GATE_OPTIONS, in every gate: the modules, the roles, the event
+# source). count_auto_topup: how many automatic top-ups the credit conditions may count (0: none, every verdict as without
+# it); runway_contracts: the runway counts the end of each running contract (its machines at list price from then on).
+PAYMENT_OPTIONS = {
+    "count_auto_topup": {"type": "int", "default": 0},
+    "runway_contracts": {"type": "bool", "default": False},
+}
+
+
+def count_auto_topup(params, caller=MODULE):
+    """params' count_auto_topup as an int (0 when not set), refused naming it as caller wrote it unless a whole number of 0 or more."""
+    value = params.get("count_auto_topup")
+    return 0 if value is None else int(check_number(value, caller.name("count_auto_topup"), minimum=0, integer=True))
+
+
 # hyperstack_vm_hibernation's defaults (its argument spec has them too; a caller that did not validate gets them here)
 # and options (a role's variables that reach it take their types from here).
 HIBERNATION_DEFAULTS = {"state": "hibernated", "retain_ip": True, "wait": True, "wait_timeout": 600, "mark": None}

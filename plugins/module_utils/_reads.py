@@ -15,12 +15,16 @@ from __future__ import annotations
 import threading
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import (
+    AUTO_TOPUP_STATUS,
     BILLING_HISTORY,
+    CONTRACT_PAGE,
+    CONTRACT_VMS,
     CREDIT,
     ENVIRONMENT_PAGE,
     FLAVORS,
     KEYPAIR_PAGE,
     LAST_DAY_COST,
+    PAYMENT_DETAILS,
     PRICEBOOK,
     USAGE,
     VM,
@@ -123,11 +127,11 @@ def read_keypairs(client):
     return _read_pages(client, KEYPAIR_PAGE, "items", "key pairs")
 
 
-def _read_pages(client, endpoint, key, noun, params=None, page_size=VM_PAGE_SIZE, max_pages=MAX_VM_PAGES):
+def _read_pages(client, endpoint, key, noun, params=None, page_size=VM_PAGE_SIZE, max_pages=MAX_VM_PAGES, size_name="pageSize"):
     # The pages of a list, each item once (by id), bounded: the API's count says when to stop.
     items, seen = [], set()
     for page in range(1, max_pages + 1):
-        body = endpoint.fetch(client, dict(params or {}, page=page, pageSize=page_size))
+        body = endpoint.fetch(client, dict(params or {}, page=page, **{size_name: page_size}))
         for item in body[key]:
             # An item that moved between two pages as the list changed is counted once.
             if item["id"] not in seen:
@@ -171,3 +175,33 @@ def read_watch(client, monthly_budget, now):
     credit = CREDIT.fetch(client)
     cost_per_hour = USAGE.fetch(client)["cost_per_hour"]
     return credit, cost_per_hour, read_month_to_date(client, now) if monthly_budget is not None else None
+
+
+# -- how the organization pays ----------------------------------------------------------------------
+
+
+def payment_reads():
+    """The reads of a gate that counts automatic top-ups: the auto top-up's status and the payments (its attempts)."""
+    return {"auto_topup": AUTO_TOPUP_STATUS.fetch, "payments": PAYMENT_DETAILS.fetch}
+
+
+def read_contracts(client):
+    """Every contract of the organization (every page; the API's page size is per_page)."""
+    return _read_pages(client, CONTRACT_PAGE, "items", "contracts", size_name="per_page")
+
+
+def contract_info_reads():
+    """hyperstack_contract_info's reads: the contracts and the machines (each machine's contract_id places it)."""
+    return {"contracts": read_contracts, "vms": read_vms}
+
+
+def contract_runway_reads(read):
+    """What the runway across the contracts' ends needs beyond read (what a gate read already): the machines, the usage
+    and the price list (at list price)."""
+    more = {"vms": read_vms, "usage": USAGE.fetch, "pricebook": PRICEBOOK.fetch}
+    return {name: fetch for name, fetch in more.items() if name not in read}
+
+
+def read_contract_vms(client, contract_id):
+    """The machines the API places under contract_id."""
+    return CONTRACT_VMS.fetch(client, id=contract_id)

@@ -12,11 +12,21 @@ modules that list things have theirs in _listings.py, which carries none of thes
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate import BUDGET_KEYS, estimate_from
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, gate_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_bool, count_auto_topup, gate_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, contract_ends, parse_time
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_limits, plan_request
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import estimate_reads, gate_reads, read_concurrently
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import (
+    contract_runway_reads,
+    estimate_reads,
+    gate_reads,
+    payment_reads,
+    read_concurrently,
+    read_contracts,
+)
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._report import markdown
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import failed_conditions, verdict
 
@@ -46,7 +56,23 @@ def credit_gate(client, params):
     budgeted = params.get("monthly_budget") is not None
     # With a budget and no plan the plan's options are checked all the same (as with one), and nothing is priced.
     request = plan_request(params, caller) if planned or budgeted else None
-    read = read_concurrently(client, params, gate_reads(request, planned, runway=min_runway is not None))
+    # How the organization pays, read only when asked (count_auto_topup above 0; runway_contracts with a runway), at once
+    # with the rest: the credit-only gate reads the credit alone, as without them.
+    topups = count_auto_topup(params, caller)
+    contracts = min_runway is not None and check_bool(params.get("runway_contracts") or False, caller.name("runway_contracts"))
+    reads = gate_reads(request, planned, runway=min_runway is not None)
+    if topups:
+        reads.update(payment_reads())
+    if contracts:
+        reads["contracts"] = read_contracts
+    read = read_concurrently(client, params, reads)
+    ends = None
+    if contracts:
+        now = parse_time(params.get("now")) or datetime.now(timezone.utc)
+        running = [c for c in read["contracts"] if (parse_time(c.get("end_date")) or now) > now]
+        if running:
+            read.update(read_concurrently(client, params, contract_runway_reads(read)))
+            ends = contract_ends(running, read["vms"], read["usage"]["resources"], read["pricebook"], now)
     if planned:
         facts = estimate_from(request, read, params.get("region"))
     elif budgeted:
@@ -61,6 +87,11 @@ def credit_gate(client, params):
         min_runway_days=min_runway,
         require_can_create_instance=params.get("require_can_create_instance", True) is not False,
         require_stock=params.get("require_stock", True) is not False,
+        topups=Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])) if topups else None,
+        ends=ends,
     )
+    if topups:
+        # Reported only when read: with count_auto_topup above 0.
+        fact["auto_topup"] = auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])
     # The module's fact (and the role's) has its report: the same verdict in Markdown.
     return dict(fact, report=markdown(fact, fact["reasons"], "Hyperstack credit gate"))

@@ -57,6 +57,7 @@ author:
   - NexGen Cloud Hyperstack collection team (@nexgencloud)
 extends_documentation_fragment:
   - nexgencloud.hyperstack.plan
+  - nexgencloud.hyperstack.payments
   - nexgencloud.hyperstack.api
 attributes:
   check_mode:
@@ -195,6 +196,23 @@ hyperstack_credit_gate_info:
         **Verdict: failed, 1 reason**
 
         - runway 4.2 days is below the required 7 (headroom $420.00 at $100.00/day)
+    auto_topup:
+      description:
+        - With O(count_auto_topup) above 0, the organization's auto top-up as read - C(status) (C(active), C(disabled),
+          C(pending_setup), C(cancelled) or null), C(threshold_amount), C(topup_amount), C(last_payment) (the newest
+          top-up payment - C(payment_id), C(amount), C(status), C(attempt_number), C(max_attempts) - or null),
+          C(countable) (whether its top-ups were counted) and C(why_not) (why not, or null).
+        - Not in the fact with O(count_auto_topup) at 0, the default - nothing of it is read then.
+      type: dict
+      returned: when count_auto_topup is above 0
+      version_added: 1.4.0
+      sample:
+        status: active
+        threshold_amount: 100.0
+        topup_amount: 50.0
+        last_payment: {payment_id: pi-1002, amount: 50.0, status: failed, attempt_number: 3, max_attempts: 3}
+        countable: false
+        why_not: the last top-up payment of $50.00 is failed (attempt 3 of 3), not paid
     passed:
       description: Whether every condition passed.
       type: bool
@@ -216,13 +234,13 @@ status_code:
 """
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_OPTIONS
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_OPTIONS, PAYMENT_OPTIONS
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import credit_gate
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import failed_fact
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = HyperstackModule("hyperstack_credit_gate_info", credit_gate, dict(PLAN_OPTIONS, **GATE_OPTIONS), on_failure=failed_fact)
+MODULE = HyperstackModule("hyperstack_credit_gate_info", credit_gate, dict(PLAN_OPTIONS, **GATE_OPTIONS, **PAYMENT_OPTIONS), on_failure=failed_fact)
 
 
 def main():

@@ -16,7 +16,14 @@ HIBERNATION_OPTIONS, _plan.PLAN_OPTIONS); only a variable no module takes has it
 from __future__ import annotations
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import GATE_NUMBERS, GATE_OPTIONS, HIBERNATION_OPTIONS, Caller, check_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import (
+    GATE_NUMBERS,
+    GATE_OPTIONS,
+    HIBERNATION_OPTIONS,
+    PAYMENT_OPTIONS,
+    Caller,
+    check_number,
+)
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
 
 # A role's empty variable is most often -e hyperstack_api_key= on the command line.
@@ -67,7 +74,7 @@ def check_line(role, variable):
 
 
 # Its variables are hyperstack_credit_gate_info's options.
-CREDIT_GATE = Role("nexgencloud.hyperstack.credit_gate", "hyperstack_credit_gate_", dict(GATE_OPTIONS, **PLAN_OPTIONS))
+CREDIT_GATE = Role("nexgencloud.hyperstack.credit_gate", "hyperstack_credit_gate_", dict(GATE_OPTIONS, **PLAN_OPTIONS, **PAYMENT_OPTIONS))
 RUNWAY_GUARD = Role(
     "nexgencloud.hyperstack.runway_guard",
     "hyperstack_runway_guard_",

@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # How the organization pays, as the gate's options: plugins/module_utils/_options.py PAYMENT_OPTIONS.
+    DOCUMENTATION = r"""
+options:
+  count_auto_topup:
+    description:
+      - How many automatic top-ups of the organization's C(topup_amount) the headroom and the runway conditions may
+        count, V(0) or more. V(0), the default, counts none and reads nothing more; every verdict is then what it is
+        without this option.
+      - Above V(0), the auto top-up (C(GET /billing/auto-topup/status)) and the payments
+        (C(GET /billing/payment/payment-details)) are read at once with the rest, and the top-ups are counted only
+        while the auto top-up is C(active), charges at or above the credit threshold, and its last top-up payment was
+        paid (a failed payment, or a status the collection does not know, is not paid).
+      - A condition that fails although the top-ups would have covered it says so in its reason, naming this option
+        and why they may not be counted (for example C(auto top-up is disabled)).
+    type: int
+    default: 0
+    version_added: 1.4.0
+  runway_contracts:
+    description:
+      - With O(min_runway_days), count the end of each running contract in the runway - from its C(end_date) on, the
+        machines placed under it bill at list price (their flavor priced from the price list's C(original_value)),
+        and the runway's reason names the contract, the days to its end and the burn before and after it.
+      - Reads the contracts (C(GET /pricebook/contracts)) with the rest, and when one is running the machines, the
+        usage and the price list. A machine under a contract whose list price is not known fails the task, naming it.
+    type: bool
+    default: false
+    version_added: 1.4.0
+"""

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The tests of plugins/module_utils/_tasks.py, credit_gate with how the organization pays, against the emulator: with
+count_auto_topup at 0 nothing more is read; above 0 the auto top-up and the payments are read with the credit, counted
+only while it is active and its last payment was paid, and a failed condition a top-up would have covered says so; with
+runway_contracts the runway counts a running contract's end, with the issue's figures."""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import pytest
+
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, emulator_module
+
+ACTIVE = {"status": "active", "threshold_amount": 100.0, "topup_amount": 50.0}
+PAID = [dict(emulator_module.DECLINED_TOPUP[0])]
+
+
+def _run(emu, **options):
+    result = MODULES["hyperstack_credit_gate_info"].run(dict(api_key=KEY, api_url=emu.api_url, **options))
+    return result["hyperstack_credit_gate_info"], sorted(request["path"] for request in emu.state.requests)
+
+
+def test_with_count_auto_topup_at_0_the_gate_reads_the_credit_alone_and_reports_no_auto_topup(emu):
+    emu.state.update({"auto_topup": ACTIVE})
+    fact, paths = _run(emu, min_headroom=1540, count_auto_topup=0)
+    assert paths == ["/billing/user-credit/credit"]
+    assert fact["reasons"] == ["headroom $1,500.00 (credit $1,500.00 - threshold $0.00) is below the required $1,540.00"]
+    assert "auto_topup" not in fact
+
+
+def test_an_active_top_up_whose_last_payment_was_paid_is_counted(emu):
+    # $1,500 of headroom and one top-up of $50: $1,550 covers the $1,540 asked for.
+    emu.state.update({"auto_topup": ACTIVE, "payments": PAID})
+    fact, paths = _run(emu, min_headroom=1540, count_auto_topup=1)
+    assert paths == ["/billing/auto-topup/status", "/billing/payment/payment-details", "/billing/user-credit/credit"]
+    assert (fact["passed"], fact["reasons"]) == (True, [])
+    assert fact["auto_topup"]["countable"] is True and fact["auto_topup"]["last_payment"]["status"] == "succeeded"
+    # Two are needed for $1,590: one counted is not enough, and the reason says which were counted.
+    fact, _paths = _run(emu, min_headroom=1590, count_auto_topup=1)
+    assert fact["reasons"] == [
+        "headroom $1,500.00 (credit $1,500.00 - threshold $0.00) is below the required $1,590.00; counting 1 auto top-up of $50.00 (count_auto_topup 1)"
+    ]
+
+
+def test_a_declined_top_up_is_not_counted_and_the_reason_says_it_would_have_covered(emu):
+    emu.state.update({"auto_topup": ACTIVE, "payments": "declined"})
+    fact, _paths = _run(emu, min_headroom=1540, count_auto_topup=1)
+    assert fact["reasons"] == [
+        "headroom $1,500.00 (credit $1,500.00 - threshold $0.00) is below the required $1,540.00; 1 auto top-up of $50.00 (count_auto_topup 1)"
+        " would cover it, but the last top-up payment of $50.00 is failed (attempt 3 of 3), not paid"
+    ]
+    assert (fact["auto_topup"]["countable"], fact["auto_topup"]["last_payment"]["attempt_number"]) == (False, 3)
+
+
+def test_a_disabled_top_up_is_not_counted_in_the_runway(emu):
+    # $1,500 at $56.40 a day is 26.5 days; with a $500 top-up 35.4, above the 30 asked for, but it is disabled.
+    emu.state.update({"auto_topup": dict(ACTIVE, status="disabled", topup_amount=500.0)})
+    fact, _paths = _run(emu, min_runway_days=30, count_auto_topup=1)
+    assert fact["reasons"] == [
+        "runway 26.5 days is below the required 30 (headroom $1,500.00 at $56.40/day); 1 auto top-up of $500.00 (count_auto_topup 1) would cover it,"
+        " but auto top-up is disabled"
+    ]
+    emu.state.update({"auto_topup": dict(ACTIVE, topup_amount=500.0)})
+    assert _run(emu, min_runway_days=30, count_auto_topup=1)[0]["passed"] is True
+
+
+def test_a_count_that_is_not_a_whole_number_of_0_or_more_is_refused(emu):
+    for value, message in ((-1, "count_auto_topup must be 0 or more, got -1"), (1.5, "count_auto_topup must be a whole number, got 1.5")):
+        with pytest.raises(HyperstackError) as raised:
+            MODULES["hyperstack_credit_gate_info"].run(dict(api_key=KEY, api_url=emu.api_url, count_auto_topup=value))
+        assert raised.value.msg == message
+    # Refused before any request.
+    assert emu.state.requests == []
+
+
+def _contract_machine():
+    vm = copy.deepcopy(emulator_module.VM_FLEET[0])
+    flavor = next(f for f in emulator_module.FLAVORS if f["name"] == "n3-A100x8")
+    vm.update(id=901, name="train-901", status="ACTIVE", contract_id=12)
+    vm["flavor"] = {key: flavor[key] for key in vm["flavor"]}
+    return vm
+
+
+def test_the_runway_counts_a_contracts_end_with_the_issues_figures(emu):
+    # $8,256 of headroom at $960 a day ($40.00/h). Contract 12 ends in 3 days: its A100x8 bills $16.00/h (60% off a
+    # list price of 8 x $5.00), $40.00/h after: the burn rises by $24.00 to $64.00/h. 72 h x 40 + 84 h x 64 = 8,256.
+    end = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + 3 * 86400 + 30))
+    discount = {"resource_name": "n3-A100x8", "discount_percent": 60.0, "remaining_count": 1}
+    pricebook = [dict(e, original_value=5.0) if e["name"] == "A100-80G-PCIe" else e for e in emulator_module.PRICEBOOK]
+    emu.state.update(
+        {
+            "credit": 8256.0,
+            "last_day_cost": dict(emulator_module.DEFAULT_STATE["last_day_cost"], total_cost=960.0),
+            "pricebook": pricebook,
+            "contracts": [{"id": 12, "status": "active", "end_date": end, "discounts": [discount]}],
+            "vms": [_contract_machine()],
+        }
+    )
+    fact, paths = _run(emu, min_runway_days=7, runway_contracts=True)
+    assert fact["reasons"] == [
+        "runway 6.5 days: the contract 12 ends in 3 days, after which the burn rises from $40.00/h to $64.00/h, below the required 7 (headroom $8,256.00)"
+    ]
+    assert "/pricebook/contracts" in paths and "/core/virtual-machines" in paths
+    # Without it, the runway at today's cost: 8.6 days, which passes 7.
+    emu.state.requests.clear()
+    fact, paths = _run(emu, min_runway_days=7)
+    assert (fact["passed"], round(fact["runway_days"], 1), paths) == (True, 8.6, ["/billing/billing/last-day-cost", "/billing/user-credit/credit"])
