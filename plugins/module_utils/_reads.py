@@ -202,6 +202,11 @@ def contract_runway_reads(read):
     return {name: fetch for name, fetch in more.items() if name not in read}
 
 
+def read_payments(client):
+    """The event source's reads of how the organization pays, one after the other: (the auto top-up's status, the payments)."""
+    return AUTO_TOPUP_STATUS.fetch(client), PAYMENT_DETAILS.fetch(client)
+
+
 def read_contract_vms(client, contract_id):
     """The machines the API places under contract_id."""
     return CONTRACT_VMS.fetch(client, id=contract_id)

@@ -28,15 +28,18 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options im
     API_OPTIONS,
     GATE_NUMBERS,
     NUMBER_OPTIONS,
+    PAYMENT_OPTIONS,
     RULEBOOK,
     api_values,
     check_api_options,
     check_bool,
     check_number,
+    count_auto_topup,
     gate_number,
     keys_in_sight,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_watch  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, payment_events  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_payments, read_watch  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import Runway, failed_conditions  # noqa: E402
 
 # pylint: enable=wrong-import-position
@@ -147,6 +150,27 @@ options:
       - Put an event on the queue at every poll, not only when C(below) changes.
     type: bool
     default: false
+  count_auto_topup:
+    description:
+      - How many automatic top-ups of the organization's C(topup_amount) the headroom and the runway may count,
+        V(0) or more, as O(nexgencloud.hyperstack.hyperstack_credit_gate_info#module:count_auto_topup) counts them -
+        only while the auto top-up is C(active) and its last top-up payment was paid. V(0), the default, counts none.
+      - Above V(0) each poll also reads the auto top-up (C(GET /billing/auto-topup/status)) and the payments
+        (C(GET /billing/payment/payment-details)), and the event has C(auto_topup).
+    type: int
+    default: 0
+    version_added: 1.4.0
+  watch_payments:
+    description:
+      - Read the auto top-up and the payments at each poll and put an event C(hyperstack_payment) on the queue, once
+        per occurrence, when the auto top-up stops being C(active) (C(type) C(auto_topup_inactive)) and when a
+        top-up payment fails its last attempt (C(type) C(topup_payment_failed), with C(payment)). Each has
+        C(summary), C(auto_topup), and the credit at that moment (C(credit), C(threshold), C(headroom),
+        C(runway_hours)).
+      - What was so at the first poll is not told; a payment is told once, by its C(payment_id).
+    type: bool
+    default: false
+    version_added: 1.4.0
 """
 
 EXAMPLES = r"""
@@ -159,6 +183,7 @@ EXAMPLES = r"""
         min_runway_hours: 24
         monthly_budget: 2000
         budget_levels: [50, 75, 90]
+        watch_payments: true
   rules:
     - name: Less than a day of runway
       condition: '"runway" in event.hyperstack_credit.below'
@@ -170,6 +195,11 @@ EXAMPLES = r"""
       action:
         debug:
           msg: "{{ event.hyperstack_credit.budget_used_percent }}% of the monthly budget is spent"
+    - name: A top-up failed or auto top-up stopped
+      condition: event.hyperstack_payment is defined
+      action:
+        debug:
+          msg: "{{ event.hyperstack_payment.summary }} (credit {{ event.hyperstack_payment.credit }})"
     - name: The API cannot be read
       condition: event.hyperstack_credit_error is defined
       action:
@@ -188,6 +218,9 @@ WATCH_OPTIONS = {
     "monthly_budget": NUMBER_OPTIONS["monthly_budget"],
     "budget_levels": {"type": "list", "elements": "float"},
     "every_poll": {"type": "bool", "default": False},
+    # How the organization pays (PAYMENT_OPTIONS' count, as the modules take it), and whether to tell of it.
+    "count_auto_topup": PAYMENT_OPTIONS["count_auto_topup"],
+    "watch_payments": {"type": "bool", "default": False},
 }
 
 _JSON_TYPES = {"str": ["string"], "path": ["string"], "float": ["number"], "int": ["integer"], "bool": ["boolean"], "list": ["array"]}
@@ -210,6 +243,7 @@ ARGUMENT_SCHEMA["properties"]["interval"]["exclusiveMinimum"] = 0
 _SCHEMA_BOUNDS = {"above": "exclusiveMinimum", "minimum": "minimum"}
 for _name in set(GATE_NUMBERS) & set(WATCH_OPTIONS):
     ARGUMENT_SCHEMA["properties"][_name].update({_SCHEMA_BOUNDS[key]: bound for key, bound in GATE_NUMBERS[_name][0].items()})
+ARGUMENT_SCHEMA["properties"]["count_auto_topup"]["minimum"] = 0
 ARGUMENT_SCHEMA["properties"]["budget_levels"].update(items={"type": "number", "exclusiveMinimum": 0, "maximum": 100})
 
 
@@ -231,6 +265,8 @@ def settings(args, environ=None):
             config[name] = check_bool(value, name)
         elif spec["type"] == "list":
             config[name] = _levels(value, config["monthly_budget"])
+        elif name == "count_auto_topup":
+            config[name] = count_auto_topup({name: value}, RULEBOOK)
         elif name in GATE_NUMBERS:
             config[name] = float(gate_number({name: _float(value)}, name, RULEBOOK))
         else:
@@ -264,11 +300,13 @@ def _level(level):
     return int(level) if level == level.to_integral_value() else float(level)
 
 
-def watch(credit, cost_per_hour, month_to_date, config, now):
+def watch(credit, cost_per_hour, month_to_date, config, now, paying=None):
     """The event's facts from one poll's readings: credit (CREDIT's facts), cost_per_hour (USAGE's),
     month_to_date (a Decimal, or None without a budget) and config (settings()). `below` names the
     conditions of the gate's verdict (_verdict.failed_conditions) that fail, the runway in hours at
-    the live burn rate; budget_level is the highest of budget_levels the month's spend has reached."""
+    the live burn rate; budget_level is the highest of budget_levels the month's spend has reached. paying: (the auto
+    top-up's status, the payments) when they were read (count_auto_topup above 0, or watch_payments), else None; the
+    facts then have auto_topup (_payments.auto_topup_fact), and the top-ups count as the gate counts them."""
     runway = runway_hours(credit["headroom"], cost_per_hour)
     facts = dict(
         {name: credit[name] for name in ("credit", "threshold", "headroom", "can_create_instance")},
@@ -288,7 +326,23 @@ def watch(credit, cost_per_hour, month_to_date, config, now):
             used = decimal(month_to_date) / budget * 100
             reached = [level for level in config.get("budget_levels") or [] if used >= level]
             facts.update(budget_used_percent=float(used), budget_level=_level(reached[-1]) if reached else None)
-    failed = failed_conditions(dict(facts, **month), config["min_headroom"], Runway(runway, config["min_runway_hours"], cost_per_hour, "hours"))
+    topups = None
+    if paying is not None:
+        facts["auto_topup"] = auto_topup_fact(paying[0], paying[1], credit["threshold"])
+        if config.get("count_auto_topup"):
+            topups = Topups(config["count_auto_topup"], facts["auto_topup"])
+    added = decimal(0) if topups is None else topups.amount
+
+    def lasts_for(more):
+        return runway_hours(decimal(credit["headroom"]) + more, cost_per_hour)
+
+    lasts = runway if topups is None else lasts_for(added)
+    failed = failed_conditions(
+        dict(facts, **month),
+        config["min_headroom"],
+        Runway(lasts, config["min_runway_hours"], cost_per_hour, "hours", lasts_for=lasts_for),
+        topups=topups,
+    )
     facts["below"] = [name for name, _reason in failed]
     return facts
 
@@ -296,7 +350,12 @@ def watch(credit, cost_per_hour, month_to_date, config, now):
 def poll(client, config, now=None):
     """One poll's event facts, read through client (blocking: run it in a thread); raises HyperstackError."""
     now = utc(now)
-    return watch(*read_watch(client, config["monthly_budget"], now), config, now)
+    paying = read_payments(client) if config.get("count_auto_topup") or config.get("watch_payments") else None
+    facts = watch(*read_watch(client, config["monthly_budget"], now), config, now, paying)
+    if paying is not None:
+        # What payment_events needs; not in the event itself.
+        facts["_payments"] = paying[1]
+    return facts
 
 
 async def main(queue, args):
@@ -308,7 +367,7 @@ async def main(queue, args):
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # The rulebook is wrong: say so in one line, without the key, and stop.
         raise ValueError("nexgencloud.hyperstack.credit: %s" % failure(exc, keys=keys)["msg"]) from None
-    last, failing = None, False
+    last, failing, seen = None, False, None
     while True:
         wait = config["interval"]
         try:
@@ -323,6 +382,13 @@ async def main(queue, args):
             wait = max(wait, getattr(exc, "retry_after", None) or 0)
         else:
             failing = False
+            payments = facts.pop("_payments", None)
+            if "auto_topup" in facts and config["watch_payments"]:
+                # Once per occurrence: auto top-up no longer active, a top-up payment failed its last attempt.
+                told, seen = payment_events(seen, facts["auto_topup"], payments)
+                credit = {name: facts[name] for name in ("credit", "threshold", "headroom", "runway_hours")}
+                for event in told:
+                    await queue.put({"hyperstack_payment": dict(event, auto_topup=facts["auto_topup"], **credit)})
             # A line crossed (below) or a budget level reached (or left, as a new month starts).
             if config["every_poll"] or (facts["below"], facts["budget_level"]) != last:
                 await queue.put({"hyperstack_credit": facts})

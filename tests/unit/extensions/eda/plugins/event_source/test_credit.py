@@ -399,7 +399,8 @@ def test_the_boolean_arguments_take_the_words_ansible_takes(word, value):
         (
             {"intervall": 5, "api_keys": "x"},
             "unknown argument api_keys, intervall; the arguments are api_key, api_url, api_timeout, api_retries, api_retry_max_delay,"
-            " validate_certs, ca_path, interval, min_headroom, min_runway_hours, monthly_budget, budget_levels, every_poll",
+            " validate_certs, ca_path, interval, min_headroom, min_runway_hours, monthly_budget, budget_levels, every_poll,"
+            " count_auto_topup, watch_payments",
         ),
     ],
 )
@@ -483,6 +484,7 @@ def test_the_schema_refuses_unknown_arguments_and_a_zero_interval():
         "interval": 0,
         "min_runway_hours": 0,
         "monthly_budget": 0,
+        "count_auto_topup": 0,
     }
     assert "minimum" in schema["properties"]["monthly_budget"] and "exclusiveMinimum" in schema["properties"]["min_runway_hours"]
 

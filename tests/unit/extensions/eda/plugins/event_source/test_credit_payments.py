@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, nexgencloud.hyperstack contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The tests of extensions/eda/plugins/event_source/credit.py, how the organization pays: with watch_payments an event
+once per occurrence when auto top-up stops being active and when a top-up payment fails its last attempt, with the
+credit at that moment; count_auto_topup counts the top-ups in `below` as the gate counts them; neither reads anything
+more unless asked."""
+
+from __future__ import annotations
+
+import asyncio
+
+from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source import credit as source
+from ansible_collections.nexgencloud.hyperstack.tests.unit.extensions.eda.plugins.event_source.test_credit import _args, _run
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import api_requests, emulator_module
+
+ACTIVE = {"status": "active", "threshold_amount": 100.0, "topup_amount": 50.0}
+PAID = [emulator_module.DECLINED_TOPUP[0]]
+
+
+def test_a_stopped_auto_top_up_and_a_failed_top_up_are_each_told_once(emu):
+    emu.state.update({"auto_topup": ACTIVE, "payments": PAID})
+    # A poll first with it active (what was so at the first poll is not told), then it stops, then a top-up fails.
+    steps = [None, lambda: emu.state.update({"auto_topup": dict(ACTIVE, status="disabled")}), lambda: emu.state.update({"payments": "declined"})]
+    events = asyncio.run(_run(emu, _args(emu, watch_payments=True), steps))
+    told = [event["hyperstack_payment"] for event in events if "hyperstack_payment" in event]
+    assert [(e["type"], e["summary"], e["credit"], e["headroom"]) for e in told] == [
+        ("auto_topup_inactive", "auto top-up is disabled, no longer active", 1500.0, 1500.0),
+        ("topup_payment_failed", "a top-up payment of $50.00 is failed (attempt 3 of 3)", 1500.0, 1500.0),
+    ]
+    assert told[1]["payment"]["payment_id"] == "pi-1002" and told[1]["auto_topup"]["countable"] is False
+    # The credit events are as without it: one at the first poll, nothing changed since.
+    assert [sorted(e["hyperstack_credit"]["below"]) for e in events if "hyperstack_credit" in e] == [[]]
+
+
+def test_without_watch_payments_nothing_more_is_read(emu):
+    asyncio.run(_run(emu, _args(emu), [None]))
+    assert api_requests(emu, "/billing/auto-topup/status") == [] and api_requests(emu, "/billing/payment/payment-details") == []
+
+
+def _watch(emu, **args):
+    config = source.settings(_args(emu, min_headroom=1540, **args), {})
+    return source.poll(source.HyperstackClient.from_params(config, source.RULEBOOK), config)
+
+
+def test_count_auto_topup_counts_a_paid_active_top_up_in_below(emu):
+    # $1,500 of headroom and a $50 top-up: $1,550, above the $1,540 asked for; a declined one is not counted.
+    emu.state.update({"auto_topup": ACTIVE, "payments": PAID})
+    facts = _watch(emu, count_auto_topup=1)
+    assert (facts["below"], facts["auto_topup"]["countable"]) == ([], True)
+    emu.state.update({"payments": "declined"})
+    assert _watch(emu, count_auto_topup=1)["below"] == ["headroom"]
+    assert _watch(emu)["below"] == ["headroom"] and "auto_topup" not in _watch(emu)
