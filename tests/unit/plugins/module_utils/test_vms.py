@@ -8,6 +8,9 @@ the states, a lost answer, a failure half-way."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
@@ -177,6 +180,31 @@ def test_a_machine_that_boots_into_error_fails_the_task_naming_it(cloud):
     )
 
 
+def test_a_created_machine_that_ends_in_error_while_waited_for_fails_the_task_at_once_naming_it(cloud):
+    # The first machine's boot ends in ERROR instead of ACTIVE (as when the hypervisor fails); the other boots.
+    cloud.state.update({"vm_boot_seconds": 1.0})
+    broken = {}
+
+    def break_the_first():
+        while not broken:
+            with cloud.state.lock:
+                for vid, (until, fields) in list(cloud.state.vm_pending.items()):
+                    machine = next(m for m in cloud.state.state["vms"] if m["id"] == vid)
+                    if machine["name"] == "job-1" and fields:
+                        cloud.state.vm_pending[vid] = (until, dict(fields, status="ERROR", power_state="NOSTATE", vm_state="error"))
+                        broken["id"] = vid
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=break_the_first, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    done = vm(cloud, names=["job-1", "job-2"], **CREATE)
+    thread.join(5)
+    assert done.get("failed") is True and time.monotonic() - started < 15, done
+    assert done["msg"] == "job-1 (id %d) became ERROR, not ACTIVE (changed: job-1 created, job-2 created)" % broken["id"]
+    assert done["created"] == ["job-1", "job-2"] and [e["status"] for e in done["vms"]] == ["ERROR", "ACTIVE"]
+
+
 def test_twenty_machines_at_the_rate_limit_ride_out_the_429s(cloud):
     cloud.state.update({"rate_limit": 15, "rate_window": 1.0})
     names = ["batch-%02d" % n for n in range(20)]
@@ -248,3 +276,16 @@ def test_check_mode_before_the_environment_exists_warns_of_what_it_could_not_che
     assert changing(cloud) == []
     done = vm(cloud, names=["job-1"], **{**CREATE, "environment": "new-CANADA-1"})
     assert done.get("failed") and done["msg"].endswith("import it first with hyperstack_keypair (nothing was created)") and changing(cloud) == []
+
+
+def test_the_creates_and_the_deletes_are_sent_side_by_side_not_one_after_another(cloud):
+    # Each answer takes 0.4 s: sent one after another, four requests would arrive 1.2 s apart at least.
+    cloud.state.update({"latency": 0.4})
+    names = ["side-1", "side-2", "side-3", "side-4"]
+    assert not vm(cloud, names=names, **CREATE).get("failed")
+    assert not vm(cloud, names=names, state="absent").get("failed")
+    with cloud.state.lock:
+        log = list(cloud.state.requests)
+    for method in ("POST", "DELETE"):
+        times = [r["time"] for r in log if r["method"] == method]
+        assert len(times) == 4 and max(times) - min(times) < 0.4, (method, times)
