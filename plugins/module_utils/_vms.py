@@ -23,7 +23,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors imp
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate import estimate_from
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import VmFailure, change_state
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import ACTIVE, HIBERNATED, SETTLED, environment_of, vms_facts
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import gate_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM, check_plan, plan_request
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import price_destroyed
@@ -113,7 +113,8 @@ def provision(client, params, check_mode=False, diff=False, sleep=time.sleep, cl
     result["deleted"] = [n for n in names if "deleted" in done.get(n, [])]
     result["changed"] = any(done.values())
     if diff:
-        result["diff"] = {"before": _shown(names, before), "after": _shown(names, {e["name"]: e for e in result["vms"] if e["status"] != GONE})}
+        after = _shown(names, {e["name"]: e for e in result["vms"] if e["status"] != GONE}) + _dollars(result)
+        result["diff"] = {"before": _shown(names, before), "after": after}
     if problems:
         changed = ["%s %s" % (n, " and ".join(done[n])) for n in names if done.get(n)]
         raise VmFailure(
@@ -384,6 +385,20 @@ def _would_be(machine, plan):
         if any(m["id"] == machine["id"] for m in plan[action]):
             return status
     return machine["status"]
+
+
+def _dollars(result):
+    """The diff's last line: what the change adds and saves an hour, and the gate's verdict when it judged a create."""
+    if not result["changed"]:
+        return ""
+    shown = [
+        "%s %s/h" % (word, "an amount not priced" if result[key] is None else money(decimal(result[key])))
+        for word, key in (("adds", "added_per_hour"), ("saves", "saved_per_hour"))
+    ]
+    gate = result.get("gate")
+    if gate is not None:
+        shown.append("the gate %s" % ("passes" if gate["passed"] else "refuses: " + "; ".join(gate["reasons"])))
+    return "# %s\n" % ", ".join(shown)
 
 
 def _shown(names, machines):

@@ -85,7 +85,7 @@ def test_check_mode_says_what_would_be_created_with_its_price_and_the_verdict_an
     assert dry["added_per_hour"] == pytest.approx(1.9) and dry["gate"]["passed"] is True
     assert dry["vms"][0] == dict(dry["vms"][0], id=None, status="ACTIVE", cost_per_hour=pytest.approx(1.9), changes=["created"], changed=True)
     assert dry["diff"] == {"before": "job-1: absent\ntrain-02: ACTIVE (labels: team=ml, hibernate=ok)\n", "after": dry["diff"]["after"]}
-    assert dry["diff"]["after"].startswith("job-1: ACTIVE\n")
+    assert dry["diff"]["after"] == "job-1: ACTIVE\ntrain-02: ACTIVE (labels: team=ml, hibernate=ok)\n# adds $1.90/h, saves $0.00/h, the gate passes\n"
     assert named(cloud, "job-1") == []
 
 
