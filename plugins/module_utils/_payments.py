@@ -263,3 +263,27 @@ def contract_cover(contracts, flavor_names, now):
                 if str(discount.get("resource_name") or "").casefold() == name.casefold() and isinstance(remaining, int) and remaining > 0:
                     covered.append({"flavor": name, "contract_id": contract.get("id"), "remaining_count": remaining, "end_date": contract.get("end_date")})
     return covered
+
+
+_DISCOUNT_KEYS = ("resource_name", "discount_type", "discount_percent", "discount_amount", "remaining_count", "resource_count", "discount_status")
+
+
+def contract_facts(contracts, machines):
+    """hyperstack_contract_info's facts: each contract with its status, description, dates, discounts (resource, type,
+    percent or amount, remaining count) and the machines placed under it (by their contract_id: id, name, status,
+    flavor name)."""
+    facts = []
+    for contract in contracts or []:
+        placed = [
+            {"id": m["id"], "name": m.get("name"), "status": m.get("status"), "flavor": (m.get("flavor") or {}).get("name")}
+            for m in machines or []
+            if m.get("contract_id") is not None and m.get("contract_id") == contract.get("id")
+        ]
+        facts.append(
+            dict(
+                {key: contract.get(key) for key in ("id", "status", "description", "start_date", "end_date", "expiration_policy")},
+                discounts=[{key: discount.get(key) for key in _DISCOUNT_KEYS} for discount in contract.get("discounts") or []],
+                vms=placed,
+            )
+        )
+    return facts

@@ -33,6 +33,7 @@ MODULES = {
     "hyperstack_flavor_info": {"region": "NORWAY-1"},
     "hyperstack_deployment_cost_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1"},
     "hyperstack_vm_info": {"labels": ["team=ml"]},
+    "hyperstack_contract_info": {},
     # In check mode (below): it sends no hibernation request, and its result is the task's own (changed, vms). The
     # machines labelled team=ml too, so that none is one the API would refuse (check mode fails on those, as the run would).
     "hyperstack_vm_hibernation": {"labels": ["hibernate=ok", "team=ml"]},

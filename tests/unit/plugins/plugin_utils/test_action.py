@@ -88,6 +88,7 @@ _READS = {
     "hyperstack_credit_gate_info": [_CREDIT, _LAST_DAY, _USAGE, _FLAVORS, _PRICES, _HISTORY],
     "hyperstack_vm_info": [_VMS, _USAGE],
     "hyperstack_vm_hibernation": [_VMS, _PRICES],
+    "hyperstack_contract_info": ["/pricebook/contracts", _VMS],
 }
 
 _LOADED = """
