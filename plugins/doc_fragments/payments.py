@@ -25,11 +25,15 @@ options:
     version_added: 1.4.0
   runway_contracts:
     description:
-      - With O(min_runway_days), count the end of each running contract in the runway - from its C(end_date) on, the
+      - Count the end of each running contract in the runway (with O(min_runway_days)) - from its C(end_date) on, the
         machines placed under it bill at list price (their flavor priced from the price list's C(original_value)),
         and the runway's reason names the contract, the days to its end and the burn before and after it.
-      - Reads the contracts (C(GET /pricebook/contracts)) with the rest, and when one is running the machines, the
-        usage and the price list. A machine under a contract whose list price is not known fails the task, naming it.
+      - Reads the contracts (C(GET /pricebook/contracts)) with the rest, and with a runway and a running contract the
+        machines, the usage and the price list. A machine under a contract whose list price is not known fails the
+        task, naming it.
+      - With a plan, the result's C(contract_cover) names each planned flavor a running contract's discount covers
+        (C(flavor), C(contract_id), C(remaining_count), C(end_date)); the plan is priced at the price list's C(value),
+        the organization's price, all the same - a discount is never applied twice.
     type: bool
     default: false
     version_added: 1.4.0

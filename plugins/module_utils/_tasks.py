@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate import BUDGET_KEYS, estimate_from
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_bool, count_auto_topup, gate_number
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, contract_ends, parse_time
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, contract_cover, contract_ends, parse_time
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_limits, plan_request
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import (
     contract_runway_reads,
@@ -56,21 +56,20 @@ def credit_gate(client, params):
     budgeted = params.get("monthly_budget") is not None
     # With a budget and no plan the plan's options are checked all the same (as with one), and nothing is priced.
     request = plan_request(params, caller) if planned or budgeted else None
-    # How the organization pays, read only when asked (count_auto_topup above 0; runway_contracts with a runway), at once
+    # How the organization pays, read only when asked (count_auto_topup above 0; runway_contracts), at once
     # with the rest: the credit-only gate reads the credit alone, as without them.
     topups = count_auto_topup(params, caller)
-    contracts = min_runway is not None and check_bool(params.get("runway_contracts") or False, caller.name("runway_contracts"))
+    contracts = check_bool(params.get("runway_contracts") or False, caller.name("runway_contracts"))
     reads = gate_reads(request, planned, runway=min_runway is not None)
     if topups:
         reads.update(payment_reads())
     if contracts:
         reads["contracts"] = read_contracts
     read = read_concurrently(client, params, reads)
-    ends = None
+    ends, now = None, datetime.now(timezone.utc)
     if contracts:
-        now = parse_time(params.get("now")) or datetime.now(timezone.utc)
         running = [c for c in read["contracts"] if (parse_time(c.get("end_date")) or now) > now]
-        if running:
+        if running and min_runway is not None:
             read.update(read_concurrently(client, params, contract_runway_reads(read)))
             ends = contract_ends(running, read["vms"], read["usage"]["resources"], read["pricebook"], now)
     if planned:
@@ -90,6 +89,9 @@ def credit_gate(client, params):
         topups=Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])) if topups else None,
         ends=ends,
     )
+    if contracts and planned:
+        # The planned flavors a running contract's discount covers, named; priced at the price list's value all the same.
+        fact["contract_cover"] = contract_cover(read["contracts"], [item["flavor"] for item in request["items"] if item.get("flavor")], now)
     if topups:
         # Reported only when read: with count_auto_topup above 0.
         fact["auto_topup"] = auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])

@@ -213,6 +213,16 @@ hyperstack_credit_gate_info:
         last_payment: {payment_id: pi-1002, amount: 50.0, status: failed, attempt_number: 3, max_attempts: 3}
         countable: false
         why_not: the last top-up payment of $50.00 is failed (attempt 3 of 3), not paid
+    contract_cover:
+      description:
+        - With O(runway_contracts) and a plan, each planned flavor a running contract's discount covers - C(flavor),
+          C(contract_id), C(remaining_count) (how many more machines of it the contract covers) and C(end_date). The
+          plan is priced at the price list's C(value) all the same (the organization's price, never discounted twice).
+      type: list
+      elements: dict
+      returned: with runway_contracts and a plan
+      version_added: 1.4.0
+      sample: [{flavor: n3-A100x8, contract_id: 12, remaining_count: 2, end_date: "2026-12-31T00:00:00+00:00"}]
     passed:
       description: Whether every condition passed.
       type: bool

@@ -111,3 +111,15 @@ def test_the_runway_counts_a_contracts_end_with_the_issues_figures(emu):
     emu.state.requests.clear()
     fact, paths = _run(emu, min_runway_days=7)
     assert (fact["passed"], round(fact["runway_days"], 1), paths) == (True, 8.6, ["/billing/billing/last-day-cost", "/billing/user-credit/credit"])
+
+
+def test_a_planned_flavor_a_running_contract_covers_is_named_and_priced_once(emu):
+    # n3-A100x8 at the price list's value, 8 x $1.35 = $10.80/h, although contract 12 has 40% off it for 2 more machines:
+    # the value is already the organization's price.
+    discount = {"resource_name": "n3-A100x8", "discount_percent": 40.0, "remaining_count": 2}
+    emu.state.update({"contracts": [{"id": 12, "end_date": "2999-01-01T00:00:00+00:00", "discounts": [discount]}]})
+    fact, paths = _run(emu, plan=[{"flavor": "n3-A100x8"}], region="NORWAY-1", runway_contracts=True)
+    assert fact["contract_cover"] == [{"flavor": "n3-A100x8", "contract_id": 12, "remaining_count": 2, "end_date": "2999-01-01T00:00:00+00:00"}]
+    assert fact["plan_cost_per_hour"] == 10.8
+    # No runway asked: the contracts alone are read beside the estimate's reads.
+    assert paths == ["/billing/billing/usage", "/billing/user-credit/credit", "/core/flavors", "/pricebook", "/pricebook/contracts"]
