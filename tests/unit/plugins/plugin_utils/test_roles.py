@@ -56,7 +56,13 @@ def _role_spec(role):
     return yaml.safe_load((ROOT / "roles" / role.rsplit(".", 1)[1] / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
 
 
-_IN_WORDS = {"int": "A whole number (integer). ", "float": "A number (float). ", "bool": "A boolean. ", "dict": "A list of dictionaries, ", "str": "A list of strings, "}
+_IN_WORDS = {
+    "int": "A whole number (integer). ",
+    "float": "A number (float). ",
+    "bool": "A boolean. ",
+    "dict": "A list of dictionaries, ",
+    "str": "A list of strings, ",
+}
 
 
 @pytest.mark.parametrize("role", [CREDIT_GATE, RUNWAY_GUARD])
