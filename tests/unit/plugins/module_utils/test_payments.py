@@ -172,7 +172,7 @@ def test_the_estimate_names_a_planned_flavor_a_running_contract_covers():
 def test_the_events_are_told_once_per_occurrence():
     events, seen = _payments.payment_events(None, {"status": "active"}, [_payment("failed", 3, 3, "old")])
     # The first poll tells nothing of what already was.
-    assert events == []
+    assert not events
     declined = _payment("declined", 3, 3, "pay-2")
     events, seen = _payments.payment_events(seen, {"status": "disabled"}, [_payment("failed", 3, 3, "old"), _payment("failed", 1, 3, "pay-3"), declined])
     assert [event["summary"] for event in events] == [
@@ -180,4 +180,4 @@ def test_the_events_are_told_once_per_occurrence():
         "a top-up payment of $50.00 is declined (attempt 3 of 3)",
     ]
     # The same state polled again: nothing new.
-    assert _payments.payment_events(seen, {"status": "disabled"}, [declined])[0] == []
+    assert not _payments.payment_events(seen, {"status": "disabled"}, [declined])[0]
