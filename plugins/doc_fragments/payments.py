@@ -11,8 +11,8 @@ class ModuleDocFragment:
 options:
   count_auto_topup:
     description:
-      - How many automatic top-ups of the organization's C(topup_amount) the headroom and the runway conditions may
-        count, V(0) or more. V(0), the default, counts none and reads nothing more; every verdict is then what it is
+      - How many automatic top-ups of the organization's C(topup_amount) the headroom and the runway conditions and a
+        plan's cover may count, V(0) or more. V(0), the default, counts none and reads nothing more; every verdict is then what it is
         without this option.
       - Above V(0), the auto top-up (C(GET /billing/auto-topup/status)) and the payments
         (C(GET /billing/payment/payment-details)) are read at once with the rest, and the top-ups are counted only

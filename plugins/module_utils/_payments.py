@@ -287,3 +287,21 @@ def contract_facts(contracts, machines):
             )
         )
     return facts
+
+
+def cover(facts, topups):
+    """An estimate's facts (covered, headroom, required, summary) with topups (a Topups, or None) counted in its cover:
+    covered when the headroom and the top-ups counted reach what is required, and its summary saying which were counted,
+    or that they would have covered it and why they may not be counted."""
+    if topups is None or "covered" not in facts:
+        return facts
+    headroom, required = decimal(facts["headroom"]), decimal(facts["required"])
+
+    def short(more):
+        return headroom + more < required
+
+    if facts["covered"]:
+        return facts
+    if topups.amount > 0 and not short(topups.amount):
+        return dict(facts, covered=True, summary=facts["summary"] + "; covered counting %s" % topups.words())
+    return dict(facts, summary=facts["summary"] + topups.note(short, True))

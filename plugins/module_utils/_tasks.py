@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate import BUDGET_KEYS, estimate_from
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import MODULE, check_bool, count_auto_topup, gate_number
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, contract_cover, contract_ends, parse_time
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, contract_cover, contract_ends, cover, parse_time
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import plan_limits, plan_request
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import (
     contract_runway_reads,
@@ -72,8 +72,10 @@ def credit_gate(client, params):
         if running and min_runway is not None:
             read.update(read_concurrently(client, params, contract_runway_reads(read)))
             ends = contract_ends(running, read["vms"], read["usage"]["resources"], read["pricebook"], now)
+    counted = Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])) if topups else None
     if planned:
-        facts = estimate_from(request, read, params.get("region"))
+        # The top-ups counted in the plan's cover as in the headroom and the runway.
+        facts = cover(estimate_from(request, read, params.get("region")), counted)
     elif budgeted:
         month = month_forecast(read["month_to_date"], read["usage"]["cost_per_hour"], request["now"], monthly_budget=request["monthly_budget"])
         facts = dict(read["credit"], **{key: month[key] for key in BUDGET_KEYS})
@@ -86,7 +88,7 @@ def credit_gate(client, params):
         min_runway_days=min_runway,
         require_can_create_instance=params.get("require_can_create_instance", True) is not False,
         require_stock=params.get("require_stock", True) is not False,
-        topups=Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])) if topups else None,
+        topups=counted,
         ends=ends,
     )
     if contracts and planned:
@@ -94,6 +96,6 @@ def credit_gate(client, params):
         fact["contract_cover"] = contract_cover(read["contracts"], [item["flavor"] for item in request["items"] if item.get("flavor")], now)
     if topups:
         # Reported only when read: with count_auto_topup above 0.
-        fact["auto_topup"] = auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])
+        fact["auto_topup"] = counted.fact
     # The module's fact (and the role's) has its report: the same verdict in Markdown.
     return dict(fact, report=markdown(fact, fact["reasons"], "Hyperstack credit gate"))

@@ -123,3 +123,21 @@ def test_a_planned_flavor_a_running_contract_covers_is_named_and_priced_once(emu
     assert fact["plan_cost_per_hour"] == 10.8
     # No runway asked: the contracts alone are read beside the estimate's reads.
     assert paths == ["/billing/billing/usage", "/billing/user-credit/credit", "/core/flavors", "/pricebook", "/pricebook/contracts"]
+
+
+def test_the_plans_cover_counts_a_paid_top_up_and_says_when_a_declined_one_would_have_covered_it(emu):
+    # n3-A100x8 ($10.80/h) on top of the $1.41/h running, for 24 h: $293.04, more than the $250.00 of headroom; with
+    # one $50.00 top-up, $300.00 covers it.
+    emu.state.update({"credit": 250.0, "auto_topup": ACTIVE, "payments": PAID})
+    fact, _paths = _run(emu, plan=[{"flavor": "n3-A100x8"}], region="NORWAY-1", count_auto_topup=1)
+    assert (fact["passed"], fact["covered"], fact["required"]) == (True, True, 293.04)
+    assert fact["summary"].endswith("more than the headroom $250.00; covered counting 1 auto top-up of $50.00 (count_auto_topup 1)")
+    emu.state.update({"payments": "declined"})
+    fact, _paths = _run(emu, plan=[{"flavor": "n3-A100x8"}], region="NORWAY-1", count_auto_topup=1)
+    assert fact["reasons"] == [
+        "the plan costs $10.80/h on top of $1.41/h already running: $293.04 for 24 h, more than the headroom $250.00; 1 auto top-up of $50.00"
+        " (count_auto_topup 1) would cover it, but the last top-up payment of $50.00 is failed (attempt 3 of 3), not paid"
+    ]
+    # At 0, the plan's reason is what it is without the option.
+    fact, _paths = _run(emu, plan=[{"flavor": "n3-A100x8"}], region="NORWAY-1")
+    assert fact["reasons"] == ["the plan costs $10.80/h on top of $1.41/h already running: $293.04 for 24 h, more than the headroom $250.00"]
