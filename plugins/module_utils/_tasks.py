@@ -35,8 +35,17 @@ def deployment_cost(client, params):
     """hyperstack_deployment_cost_info: the estimate of the plan, and its report with the verdict the gate gives
     it with its default conditions."""
     request = plan_request(params, client.caller)
-    facts = estimate_from(request, read_concurrently(client, params, estimate_reads(request)), params.get("region"))
-    return dict(facts, report=markdown(facts, [reason for _name, reason in failed_conditions(facts)]))
+    topups = count_auto_topup(params, client.caller)
+    reads = estimate_reads(request)
+    if topups:
+        # Read only when asked, at once with the rest.
+        reads.update(payment_reads())
+    read = read_concurrently(client, params, reads)
+    facts, counted = estimate_from(request, read, params.get("region")), None
+    if topups:
+        counted = Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"]))
+        facts = dict(cover(facts, counted), auto_topup=counted.fact)
+    return dict(facts, report=markdown(facts, [reason for _name, reason in failed_conditions(facts, topups=counted)]))
 
 
 def credit_gate(client, params):

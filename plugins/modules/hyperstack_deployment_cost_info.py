@@ -42,6 +42,18 @@ seealso:
     link: https://developer.hashicorp.com/terraform/internals/json-format
 author:
   - NexGen Cloud Hyperstack collection team (@nexgencloud)
+options:
+  count_auto_topup:
+    description:
+      - How many automatic top-ups of the organization's C(topup_amount) the plan's cover (RV(hyperstack_deployment_cost_info.covered))
+        and its report's verdict may count, V(0) or more, as
+        O(nexgencloud.hyperstack.hyperstack_credit_gate_info#module:count_auto_topup) counts them - only while the auto
+        top-up is C(active), charges at or above the threshold and its last top-up payment was paid.
+      - V(0), the default, counts none and reads nothing more. Above V(0) the auto top-up and the payments are read at
+        once with the rest, and the result has RV(hyperstack_deployment_cost_info.auto_topup).
+    type: int
+    default: 0
+    version_added: 1.4.0
 extends_documentation_fragment:
   - nexgencloud.hyperstack.plan
   - nexgencloud.hyperstack.api
@@ -158,6 +170,15 @@ hyperstack_deployment_cost_info:
       description: (current - destroyed + plan cost per hour) x hours x (1 + margin_percent / 100).
       type: float
       sample: 409.2
+    auto_topup:
+      description:
+        - With O(count_auto_topup) above 0, the organization's auto top-up as read, as
+          M(nexgencloud.hyperstack.hyperstack_credit_gate_info) returns it (C(status), C(threshold_amount),
+          C(topup_amount), C(last_payment), C(countable), C(why_not)).
+      type: dict
+      returned: when count_auto_topup is above 0
+      version_added: 1.4.0
+      sample: {status: active, threshold_amount: 100.0, topup_amount: 50.0, last_payment: null, countable: true, why_not: null}
     covered:
       description: Whether the headroom is at least RV(hyperstack_deployment_cost_info.required).
       type: bool
@@ -410,11 +431,12 @@ status_code:
 
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._module import HyperstackModule, run_module
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import PAYMENT_OPTIONS
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import PLAN_OPTIONS
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import deployment_cost
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = HyperstackModule("hyperstack_deployment_cost_info", deployment_cost, PLAN_OPTIONS)
+MODULE = HyperstackModule("hyperstack_deployment_cost_info", deployment_cost, dict(PLAN_OPTIONS, count_auto_topup=PAYMENT_OPTIONS["count_auto_topup"]))
 
 
 def main():

@@ -141,3 +141,15 @@ def test_the_plans_cover_counts_a_paid_top_up_and_says_when_a_declined_one_would
     # At 0, the plan's reason is what it is without the option.
     fact, _paths = _run(emu, plan=[{"flavor": "n3-A100x8"}], region="NORWAY-1")
     assert fact["reasons"] == ["the plan costs $10.80/h on top of $1.41/h already running: $293.04 for 24 h, more than the headroom $250.00"]
+
+
+def test_the_deployment_cost_module_counts_a_paid_top_up_in_its_cover_only_when_asked(emu):
+    emu.state.update({"credit": 250.0, "auto_topup": ACTIVE, "payments": PAID})
+    options = dict(api_key=KEY, api_url=emu.api_url, plan=[{"flavor": "n3-A100x8"}], region="NORWAY-1")
+    facts = MODULES["hyperstack_deployment_cost_info"].run(dict(options, count_auto_topup=1))["hyperstack_deployment_cost_info"]
+    assert (facts["covered"], facts["auto_topup"]["countable"]) == (True, True)
+    assert facts["report"].endswith("**Verdict: passed**\n")
+    emu.state.requests.clear()
+    facts = MODULES["hyperstack_deployment_cost_info"].run(options)["hyperstack_deployment_cost_info"]
+    assert (facts["covered"], "auto_topup" in facts) == (False, False)
+    assert "/billing/auto-topup/status" not in [r["path"] for r in emu.state.requests]
