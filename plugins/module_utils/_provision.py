@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import ACTIVE, HIBERNATED, SETTLED, environment_of, flavor_of
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import NUMBER_OPTIONS, check_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import NUMBER_OPTIONS, PAYMENT_OPTIONS, check_number
 
 SHUTOFF, ERROR = "SHUTOFF", "ERROR"
 # The API's limit on a machine's name.
@@ -52,6 +52,8 @@ VM_OPTIONS = dict(
         "gate": {"type": "bool", "default": True},
     },
     **{name: NUMBER_OPTIONS[name] for name in GATE_NAMES},
+    # How many automatic top-ups the gate may count (_payments.py), as the other gates take it.
+    count_auto_topup=PAYMENT_OPTIONS["count_auto_topup"],
 )
 # What a machine must be given to be created (the API requires them).
 TO_CREATE = ("environment", "flavor", "key_name")

@@ -24,7 +24,8 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate i
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import VmFailure, change_state
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import ACTIVE, HIBERNATED, SETTLED, environment_of, vms_facts
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import gate_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import count_auto_topup, gate_number
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, cover
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM, check_plan, plan_request
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import price_destroyed
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._provision import (
@@ -38,6 +39,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._provision 
 )
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import (
     gate_reads,
+    payment_reads,
     read_concurrently,
     read_environment_vms,
     read_environments,
@@ -58,6 +60,7 @@ def provision(client, params, check_mode=False, diff=False, sleep=time.sleep, cl
     names = check_names(params)
     for option in GATE_NAMES:
         gate_number(params, option, client.caller)  # refused before any request, named as the task wrote it
+    count_auto_topup(params, client.caller)
     state = params.get("state") or "present"
     creating = state in ("present", "active")
     reads = {"vms": read_vms}
@@ -159,6 +162,9 @@ def _gate(client, params, creating, environment):
     request = plan_request(dict(params, plan=gate_plan(len(creating), params)[:1], terraform_plan=None), client.caller)
     min_runway = gate_number(params, "min_runway_days", client.caller)
     reads = gate_reads(request, True, runway=min_runway is not None)
+    topups = count_auto_topup(params, client.caller)
+    if topups:
+        reads.update(payment_reads())
     if environment is not None:
         reads["quota"] = lambda c: VM_QUOTA.fetch(c, id=environment["id"], name=environment["name"])
         if params.get("image"):
@@ -171,13 +177,17 @@ def _gate(client, params, creating, environment):
     if params.get("create_bootable_volume"):
         flavor = next((f for f in read["flavors"] if f.get("name") == params["flavor"] and region in (None, f.get("region_name"))), None)
         request["items"] += check_plan(gate_plan(len(creating), params, flavor)[1:], "the bootable volume")
-    facts = estimate_from(request, read, region)
+    counted = Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])) if topups else None
+    facts = cover(estimate_from(request, read, region), counted)
     fact = verdict(
         facts,
         daily_cost=read["last_day_cost"]["total_cost"] if min_runway is not None else None,
         min_headroom=gate_number(params, "min_headroom", client.caller) or 0,
         min_runway_days=min_runway,
+        topups=counted,
     )
+    if counted is not None:
+        fact["auto_topup"] = counted.fact
     reason = quota_reason(read["quota"], len(creating), environment["name"]) if "quota" in read else None
     if reason:
         fact.update(passed=False, reasons=fact["reasons"] + [reason])

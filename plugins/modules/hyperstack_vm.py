@@ -171,6 +171,14 @@ options:
     description:
       - The gate refuses the create when it adds more than this many dollars an hour.
     type: float
+  count_auto_topup:
+    description:
+      - How many automatic top-ups of the organization's C(topup_amount) the gate may count in the headroom, the runway
+        and the cover, V(0) or more, as O(nexgencloud.hyperstack.hyperstack_credit_gate_info#module:count_auto_topup)
+        counts them - only while the auto top-up is C(active) and its last top-up payment was paid.
+      - V(0), the default, counts none and reads nothing more; above V(0) RV(gate) has C(auto_topup).
+    type: int
+    default: 0
   max_added_percent:
     description:
       - The gate refuses the create when it raises the burn rate by more than this percent.
@@ -319,6 +327,12 @@ gate:
     quota:
       description: The environment's quota, C(current_vms), C(max_vms), C(available_vms).
       type: dict
+    auto_topup:
+      description:
+        - With O(count_auto_topup) above 0, the auto top-up as read, as M(nexgencloud.hyperstack.hyperstack_credit_gate_info)
+          returns it (C(status), C(threshold_amount), C(topup_amount), C(last_payment), C(countable), C(why_not)).
+      type: dict
+      returned: when count_auto_topup is above 0
 diff:
   description: With --diff, each named machine's status (and labels) before and after.
   returned: with --diff
