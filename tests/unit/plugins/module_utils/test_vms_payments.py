@@ -8,8 +8,15 @@ cover lets the create through; a declined one is not counted, and the refusal sa
 from __future__ import annotations
 
 from ansible_collections.nexgencloud.hyperstack.plugins.plugin_utils._action import run_info
-from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, changing, emulator_module
 from ansible_collections.nexgencloud.hyperstack.tests.unit.support import fleet  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.nexgencloud.hyperstack.tests.unit.support import KEY, MODULES, changing, emulator_module
+
+CREATE = {"environment": "ml-CANADA-1", "flavor": "n3-A100x1", "image": "Ubuntu Server 22.04 LTS", "key_name": "ops-key"}
+TOPUP = {"status": "active", "threshold_amount": 100.0, "topup_amount": 5000.0}
+
+
+def _vm(emu, **args):
+    args = dict(api_key=KEY, api_url=emu.api_url, wait_timeout=20, names=["job-1"], **CREATE, **args)
     return run_info(MODULES["hyperstack_vm"], args, {}, "nexgencloud.hyperstack.hyperstack_vm", check_mode=True)
 
 
