@@ -21,6 +21,7 @@ except ImportError:
 
 # pylint: disable=wrong-import-position
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._client import HyperstackClient  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints import PRICEBOOK, USAGE  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, failure  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, runway_hours  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._month import month_forecast, utc  # noqa: E402
@@ -38,8 +39,16 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options im
     gate_number,
     keys_in_sight,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, payment_events  # noqa: E402
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_payments, read_watch  # noqa: E402
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import (  # noqa: E402
+    Topups,
+    auto_topup_fact,
+    contract_ends,
+    contract_runway_words,
+    parse_time,
+    payment_events,
+    runway_hours_across,
+)
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_contracts, read_payments, read_vms, read_watch  # noqa: E402
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import Runway, failed_conditions  # noqa: E402
 
 # pylint: enable=wrong-import-position
@@ -171,6 +180,18 @@ options:
     type: bool
     default: false
     version_added: 1.4.0
+  runway_contracts:
+    description:
+      - Count the end of each running contract in the runway - from its C(end_date) on, the machines placed under it
+        bill at list price (their flavor priced from the price list's C(original_value)), as
+        O(nexgencloud.hyperstack.hyperstack_credit_gate_info#module:runway_contracts) counts it. The event then has
+        C(runway_note), the runway in words (C(runway 6.5 days), then each contract's end before it with the burn
+        before and after).
+      - Each poll also reads the contracts (C(GET /pricebook/contracts)) and, with one running, the machines, the
+        usage and the price list.
+    type: bool
+    default: false
+    version_added: 1.4.0
 """
 
 EXAMPLES = r"""
@@ -221,6 +242,7 @@ WATCH_OPTIONS = {
     # How the organization pays (PAYMENT_OPTIONS' count, as the modules take it), and whether to tell of it.
     "count_auto_topup": PAYMENT_OPTIONS["count_auto_topup"],
     "watch_payments": {"type": "bool", "default": False},
+    "runway_contracts": PAYMENT_OPTIONS["runway_contracts"],
 }
 
 _JSON_TYPES = {"str": ["string"], "path": ["string"], "float": ["number"], "int": ["integer"], "bool": ["boolean"], "list": ["array"]}
@@ -300,14 +322,22 @@ def _level(level):
     return int(level) if level == level.to_integral_value() else float(level)
 
 
-def watch(credit, cost_per_hour, month_to_date, config, now, paying=None):
+def watch(credit, cost_per_hour, month_to_date, config, now, paying=None, ends=None):
     """The event's facts from one poll's readings: credit (CREDIT's facts), cost_per_hour (USAGE's),
     month_to_date (a Decimal, or None without a budget) and config (settings()). `below` names the
     conditions of the gate's verdict (_verdict.failed_conditions) that fail, the runway in hours at
     the live burn rate; budget_level is the highest of budget_levels the month's spend has reached. paying: (the auto
     top-up's status, the payments) when they were read (count_auto_topup above 0, or watch_payments), else None; the
-    facts then have auto_topup (_payments.auto_topup_fact), and the top-ups count as the gate counts them."""
-    runway = runway_hours(credit["headroom"], cost_per_hour)
+    facts then have auto_topup (_payments.auto_topup_fact), and the top-ups count as the gate counts them. ends: the running
+    contracts' ends (_payments.contract_ends) with runway_contracts, else None: the runway then rises with each, and the
+    facts have runway_note, the runway in words."""
+
+    def lasts_for(more):
+        if ends:
+            return runway_hours_across(decimal(credit["headroom"]) + more, decimal(cost_per_hour), ends)
+        return runway_hours(decimal(credit["headroom"]) + more, cost_per_hour)
+
+    runway = lasts_for(decimal(0)) if ends else runway_hours(credit["headroom"], cost_per_hour)
     facts = dict(
         {name: credit[name] for name in ("credit", "threshold", "headroom", "can_create_instance")},
         cost_per_hour=cost_per_hour,
@@ -331,12 +361,9 @@ def watch(credit, cost_per_hour, month_to_date, config, now, paying=None):
         facts["auto_topup"] = auto_topup_fact(paying[0], paying[1], credit["threshold"])
         if config.get("count_auto_topup"):
             topups = Topups(config["count_auto_topup"], facts["auto_topup"])
-    added = decimal(0) if topups is None else topups.amount
-
-    def lasts_for(more):
-        return runway_hours(decimal(credit["headroom"]) + more, cost_per_hour)
-
-    lasts = runway if topups is None else lasts_for(added)
+    if ends is not None:
+        facts["runway_note"] = contract_runway_words(runway, decimal(cost_per_hour), ends)
+    lasts = runway if topups is None else lasts_for(topups.amount)
     failed = failed_conditions(
         dict(facts, **month),
         config["min_headroom"],
@@ -351,7 +378,14 @@ def poll(client, config, now=None):
     """One poll's event facts, read through client (blocking: run it in a thread); raises HyperstackError."""
     now = utc(now)
     paying = read_payments(client) if config.get("count_auto_topup") or config.get("watch_payments") else None
-    facts = watch(*read_watch(client, config["monthly_budget"], now), config, now, paying)
+    ends = None
+    if config.get("runway_contracts"):
+        running = [c for c in read_contracts(client) if (parse_time(c.get("end_date")) or now) > now]
+        ends = []
+        if running:
+            usage = USAGE.fetch(client)["resources"]
+            ends = contract_ends(running, read_vms(client), usage, PRICEBOOK.fetch(client), now)
+    facts = watch(*read_watch(client, config["monthly_budget"], now), config, now, paying, ends)
     if paying is not None:
         # What payment_events needs; not in the event itself.
         facts["_payments"] = paying[1]

@@ -400,7 +400,7 @@ def test_the_boolean_arguments_take_the_words_ansible_takes(word, value):
             {"intervall": 5, "api_keys": "x"},
             "unknown argument api_keys, intervall; the arguments are api_key, api_url, api_timeout, api_retries, api_retry_max_delay,"
             " validate_certs, ca_path, interval, min_headroom, min_runway_hours, monthly_budget, budget_levels, every_poll,"
-            " count_auto_topup, watch_payments",
+            " count_auto_topup, watch_payments, runway_contracts",
         ),
     ],
 )

@@ -10,6 +10,8 @@ more unless asked."""
 from __future__ import annotations
 
 import asyncio
+import copy
+import time
 
 from ansible_collections.nexgencloud.hyperstack.extensions.eda.plugins.event_source import credit as source
 from ansible_collections.nexgencloud.hyperstack.tests.unit.extensions.eda.plugins.event_source.test_credit import _args, _run
@@ -52,3 +54,28 @@ def test_count_auto_topup_counts_a_paid_active_top_up_in_below(emu):
     emu.state.update({"payments": "declined"})
     assert _watch(emu, count_auto_topup=1)["below"] == ["headroom"]
     assert _watch(emu)["below"] == ["headroom"] and "auto_topup" not in _watch(emu)
+
+
+def test_the_runway_counts_a_contracts_end_with_the_issues_figures(emu):
+    # $8,256 of headroom at $40.00/h running now (a contract machine at $16.00/h, 60% off 8 x $5.00, and $24.00/h
+    # beside it); contract 12 ends in 3 days, after which its machine bills $40.00/h: 72 h x 40 + 84 h x 64 = 8,256.
+    end = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + 3 * 86400 + 30))
+    vm = copy.deepcopy(emulator_module.VM_FLEET[0])
+    flavor = next(f for f in emulator_module.FLAVORS if f["name"] == "n3-A100x8")
+    vm.update(id=901, name="train-901", status="ACTIVE", contract_id=12)
+    vm["flavor"] = {key: flavor[key] for key in vm["flavor"]}
+    pricebook = [dict(e, original_value=5.0) if e["name"] == "A100-80G-PCIe" else e for e in emulator_module.PRICEBOOK]
+    other = {"resource_id": 77, "resource_type": "vm", "name": "other", "bill_per_minute": 0.4, "active": True, "exclude_billing": False}
+    discount = {"resource_name": "n3-A100x8", "discount_percent": 60.0, "remaining_count": 1}
+    emu.state.update(
+        {"credit": 8256.0, "pricebook": pricebook, "usage": [other], "vms": [vm], "contracts": [{"id": 12, "end_date": end, "discounts": [discount]}]}
+    )
+    config = source.settings(_args(emu, runway_contracts=True, min_runway_hours=168), {})
+    facts = source.poll(source.HyperstackClient.from_params(config, source.RULEBOOK), config)
+    assert facts["cost_per_hour"] == 40.0 and round(facts["runway_hours"], 1) == 156.0
+    assert facts["runway_note"] == "runway 6.5 days: the contract 12 ends in 3 days, after which the burn rises from $40.00/h to $64.00/h"
+    assert facts["below"] == ["runway"]
+    # Without it: 206.4 hours at today's rate, above the 168 asked for.
+    config = source.settings(_args(emu, min_runway_hours=168), {})
+    facts = source.poll(source.HyperstackClient.from_params(config, source.RULEBOOK), config)
+    assert (facts["runway_hours"], facts["below"], "runway_note" in facts) == (206.4, [], False)
