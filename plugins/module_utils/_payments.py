@@ -116,15 +116,16 @@ class Topups:
     fact says they are countable. amount is what they add to the headroom (0 when not counted); possible what they
     would add if they were."""
 
-    def __init__(self, count, fact):
-        self.count, self.fact = int(count or 0), fact
+    def __init__(self, count, fact, option=OPTION):
+        # option: the option as the caller wrote it (a role's variable, hyperstack_credit_gate_count_auto_topup).
+        self.count, self.fact, self.option = int(count or 0), fact, option
         each = _number((fact or {}).get("topup_amount")) or Decimal(0)
         self.each = each if each > 0 else Decimal(0)
         self.possible = self.each * self.count
         self.amount = self.possible if fact is not None and fact.get("countable") else Decimal(0)
 
     def words(self):
-        return "%s of %s (%s %d)" % (_plural(self.count, "auto top-up"), money(self.each), OPTION, self.count)
+        return "%s of %s (%s %d)" % (_plural(self.count, "auto top-up"), money(self.each), self.option, self.count)
 
     def note(self, short, short_without):
         """What a condition's reason adds: short(amount) whether it fails with amount added, short_without whether it

@@ -43,7 +43,7 @@ def deployment_cost(client, params):
     read = read_concurrently(client, params, reads)
     facts, counted = estimate_from(request, read, params.get("region")), None
     if topups:
-        counted = Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"]))
+        counted = Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"]), client.caller.name("count_auto_topup"))
         facts = dict(cover(facts, counted), auto_topup=counted.fact)
     return dict(facts, report=markdown(facts, [reason for _name, reason in failed_conditions(facts, topups=counted)]))
 
@@ -81,7 +81,8 @@ def credit_gate(client, params):
         if running and min_runway is not None:
             read.update(read_concurrently(client, params, contract_runway_reads(read)))
             ends = contract_ends(running, read["vms"], read["usage"]["resources"], read["pricebook"], now)
-    counted = Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])) if topups else None
+    fact_of = auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"]) if topups else None
+    counted = Topups(topups, fact_of, caller.name("count_auto_topup")) if topups else None
     if planned:
         # The top-ups counted in the plan's cover as in the headroom and the runway.
         facts = cover(estimate_from(request, read, params.get("region")), counted)

@@ -177,7 +177,8 @@ def _gate(client, params, creating, environment):
     if params.get("create_bootable_volume"):
         flavor = next((f for f in read["flavors"] if f.get("name") == params["flavor"] and region in (None, f.get("region_name"))), None)
         request["items"] += check_plan(gate_plan(len(creating), params, flavor)[1:], "the bootable volume")
-    counted = Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"])) if topups else None
+    fact_of = auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"]) if topups else None
+    counted = Topups(topups, fact_of, client.caller.name("count_auto_topup")) if topups else None
     facts = cover(estimate_from(request, read, region), counted)
     fact = verdict(
         facts,

@@ -360,7 +360,7 @@ def watch(credit, cost_per_hour, month_to_date, config, now, paying=None, ends=N
     if paying is not None:
         facts["auto_topup"] = auto_topup_fact(paying[0], paying[1], credit["threshold"])
         if config.get("count_auto_topup"):
-            topups = Topups(config["count_auto_topup"], facts["auto_topup"])
+            topups = Topups(config["count_auto_topup"], facts["auto_topup"], RULEBOOK.name("count_auto_topup"))
     if ends is not None:
         facts["runway_note"] = contract_runway_words(runway, decimal(cost_per_hour), ends)
     lasts = runway if topups is None else lasts_for(topups.amount)
