@@ -12,8 +12,11 @@ again), the plan its gate prices, and the environment's quota as a condition of 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import ACTIVE, HIBERNATED, SETTLED, environment_of, flavor_of
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import NUMBER_OPTIONS, PAYMENT_OPTIONS, check_number
 
 SHUTOFF, ERROR = "SHUTOFF", "ERROR"
@@ -222,3 +225,71 @@ def quota_reason(quota, count, environment):
         quota.get("max_vms"),
         count,
     )
+
+
+# -- what the task shows of the machines -----------------------------------------------------
+
+GONE = "(gone)"
+FIELDS = ("id", "name", "status", "environment", "flavor", "fixed_ip", "floating_ip", "labels", "cost_per_hour")
+
+
+def entries(names, machines, done, plan, check_mode, params, gate=None):
+    """One entry per named machine, in the order named: as it is (or, in check mode, would be), and what was done."""
+    creating = set(plan["create"])
+    relabelled = {m["id"]: labels for m, labels in plan["relabel"]}
+    unit = None
+    if gate and gate.get("breakdown"):
+        unit = float(sum((decimal(item["unit_price_per_hour"]) for item in gate["breakdown"]), Decimal(0)))
+    entries = []
+    for name in names:
+        machine = machines.get(name)
+        entry = dict.fromkeys(FIELDS)
+        if machine is None:
+            entry.update(name=name, status=GONE)
+            if name in creating:
+                # Not made (check mode, or refused): what it would be.
+                entry.update(status=ACTIVE, cost_per_hour=unit, environment=params["environment"], flavor=params["flavor"], labels=params.get("labels") or [])
+        else:
+            entry.update({key: machine.get(key) for key in FIELDS})
+            entry["flavor"] = (machine.get("flavor") or {}).get("name")
+            if check_mode:
+                entry["status"] = would_be(machine, plan)
+                entry["labels"] = relabelled.get(machine["id"], entry["labels"])
+        entry["changes"] = list(done.get(name, []))
+        entry["changed"] = bool(entry["changes"])
+        entries.append(entry)
+    return entries
+
+
+def would_be(machine, plan):
+    # In check mode: the status each change asked for would bring.
+    for action, status in (("delete", GONE), ("start", ACTIVE), ("stop", SHUTOFF), ("hibernate", HIBERNATED), ("restore", ACTIVE)):
+        if any(m["id"] == machine["id"] for m in plan[action]):
+            return status
+    return machine["status"]
+
+
+def dollars(result):
+    """The diff's last line: what the change adds and saves an hour, and the gate's verdict when it judged a create."""
+    if not result["changed"]:
+        return ""
+    shown = [
+        "%s %s/h" % (word, "an amount not priced" if result[key] is None else money(decimal(result[key])))
+        for word, key in (("adds", "added_per_hour"), ("saves", "saved_per_hour"))
+    ]
+    gate = result.get("gate")
+    if gate is not None:
+        shown.append("the gate %s" % ("passes" if gate["passed"] else "refuses: " + "; ".join(gate["reasons"])))
+    return "# %s\n" % ", ".join(shown)
+
+
+def shown(names, machines):
+    lines = []
+    for name in names:
+        machine = machines.get(name)
+        if machine is None:
+            lines.append("%s: absent\n" % name)
+        else:
+            labels = machine.get("labels") or []
+            lines.append("%s: %s%s\n" % (name, machine.get("status"), " (labels: %s)" % ", ".join(labels) if labels else ""))
+    return "".join(lines)

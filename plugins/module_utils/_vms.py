@@ -22,20 +22,25 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError, one_line
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._estimate import estimate_from
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._hibernation import VmFailure, change_state
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import ACTIVE, HIBERNATED, SETTLED, environment_of, vms_facts
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal, money
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._machines import ACTIVE, SETTLED, environment_of, vms_facts
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._money import decimal
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._options import count_auto_topup, gate_number
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._payments import Topups, auto_topup_fact, cover
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan import VM, check_plan, plan_request
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._pricing import price_destroyed
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._provision import (
     GATE_NAMES,
+    GONE,
     SHUTOFF,
+    TARGET,
     check_names,
     create_body,
     decide,
+    dollars,
+    entries,
     gate_plan,
     quota_reason,
+    shown,
 )
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import (
     gate_reads,
@@ -44,14 +49,14 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads impo
     read_environment_vms,
     read_environments,
     read_keypairs,
+    read_vm,
     read_vms,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import verdict
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict import failed_conditions, verdict
 
 # Requests sent at once, at most (20 machines side by side; the client rides out the API's 429s).
 SIDE_BY_SIDE = 20
 POLL_FIRST, POLL_MAX = 0.25, 5.0
-GONE = "(gone)"
 DONE = {"create": "created", "delete": "deleted", "start": "started", "stop": "stopped", "hibernate": "hibernated", "restore": "restored"}
 
 
@@ -70,17 +75,23 @@ def provision(client, params, check_mode=False, diff=False, sleep=time.sleep, cl
     plan = decide(read["vms"], names, params)
     result = {"changed": False, "vms": [], "created": [], "deleted": [], "added_per_hour": 0.0, "saved_per_hour": 0.0}
     before = {m["name"]: m for m in read["vms"] if m["name"] in names}
+    if state == "absent" and params.get("environment"):
+        # A machine of that name elsewhere is not the one named (decide leaves it): not shown as if it were.
+        before = {name: m for name, m in before.items() if environment_of(m).get("name") == params["environment"]}
     warnings = []
     if plan["create"]:
         environment = _check_needs(read, params, check_mode, warnings)
         result["gate"] = _gate(client, params, plan["create"], environment)
-        if not result["gate"]["passed"] and params.get("gate", True) is not False:
-            result["vms"] = _entries(names, before, {}, dict(plan, create=[]), check_mode, params)
-            raise VmFailure(
-                "the gate refuses to create %s: %s (nothing was created; gate=false turns the gate off)"
-                % (", ".join(plan["create"]), "; ".join(result["gate"]["reasons"])),
-                result,
-            )
+        gated = params.get("gate", True) is not False
+        if (gated and not result["gate"]["passed"]) or result["gate"]["api_refuses"]:
+            result["vms"] = entries(names, before, {}, dict(plan, create=[]), check_mode, params)
+            if gated:
+                msg = "the gate refuses to create %s: %s (nothing was created; gate=false turns the gate off)"
+                reasons = result["gate"]["reasons"]
+            else:
+                msg = "the API would refuse to create %s: %s (nothing was created; gate=false does not turn these off)"
+                reasons = result["gate"]["api_refuses"]
+            raise VmFailure(msg % (", ".join(plan["create"]), "; ".join(reasons)), result)
         result["added_per_hour"] = result["gate"]["plan_cost_per_hour"]
     if plan["delete"]:
         result["saved_per_hour"] = _saved(client, plan["delete"])
@@ -110,14 +121,15 @@ def provision(client, params, check_mode=False, diff=False, sleep=time.sleep, cl
         pending[machine["id"]] = (machine["name"], GONE if state == "absent" else None)
     if params.get("wait", True) and not check_mode and pending:
         problems += _wait(client, params, pending, float(params.get("wait_timeout", 900)), sleep, clock)
+    problems += _settled_elsewhere(client, plan["wait"], state, check_mode)
     after = _final(client, params, names, state, list(before.values()) if check_mode else None)
-    result["vms"] = _entries(names, after, done, plan, check_mode, params, result.get("gate"))
+    result["vms"] = entries(names, after, done, plan, check_mode, params, result.get("gate"))
     result["created"] = [n for n in names if "created" in done.get(n, [])]
     result["deleted"] = [n for n in names if "deleted" in done.get(n, [])]
     result["changed"] = any(done.values())
     if diff:
-        after = _shown(names, {e["name"]: e for e in result["vms"] if e["status"] != GONE}) + _dollars(result)
-        result["diff"] = {"before": _shown(names, before), "after": after}
+        after = shown(names, {e["name"]: e for e in result["vms"] if e["status"] != GONE}) + dollars(result)
+        result["diff"] = {"before": shown(names, before), "after": after}
     if problems:
         changed = ["%s %s" % (n, " and ".join(done[n])) for n in names if done.get(n)]
         raise VmFailure(
@@ -159,7 +171,7 @@ def _gate(client, params, creating, environment):
     the API's can_create_instance and the flavor's stock always checked, and the environment's quota. environment
     None (check mode only: it does not exist yet): priced in no region, without the quota."""
     region = (environment or {}).get("region")
-    request = plan_request(dict(params, plan=gate_plan(len(creating), params)[:1], terraform_plan=None), client.caller)
+    request = plan_request(dict(params, plan=gate_plan(len(creating), dict(params, create_bootable_volume=False)), terraform_plan=None), client.caller)
     min_runway = gate_number(params, "min_runway_days", client.caller)
     reads = gate_reads(request, True, runway=min_runway is not None)
     topups = count_auto_topup(params, client.caller)
@@ -193,6 +205,12 @@ def _gate(client, params, creating, environment):
     if reason:
         fact.update(passed=False, reasons=fact["reasons"] + [reason])
     fact["quota"] = read.get("quota")
+    # What the API itself refuses, checked whatever the gate's options, gate=false included.
+    fact["api_refuses"] = [r for name, r in failed_conditions(facts) if name == "can_create_instance"]
+    if facts.get("out_of_stock"):
+        fact["api_refuses"].append("out of stock in region %s: %s" % (region or "(not known yet)", ", ".join(facts["out_of_stock"])))
+    if reason:
+        fact["api_refuses"].append(reason)
     return fact
 
 
@@ -230,8 +248,8 @@ def _side_by_side(client, params, calls):
 
 
 def _lost(exc):
-    # No answer, or a server error: the request may have been carried out.
-    return exc.status_code is None or exc.status_code >= 500
+    # Anything but the API's refusal (a 4xx): no answer, a server error, a 2xx that cannot be read; it may have been carried out.
+    return exc.status_code is None or not 400 <= exc.status_code < 500
 
 
 def _act(client, params, plan, pending, done, sleep):
@@ -276,7 +294,7 @@ def _recover(client, params, lost, pending, done, target):
             done[name] = ["created"]
         elif action == "create":
             again[("create", name)] = lambda c, n=name: CREATE_VM.fetch(c, body=create_body(n, params), name=n)
-        elif machine is None or machine["status"] not in SETTLED or (action == "stop" and machine["status"] == SHUTOFF):
+        elif machine is None or machine["status"] not in SETTLED or machine["status"] == target[action]:
             # Gone, under way, or already there: it was carried out.
             if machine is not None:
                 pending[machine["id"]] = (name, target[action])
@@ -335,6 +353,14 @@ def _wait(client, params, pending, wait_timeout, sleep, clock):
             return problems + [exc.msg]
         for vid, (name, target) in list(waiting.items()):
             machine = now.get(vid)
+            if machine is None:
+                # Missing from one read of the pages (the list may shift between pages): read it alone to know.
+                try:
+                    machine = _read_again(client, vid, name)
+                except HyperstackError as exc:
+                    problems.append(exc.msg)
+                    del waiting[vid]
+                    continue
             status = GONE if machine is None else machine["status"]
             if status == target or (target is None and status in SETTLED):
                 del waiting[vid]
@@ -342,6 +368,37 @@ def _wait(client, params, pending, wait_timeout, sleep, clock):
                 # Settled where it was not asked to: no longer waited for.
                 problems.append("%s (id %s) became %s, not %s" % (name, vid, "gone" if status == GONE else status, target or "settled"))
                 del waiting[vid]
+    return problems
+
+
+def _read_again(client, vid, name):
+    """The machine vid read alone, or None when the API says there is none (404); another failure is raised."""
+    try:
+        return read_vm(client, {"id": vid, "name": name})
+    except HyperstackError as exc:
+        if exc.status_code == 404:
+            return None
+        raise
+
+
+def _settled_elsewhere(client, machines, state, check_mode):
+    """The machines that were changing when the task started (waited for, not asked again) and settled in another
+    status than the state asks for: one problem each, so that the task fails and a second run acts on them."""
+    target = TARGET[state] if state != "absent" else None
+    if target is None or not machines or check_mode:
+        return []
+    problems = []
+    for machine in machines:
+        try:
+            now = read_vm(client, machine)["status"]
+        except HyperstackError as exc:
+            problems.append(exc.msg)
+            continue
+        if now != target:
+            problems.append(
+                "%s (id %s) was changing (%s) when the task started and is now %s, not %s: run the task again to bring it there"
+                % (machine["name"], machine["id"], machine["status"], now, target)
+            )
     return problems
 
 
@@ -357,68 +414,3 @@ def _final(client, params, names, state, machines=None):
     else:
         rows = USAGE.fetch(client)["resources"]
     return {facts["name"]: facts for facts in vms_facts(machines, rows)}
-
-
-FIELDS = ("id", "name", "status", "environment", "flavor", "fixed_ip", "floating_ip", "labels", "cost_per_hour")
-
-
-def _entries(names, machines, done, plan, check_mode, params, gate=None):
-    """One entry per named machine, in the order named: as it is (or, in check mode, would be), and what was done."""
-    creating = set(plan["create"])
-    relabelled = {m["id"]: labels for m, labels in plan["relabel"]}
-    unit = None
-    if gate and gate.get("breakdown"):
-        unit = float(sum((decimal(item["unit_price_per_hour"]) for item in gate["breakdown"]), Decimal(0)))
-    entries = []
-    for name in names:
-        machine = machines.get(name)
-        entry = dict.fromkeys(FIELDS)
-        if machine is None:
-            entry.update(name=name, status=GONE)
-            if name in creating:
-                # Not made (check mode, or refused): what it would be.
-                entry.update(status=ACTIVE, cost_per_hour=unit, environment=params["environment"], flavor=params["flavor"], labels=params.get("labels") or [])
-        else:
-            entry.update({key: machine.get(key) for key in FIELDS})
-            entry["flavor"] = (machine.get("flavor") or {}).get("name")
-            if check_mode:
-                entry["status"] = _would_be(machine, plan)
-                entry["labels"] = relabelled.get(machine["id"], entry["labels"])
-        entry["changes"] = list(done.get(name, []))
-        entry["changed"] = bool(entry["changes"])
-        entries.append(entry)
-    return entries
-
-
-def _would_be(machine, plan):
-    # In check mode: the status each change asked for would bring.
-    for action, status in (("delete", GONE), ("start", ACTIVE), ("stop", SHUTOFF), ("hibernate", HIBERNATED), ("restore", ACTIVE)):
-        if any(m["id"] == machine["id"] for m in plan[action]):
-            return status
-    return machine["status"]
-
-
-def _dollars(result):
-    """The diff's last line: what the change adds and saves an hour, and the gate's verdict when it judged a create."""
-    if not result["changed"]:
-        return ""
-    shown = [
-        "%s %s/h" % (word, "an amount not priced" if result[key] is None else money(decimal(result[key])))
-        for word, key in (("adds", "added_per_hour"), ("saves", "saved_per_hour"))
-    ]
-    gate = result.get("gate")
-    if gate is not None:
-        shown.append("the gate %s" % ("passes" if gate["passed"] else "refuses: " + "; ".join(gate["reasons"])))
-    return "# %s\n" % ", ".join(shown)
-
-
-def _shown(names, machines):
-    lines = []
-    for name in names:
-        machine = machines.get(name)
-        if machine is None:
-            lines.append("%s: absent\n" % name)
-        else:
-            labels = machine.get("labels") or []
-            lines.append("%s: %s%s\n" % (name, machine.get("status"), " (labels: %s)" % ", ".join(labels) if labels else ""))
-    return "".join(lines)

@@ -21,8 +21,11 @@ description:
     condition and its numbers, and no machine is created.
   - B(The default gate), with no gate option given, refuses what the API would refuse (C(can_create_instance) false,
     the flavor out of stock, the quota reached) and a create that would leave the credit under its threshold within
-    O(hours) (24 by default) at what already runs plus what the task adds. O(gate=false) turns the conditions off;
-    leaving options out never does.
+    O(hours) (24 by default) at what already runs plus what the task adds. O(gate=false) turns the conditions off
+    but for those the API itself would refuse; leaving options out never does.
+  - A machine found changing (a status other than C(ACTIVE), C(SHUTOFF), C(HIBERNATED), C(ERROR)) is waited for, not
+    asked again; if it settles in another status than O(state) asks for, the task fails saying so, and a second run
+    acts on it.
   - Idempotent by name. A machine that exists is left alone (its labels are set when O(labels) differs); one with
     another flavor, image or environment than asked, or a name the API gives to two machines, fails the task before
     anything is changed. It is never deleted and created again.
@@ -139,7 +142,8 @@ options:
   gate:
     description:
       - Whether the gate's conditions refuse the create. With V(false) the estimate and the verdict are still in
-        RV(gate), and the API itself still refuses what it refuses.
+        RV(gate), and what the API itself would refuse (C(can_create_instance) false, the flavor out of stock in the
+        region, the quota reached) still refuses the create before it is sent.
     type: bool
     default: true
   min_headroom:

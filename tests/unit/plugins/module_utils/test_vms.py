@@ -289,3 +289,73 @@ def test_the_creates_and_the_deletes_are_sent_side_by_side_not_one_after_another
     for method in ("POST", "DELETE"):
         times = [r["time"] for r in log if r["method"] == method]
         assert len(times) == 4 and max(times) - min(times) < 0.4, (method, times)
+
+
+def test_a_bootable_volume_is_priced_with_the_machine_and_created(cloud):
+    # n3-A100x1 ($1.35/h) and its 100 GB disk as a Cloud-SSD volume ($0.000082/GB/h).
+    done = vm(cloud, names=["boot-1"], create_bootable_volume=True, **CREATE)
+    assert not done.get("failed"), done
+    assert done["gate"]["plan_cost_per_hour"] == pytest.approx(1.3582) and done["created"] == ["boot-1"]
+    volumes = named(cloud, "boot-1")[0]["volume_attachments"]
+    assert [(a["volume"]["size"], a["volume"]["bootable"]) for a in volumes] == [(100, True)]
+
+
+def test_a_machine_missing_from_one_read_of_the_list_is_read_alone_before_it_is_called_gone(cloud):
+    cloud.state.update({"vm_boot_seconds": 1.0})
+    assert not vm(cloud, names=["shy-1"], wait=False, **CREATE).get("failed")
+    # The list's first read after the three pages of the task's own read comes back empty, as a list shifting
+    # between pages can drop a machine from what is read.
+    empty = {"status": True, "message": "ok", "count": 0, "instances": []}
+    cloud.state.add_faults([{"path": "/core/virtual-machines", "method": "GET", "skip": 3, "status": 200, "body": empty}])
+    done = vm(cloud, names=["shy-1"], **CREATE)
+    assert not done.get("failed"), done
+    assert done["vms"][0]["status"] == "ACTIVE" and done["changed"] is False
+
+
+def test_a_create_answered_with_a_body_that_cannot_be_read_is_read_again(cloud):
+    # The machine is made; its answer breaks the schema (no instances): whether it was made is known only by reading.
+    bad = {"status": True, "message": "ok"}
+    cloud.state.add_faults([{"path": "/core/virtual-machines", "method": "POST", "acted": True, "status": 200, "body": bad}])
+    done = vm(cloud, names=["odd-1", "odd-2"], **CREATE)
+    assert not done.get("failed"), done
+    assert done["created"] == ["odd-1", "odd-2"] and sorted(posts(cloud)) == ["odd-1", "odd-2"]
+    assert [e["status"] for e in done["vms"]] == ["ACTIVE", "ACTIVE"]
+
+
+def test_a_machine_changing_elsewhere_when_the_task_starts_is_waited_for_then_judged(cloud):
+    assert not vm(cloud, name="infer-01", state="stopped", wait=False).get("failed")
+    done = vm(cloud, name="infer-01", state="active")
+    assert done.get("failed") is True
+    assert done["msg"] == (
+        "infer-01 (id 506) was changing (STOPPING) when the task started and is now SHUTOFF, not ACTIVE: run the task again to bring it there"
+        " (nothing was changed)"
+    ), done["msg"]
+    again = vm(cloud, name="infer-01", state="active")
+    assert not again.get("failed") and again["vms"][0]["changes"] == ["started"] and again["vms"][0]["status"] == "ACTIVE"
+
+
+def test_a_lost_start_answer_of_a_start_already_done_is_a_start(cloud):
+    cloud.state.update({"vm_transition_seconds": 0})
+    cloud.state.add_faults([{"path": "/core/virtual-machines/509/start", "acted": True, "action": "reset"}])
+    done = vm(cloud, name="render-01", state="active")
+    assert not done.get("failed"), done
+    assert done["vms"][0]["changes"] == ["started"] and done["vms"][0]["status"] == "ACTIVE"
+
+
+def test_gate_false_still_refuses_what_the_api_would_refuse(cloud):
+    with cloud.state.lock:
+        flavors = [dict(f, stock_available=False) if f["id"] == 103 else f for f in cloud.state.state["flavors"]]
+    cloud.state.update({"flavors": flavors})
+    done = vm(cloud, names=["job-1"], gate=False, **CREATE)
+    assert done.get("failed") is True and changing(cloud) == []
+    assert done["msg"] == (
+        "the API would refuse to create job-1: out of stock in region CANADA-1: n3-A100x1 (nothing was created; gate=false does not turn these off)"
+    )
+
+
+def test_check_mode_of_absent_in_an_environment_shows_what_the_run_does(cloud):
+    # train-02 is in ml-CANADA-1: absent in prod-US-1 leaves it, in check mode as in the run.
+    for check_mode in (True, False):
+        done = vm(cloud, check_mode=check_mode, diff=True, name="train-02", state="absent", environment="prod-US-1")
+        assert done["changed"] is False and done["vms"][0]["status"] == "(gone)" and done["diff"]["before"] == "train-02: absent\n"
+    assert changing(cloud) == []
