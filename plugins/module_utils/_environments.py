@@ -15,6 +15,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._endpoints 
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._errors import HyperstackError
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._keypairs import (
     CREATE,
+    DELETE,
     ENVIRONMENT_FIELDS,
     KEYPAIR_FIELDS,
     check_environment_options,
@@ -34,7 +35,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._keypairs i
     the_keypair,
     unread,
 )
-from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_environments, read_keypairs
+from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._reads import read_environment_vms, read_environments, read_keypairs
 
 # What each module creates and deletes, and how it words and reads what the API answers.
 ENVIRONMENT = {"create": CREATE_ENVIRONMENT, "delete": DELETE_ENVIRONMENT, "facts": environment_facts, "describe": describe_environment}
@@ -47,13 +48,24 @@ def environment(client, params, check_mode=False, diff=False):
     found = the_environment(read_environments(client), params["name"])
     action, after = environment_change(found, params)
     result = {"changed": action is not None, "environment": after}
+    if check_mode and action == DELETE:
+        # The API refuses to delete an environment that holds machines: check mode promises no more than the run does.
+        machines = read_environment_vms(client, params["name"])
+        if machines:
+            result.update(changed=False, environment=found)
+            result["warnings"] = [
+                "the API will refuse to delete %s: it still holds %d virtual machines (%s); delete them first (hyperstack_vm, state absent)"
+                % (describe_environment(found), len(machines), ", ".join(sorted(m["name"] for m in machines)))
+            ]
+            action = None
     if action and not check_mode:
         body = {"name": params["name"], "region": after["region"]}
         result["environment"] = _act(
             client, ENVIRONMENT, action, after, body, lambda: environment_change(the_environment(read_environments(client), params["name"]), params), result
         )
     if diff:
-        result["diff"] = {"before": diff_of(found, ENVIRONMENT_FIELDS), "after": diff_of(after if params["state"] == "present" else None, ENVIRONMENT_FIELDS)}
+        shown = None if action == DELETE else after if params["state"] == "present" else found
+        result["diff"] = {"before": diff_of(found, ENVIRONMENT_FIELDS), "after": diff_of(shown, ENVIRONMENT_FIELDS)}
     return result
 
 

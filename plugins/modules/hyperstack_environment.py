@@ -47,7 +47,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Says whether the environment would be created or deleted, and sends no request that acts.
+    description:
+      - Says whether the environment would be created or deleted, and sends no request that acts.
+      - An environment that still holds machines, which the API refuses to delete, is shown unchanged and warned of
+        (its machines are read to know).
   diff_mode:
     support: full
     description: Shows the environment's name and region before and after, nothing for an environment that is not there.

@@ -134,6 +134,15 @@ def test_deleting_an_environment_that_holds_machines_fails_with_the_apis_reason(
     assert changing(fleet) == [("DELETE", "/core/environments/3", None)] and regions(fleet) == DEFAULT
 
 
+def test_check_mode_says_the_api_will_refuse_to_delete_an_environment_that_holds_machines(fleet):
+    result = environment(fleet, check_mode=True, diff=True, name="prod-US-1", state="absent")
+    assert not result.get("failed") and result["changed"] is False, result
+    assert result["warnings"] == [
+        "the API will refuse to delete environment prod-US-1 (id 3): it still holds 1 virtual machines (web-01); delete them first (hyperstack_vm, state absent)"
+    ]
+    assert result["diff"]["before"] == result["diff"]["after"] and changing(fleet) == []
+
+
 # -- an answer lost ----------------------------------------------------------------------------------
 
 
