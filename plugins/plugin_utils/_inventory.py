@@ -113,6 +113,15 @@ def host_names(machines, hostname="name"):
         else:
             ids = [str(m["id"]) for m, v in zip(machines, values) if v == value]
             warnings.append("%d machines have the %s %s (ids %s): each host is named %s_<id>" % (len(ids), hostname, value, ", ".join(ids), value))
+    # A name given to tell machines apart may be another machine's own (a machine named x_5): never two hosts in one.
+    own = {name for name, value in zip(names, values) if value is not None and counts[value] == 1}
+    for index, (facts, value) in enumerate(zip(machines, values)):
+        if value is None or counts[value] > 1:
+            while names[index] in own:
+                warnings.append(
+                    "%s is another machine's %s: the machine with id %s is named %s_%s" % (names[index], hostname, facts["id"], names[index], facts["id"])
+                )
+                names[index] = "%s_%s" % (names[index], facts["id"])
     return names, warnings
 
 

@@ -169,3 +169,10 @@ def test_the_inventory_caller_says_where_a_key_can_come_from():
         "api_key is missing or empty: set api_key in the inventory source (vault-encrypted: ansible-vault encrypt_string)"
         " or the HYPERSTACK_API_KEY environment variable"
     )
+
+
+def test_a_name_given_to_tell_machines_apart_is_never_another_machines_own():
+    machines = [{"id": 5, "name": "x"}, {"id": 6, "name": "x"}, {"id": 7, "name": "x_5"}]
+    names, warnings = host_names(machines)
+    assert names == ["x_5_5", "x_6", "x_5"] and len(set(names)) == 3
+    assert warnings[-1] == "x_5 is another machine's name: the machine with id 5 is named x_5_5"
