@@ -138,7 +138,8 @@ def test_check_mode_says_the_api_will_refuse_to_delete_an_environment_that_holds
     result = environment(fleet, check_mode=True, diff=True, name="prod-US-1", state="absent")
     assert not result.get("failed") and result["changed"] is False, result
     assert result["warnings"] == [
-        "the API will refuse to delete environment prod-US-1 (id 3): it still holds 1 virtual machines (web-01); delete them first (hyperstack_vm, state absent)"
+        "the API will refuse to delete environment prod-US-1 (id 3): it still holds 1 virtual machines (web-01);"
+        " delete them first (hyperstack_vm, state absent)"
     ]
     assert result["diff"]["before"] == result["diff"]["after"] and changing(fleet) == []
 

@@ -71,6 +71,10 @@ _EVERY_READ = {
     "hyperstack_credit_gate_info": {"plan": [{"flavor": "n3-A100x8", "count": 1}], "region": "NORWAY-1", "min_runway_days": 1, "monthly_budget": 5000},
     # A selector (the module refuses none); the emulator's default serves no machine, so nothing changes.
     "hyperstack_vm_hibernation": {"labels": ["hibernate=ok"]},
+    # As they are already (nothing changes): what each reads to know.
+    "hyperstack_environment": {"name": "ml-CANADA-1", "region": "CANADA-1", "state": "present"},
+    "hyperstack_keypair": {"name": "gone-key", "environment": "ml-CANADA-1", "state": "absent"},
+    "hyperstack_vm": {"name": "gone-vm", "state": "absent"},
 }
 
 _CREDIT, _LAST_DAY, _PRICES, _USAGE = "/billing/user-credit/credit", "/billing/billing/last-day-cost", "/pricebook", "/billing/billing/usage"
@@ -89,6 +93,9 @@ _READS = {
     "hyperstack_vm_info": [_VMS, _USAGE],
     "hyperstack_vm_hibernation": [_VMS, _PRICES],
     "hyperstack_contract_info": ["/pricebook/contracts", _VMS],
+    "hyperstack_environment": ["/core/environments"],
+    "hyperstack_keypair": ["/core/keypairs"],
+    "hyperstack_vm": [_VMS, _USAGE],
 }
 
 _LOADED = """
