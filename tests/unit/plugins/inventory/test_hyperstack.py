@@ -149,6 +149,15 @@ def test_the_machines_and_the_usage_are_read_once_a_run(tmp_path, collection_tre
     assert sorted(paths) == sorted([LIST] * 3 + [USAGE]), paths
 
 
+def test_the_machines_and_the_usage_are_read_at_the_same_time(tmp_path, collection_tree, fleet):
+    # Each answer takes 0.5 s: read one after the other, the usage would arrive 0.5 s after the first page at least.
+    fleet.state.update({"latency": 0.5})
+    listed(tmp_path, collection_tree, fleet)
+    with fleet.state.lock:
+        first = {r["path"]: r["time"] for r in reversed(fleet.state.requests)}
+    assert abs(first[USAGE] - first[LIST]) < 0.5, first
+
+
 def test_a_fresh_cache_sends_no_request(tmp_path, collection_tree, fleet):
     cache = {"cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(tmp_path / "cache"), "cache_timeout": 600}
     first, _err = listed(tmp_path, collection_tree, fleet, **cache)
