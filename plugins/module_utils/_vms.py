@@ -57,6 +57,8 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._verdict im
 # Requests sent at once, at most (20 machines side by side; the client rides out the API's 429s).
 SIDE_BY_SIDE = 20
 POLL_FIRST, POLL_MAX = 0.25, 5.0
+# Seconds to wait before sending again what the rate limit refused, when the API says no Retry-After.
+RATE_PAUSE = 1.0
 DONE = {"create": "created", "delete": "deleted", "start": "started", "stop": "stopped", "hibernate": "hibernated", "restore": "restored"}
 
 
@@ -263,6 +265,15 @@ def _act(client, params, plan, pending, done, sleep):
     by_name = {m["name"]: m for action in endpoints for m in plan[action]}
     target = {"create": ACTIVE, "delete": GONE, "start": ACTIVE, "stop": SHUTOFF}
     answers = _side_by_side(client, params, asked)
+    # A request the rate limit refused (429, after the client's own retries) was not carried out: sent again once the
+    # limit lets it, as many rounds as it takes within wait_timeout, so that a batch rides out the limit.
+    deadline = time.monotonic() + float(params.get("wait_timeout", 900))
+    while time.monotonic() < deadline:
+        limited = {key: asked[key] for key, (_answer, exc) in answers.items() if exc is not None and exc.status_code == 429}
+        if not limited:
+            break
+        sleep(max((float(answers[key][1].retry_after or 0) for key in limited), default=0) or RATE_PAUSE)
+        answers.update(_side_by_side(client, params, limited))
     lost = []
     for (action, name), (answer, exc) in sorted(answers.items()):
         if exc is None:

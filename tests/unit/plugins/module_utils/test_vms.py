@@ -205,9 +205,14 @@ def test_a_created_machine_that_ends_in_error_while_waited_for_fails_the_task_at
     assert done["created"] == ["job-1", "job-2"] and [e["status"] for e in done["vms"]] == ["ERROR", "ACTIVE"]
 
 
-def test_twenty_machines_at_the_rate_limit_ride_out_the_429s(cloud):
-    cloud.state.update({"rate_limit": 15, "rate_window": 1.0})
+@pytest.mark.parametrize("beyond", [False, True], ids=["at-the-limit", "beyond-the-clients-retries"])
+def test_twenty_machines_at_the_rate_limit_ride_out_the_429s(cloud, beyond):
     names = ["batch-%02d" % n for n in range(20)]
+    if beyond:
+        # Every create's four attempts (the client's default three retries) are refused: the task itself sends them again.
+        cloud.state.add_faults([{"path": "/core/virtual-machines", "method": "POST", "status": 429, "headers": {"Retry-After": "0"}, "times": 80}])
+    else:
+        cloud.state.update({"rate_limit": 15, "rate_window": 1.0})
     done = vm(cloud, names=names, **CREATE)
     assert not done.get("failed"), done.get("msg")
     # The log holds the creates the limit refused too; each machine was made once.
