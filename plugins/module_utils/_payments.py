@@ -42,12 +42,17 @@ def _plural(count, word):
 
 
 def last_topup_payment(payments):
-    """The newest payment of an automatic top-up (one with an auto_topup_id), by created_at then attempt_number; None
-    when there is none."""
+    """The newest payment of an automatic top-up (one with an auto_topup_id), by when it was made (created_at read as a
+    time, offsets included), then attempt_number; None when there is none. Fail closed: a top-up payment not paid whose
+    time cannot be read may be the newest, so it is the one taken."""
     topups = [p for p in payments or [] if p.get("auto_topup_id") is not None]
     if not topups:
         return None
-    return max(topups, key=lambda p: (str(p.get("created_at") or ""), p.get("attempt_number") or 0))
+    untimed = [p for p in topups if parse_time(p.get("created_at")) is None and not is_paid(p)]
+    if untimed:
+        return max(untimed, key=lambda p: p.get("attempt_number") or 0)
+    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    return max(topups, key=lambda p: (parse_time(p.get("created_at")) or oldest, p.get("attempt_number") or 0))
 
 
 def is_paid(payment):
@@ -90,7 +95,7 @@ def auto_topup_fact(status, payments, threshold):
     last = last_topup_payment(payments)
     if state is None:
         why = "no auto top-up is set up"
-    elif state != ACTIVE:
+    elif str(state).strip().lower() != ACTIVE:
         why = "auto top-up is %s" % state
     elif amount is None or amount <= 0:
         why = "auto top-up has no top-up amount"
@@ -105,7 +110,9 @@ def auto_topup_fact(status, payments, threshold):
         "status": state,
         "threshold_amount": (status or {}).get("threshold_amount"),
         "topup_amount": (status or {}).get("topup_amount"),
-        "last_payment": None if last is None else {key: last.get(key) for key in ("payment_id", "amount", "status", "attempt_number", "max_attempts")},
+        "last_payment": (
+            None if last is None else {key: last.get(key) for key in ("payment_id", "amount", "status", "attempt_number", "max_attempts", "created_at")}
+        ),
         "countable": why is None,
         "why_not": why,
     }

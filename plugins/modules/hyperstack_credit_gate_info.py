@@ -200,7 +200,7 @@ hyperstack_credit_gate_info:
       description:
         - With O(count_auto_topup) above 0, the organization's auto top-up as read - C(status) (C(active), C(disabled),
           C(pending_setup), C(cancelled) or null), C(threshold_amount), C(topup_amount), C(last_payment) (the newest
-          top-up payment - C(payment_id), C(amount), C(status), C(attempt_number), C(max_attempts) - or null),
+          top-up payment - C(payment_id), C(amount), C(status), C(attempt_number), C(max_attempts), C(created_at) - or null),
           C(countable) (whether its top-ups were counted) and C(why_not) (why not, or null).
         - Not in the fact with O(count_auto_topup) at 0, the default - nothing of it is read then.
       type: dict
@@ -210,7 +210,7 @@ hyperstack_credit_gate_info:
         status: active
         threshold_amount: 100.0
         topup_amount: 50.0
-        last_payment: {payment_id: pi-1002, amount: 50.0, status: failed, attempt_number: 3, max_attempts: 3}
+        last_payment: {payment_id: pi-1002, amount: 50.0, status: failed, attempt_number: 3, max_attempts: 3, created_at: "2026-12-07T09:00:00+00:00"}
         countable: false
         why_not: the last top-up payment of $50.00 is failed (attempt 3 of 3), not paid
     contract_cover:

@@ -38,7 +38,14 @@ def test_an_active_top_up_whose_last_payment_was_paid_is_countable():
         "status": "active",
         "threshold_amount": 100.0,
         "topup_amount": 50.0,
-        "last_payment": {"payment_id": "pay-1", "amount": 50.0, "status": "succeeded", "attempt_number": 1, "max_attempts": 3},
+        "last_payment": {
+            "payment_id": "pay-1",
+            "amount": 50.0,
+            "status": "succeeded",
+            "attempt_number": 1,
+            "max_attempts": 3,
+            "created_at": "2026-03-10T11:00:00Z",
+        },
         "countable": True,
         "why_not": None,
     }
@@ -66,6 +73,18 @@ def test_an_active_top_up_whose_last_payment_was_paid_is_countable():
 def test_a_top_up_is_not_countable_unless_active_and_paid(status, payments, why):
     fact = _payments.auto_topup_fact(status, payments, 10)
     assert (fact["countable"], fact["why_not"]) == (False, why)
+
+
+def test_the_newest_payment_is_found_by_its_time_with_its_offset_and_a_failed_one_without_a_time_is_not_paid():
+    paid = _payment("succeeded", payment_id="paid", created_at="2026-01-01T10:00:00+00:00")
+    # 09:00 at UTC-5 is 14:00 UTC: the declined attempt is the newer one, though its text sorts first.
+    later = _payment("declined", 3, 3, payment_id="later", created_at="2026-01-01T09:00:00-05:00")
+    assert _payments.auto_topup_fact(ACTIVE, [paid, later], 0)["countable"] is False
+    assert _payments.last_topup_payment([paid, later])["payment_id"] == "later"
+    untimed = _payment("declined", 3, 3, payment_id="untimed", created_at=None)
+    assert _payments.auto_topup_fact(ACTIVE, [paid, untimed], 0)["countable"] is False
+    # A status written in capitals is the same status.
+    assert _payments.auto_topup_fact(dict(ACTIVE, status="Active"), [paid], 0)["countable"] is True
 
 
 def test_payments_not_of_a_top_up_do_not_decide():
