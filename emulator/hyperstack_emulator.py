@@ -113,6 +113,7 @@ import base64
 import binascii
 import calendar
 import copy
+import datetime
 import hashlib
 import json
 import os
@@ -1328,7 +1329,11 @@ def _usage(state, query):
         under = None
         if vm.get("contract_id") is not None:
             try:
-                under = contract_price_per_hour(vm, state, flavor_price_per_hour(vm.get("flavor") or {}, state["pricebook"], _list_prices(state["pricebook"])))
+                list_price = flavor_price_per_hour(vm.get("flavor") or {}, state["pricebook"], _list_prices(state["pricebook"]))
+                under = contract_price_per_hour(vm, state, list_price)
+                if under is None and _ended_contract(state, vm["contract_id"]) and vm.get("status") in ("ACTIVE", "SHUTOFF"):
+                    # Its contract over, the machine bills at list price (the price list's original_value), as the runway predicts.
+                    under = list_price
             except KeyError:
                 under = None
         row.update(name=vm.get("name"), bill_per_minute=vm_bill_per_minute(vm, state["pricebook"], prices) if under is None else float(under / 60))
@@ -1641,14 +1646,28 @@ def _auto_topup_value(value):
     return dict(NO_AUTO_TOPUP, **value)
 
 
+def _ended(contract):
+    """Whether the contract's end_date (ISO 8601, "T" or a space, an offset or "Z", none: UTC) has passed."""
+    end = contract.get("end_date")
+    if not end:
+        return False
+    moment = datetime.datetime.fromisoformat(str(end).strip().replace("Z", "+00:00").replace(" ", "T", 1))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.timestamp() <= time.time()
+
+
 def _running_contract(state, contract_id):
     """The contract of contract_id while it runs (before its end_date), else None."""
     for contract in state["contracts"]:
-        if contract_id is not None and contract.get("id") == contract_id:
-            end = contract.get("end_date")
-            if end is None or calendar.timegm(time.strptime(end[:19], DATE_FORMAT)) > time.time():
-                return contract
+        if contract_id is not None and contract.get("id") == contract_id and not _ended(contract):
+            return contract
     return None
+
+
+def _ended_contract(state, contract_id):
+    """The contract of contract_id once it has ended, else None."""
+    return next((c for c in state["contracts"] if contract_id is not None and c.get("id") == contract_id and _ended(c)), None)
 
 
 def contract_price_per_hour(vm, state, list_price):

@@ -166,6 +166,8 @@ def test_a_machine_under_a_running_contract_bills_at_its_discount_and_at_list_pr
     rows = {row["resource_id"]: row for row in call(emu, "GET", "/billing/billing/usage")[1]["data"]}
     assert decimal(rows[901]["bill_per_minute"]) * 60 == Decimal("10.56")
     assert decimal(rows[902]["bill_per_minute"]) * 60 == Decimal("10.8")
-    emu.state.update({"contracts": [contract(12, end_date="2026-01-02T00:00:00+00:00")]})
+    # Ended (an end_date written as the spec's example writes it, with a space and an offset): at list price, $17.60/h.
+    emu.state.update({"contracts": [contract(12, end_date="2026-01-02 00:00:00+00:00")]})
     rows = {row["resource_id"]: row for row in call(emu, "GET", "/billing/billing/usage")[1]["data"]}
-    assert decimal(rows[901]["bill_per_minute"]) * 60 == Decimal("10.8")
+    assert round(decimal(rows[901]["bill_per_minute"]) * 60, 6) == Decimal("17.6")
+    assert decimal(rows[902]["bill_per_minute"]) * 60 == Decimal("10.8")
