@@ -177,6 +177,8 @@ options:
         C(summary), C(auto_topup), and the credit at that moment (C(credit), C(threshold), C(headroom),
         C(runway_hours)).
       - What was so at the first poll is not told; a payment is told once, by its C(payment_id).
+      - When the payments cannot be read (a key without the right to them), the credit is still watched, no top-up
+        is counted, and the C(hyperstack_credit) event carries C(payments_error), the one-line reason.
     type: bool
     default: false
     version_added: 1.4.0
@@ -377,7 +379,13 @@ def watch(credit, cost_per_hour, month_to_date, config, now, paying=None, ends=N
 def poll(client, config, now=None):
     """One poll's event facts, read through client (blocking: run it in a thread); raises HyperstackError."""
     now = utc(now)
-    paying = read_payments(client) if config.get("count_auto_topup") or config.get("watch_payments") else None
+    paying, unread = None, None
+    if config.get("count_auto_topup") or config.get("watch_payments"):
+        try:
+            paying = read_payments(client)
+        except HyperstackError as exc:
+            # The credit is still watched: no top-up is counted (fail closed), and the event says why.
+            unread = exc.msg
     ends = None
     if config.get("runway_contracts"):
         running = [c for c in read_contracts(client) if (parse_time(c.get("end_date")) or now) > now]
@@ -389,6 +397,8 @@ def poll(client, config, now=None):
     if paying is not None:
         # What payment_events needs; not in the event itself.
         facts["_payments"] = paying[1]
+    if unread is not None:
+        facts["payments_error"] = unread
     return facts
 
 

@@ -79,3 +79,13 @@ def test_the_runway_counts_a_contracts_end_with_the_issues_figures(emu):
     config = source.settings(_args(emu, min_runway_hours=168), {})
     facts = source.poll(source.HyperstackClient.from_params(config, source.RULEBOOK), config)
     assert (facts["runway_hours"], facts["below"], "runway_note" in facts) == (206.4, [], False)
+
+
+def test_a_payments_read_that_fails_does_not_silence_the_credit_watch_and_counts_no_top_up(emu):
+    # The key cannot read the payments (a 403 on them alone): the credit events go on, no top-up counted, the reason said.
+    emu.state.update({"auto_topup": ACTIVE, "payments": PAID})
+    emu.state.add_faults([{"path": "/billing/payment/payment-details", "status": 403, "times": -1}])
+    events = asyncio.run(_run(emu, _args(emu, watch_payments=True, count_auto_topup=1, min_headroom=1520), [None]))
+    credit = [e["hyperstack_credit"] for e in events if "hyperstack_credit" in e]
+    assert len(credit) == 1 and "headroom" in credit[0]["below"], events
+    assert "HTTP 403" in credit[0]["payments_error"] and not any("hyperstack_credit_error" in e for e in events)
