@@ -114,7 +114,10 @@ hyperstack_credit_gate_info:
       type: float
       sample: 100.0
     runway_days:
-      description: Headroom / daily_cost; null when no runway was asked for, or nothing was spent (unlimited).
+      description:
+        - Headroom / daily_cost; null when no runway was asked for, or nothing was spent (unlimited).
+        - With O(count_auto_topup), the top-ups counted are in the headroom; with O(runway_contracts), the burn rises at
+          each running contract's end (the runway across it), as the reason says.
       type: float
       sample: 4.2
     month_to_date:
