@@ -36,15 +36,22 @@ def deployment_cost(client, params):
     it with its default conditions."""
     request = plan_request(params, client.caller)
     topups = count_auto_topup(params, client.caller)
+    contracts = check_bool(params.get("runway_contracts") or False, client.caller.name("runway_contracts"))
     reads = estimate_reads(request)
     if topups:
         # Read only when asked, at once with the rest.
         reads.update(payment_reads())
+    if contracts:
+        reads["contracts"] = read_contracts
     read = read_concurrently(client, params, reads)
     facts, counted = estimate_from(request, read, params.get("region")), None
     if topups:
         counted = Topups(topups, auto_topup_fact(read["auto_topup"], read["payments"], read["credit"]["threshold"]), client.caller.name("count_auto_topup"))
         facts = dict(cover(facts, counted), auto_topup=counted.fact)
+    if contracts:
+        # The planned flavors a running contract's discount covers, named; priced at the price list's value all the same.
+        flavors = [item["flavor"] for item in request["items"] if item.get("flavor")]
+        facts = dict(facts, contract_cover=contract_cover(read["contracts"], flavors, datetime.now(timezone.utc)))
     return dict(facts, report=markdown(facts, [reason for _name, reason in failed_conditions(facts, topups=counted)]))
 
 

@@ -54,6 +54,16 @@ options:
     type: int
     default: 0
     version_added: 1.4.0
+  runway_contracts:
+    description:
+      - Name each planned flavor a running contract's discount covers, in RV(hyperstack_deployment_cost_info.contract_cover),
+        reading the contracts (C(GET /pricebook/contracts)) with the rest. The plan is priced at the price list's
+        C(value), the organization's price, all the same - a discount is never applied twice.
+      - The name is the gate's (O(nexgencloud.hyperstack.hyperstack_credit_gate_info#module:runway_contracts)), where it
+        also counts each contract's end in the runway; this module has no runway.
+    type: bool
+    default: false
+    version_added: 1.4.0
 extends_documentation_fragment:
   - nexgencloud.hyperstack.plan
   - nexgencloud.hyperstack.api
@@ -179,6 +189,15 @@ hyperstack_deployment_cost_info:
       returned: when count_auto_topup is above 0
       version_added: 1.4.0
       sample: {status: active, threshold_amount: 100.0, topup_amount: 50.0, last_payment: null, countable: true, why_not: null}
+    contract_cover:
+      description:
+        - With O(runway_contracts), each planned flavor a running contract's discount covers - C(flavor), C(contract_id),
+          C(remaining_count) (machines it still covers), C(end_date).
+      type: list
+      elements: dict
+      returned: when runway_contracts is true
+      version_added: 1.4.0
+      sample: [{flavor: n3-A100x8, contract_id: 12, remaining_count: 2, end_date: "2027-03-01T00:00:00+00:00"}]
     covered:
       description: Whether the headroom is at least RV(hyperstack_deployment_cost_info.required).
       type: bool
@@ -436,7 +455,7 @@ from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._plan impor
 from ansible_collections.nexgencloud.hyperstack.plugins.module_utils._tasks import deployment_cost
 
 # The module, declared once: run here on the host, and in the controller by its action plugin.
-MODULE = HyperstackModule("hyperstack_deployment_cost_info", deployment_cost, dict(PLAN_OPTIONS, count_auto_topup=PAYMENT_OPTIONS["count_auto_topup"]))
+MODULE = HyperstackModule("hyperstack_deployment_cost_info", deployment_cost, dict(PLAN_OPTIONS, **PAYMENT_OPTIONS))
 
 
 def main():

@@ -153,3 +153,15 @@ def test_the_deployment_cost_module_counts_a_paid_top_up_in_its_cover_only_when_
     facts = MODULES["hyperstack_deployment_cost_info"].run(options)["hyperstack_deployment_cost_info"]
     assert (facts["covered"], "auto_topup" in facts) == (False, False)
     assert "/billing/auto-topup/status" not in [r["path"] for r in emu.state.requests]
+
+
+def test_the_estimate_module_names_a_planned_flavor_a_running_contract_covers_only_when_asked(emu):
+    discount = {"resource_name": "n3-A100x8", "discount_percent": 40.0, "remaining_count": 2}
+    emu.state.update({"contracts": [{"id": 12, "end_date": "2999-01-01T00:00:00+00:00", "discounts": [discount]}]})
+    options = dict(api_key=KEY, api_url=emu.api_url, plan=[{"flavor": "n3-A100x8"}], region="NORWAY-1")
+    facts = MODULES["hyperstack_deployment_cost_info"].run(dict(options, runway_contracts=True))["hyperstack_deployment_cost_info"]
+    assert facts["contract_cover"] == [{"flavor": "n3-A100x8", "contract_id": 12, "remaining_count": 2, "end_date": "2999-01-01T00:00:00+00:00"}]
+    assert facts["plan_cost_per_hour"] == 10.8  # the value, never discounted again
+    emu.state.requests.clear()
+    facts = MODULES["hyperstack_deployment_cost_info"].run(options)["hyperstack_deployment_cost_info"]
+    assert "contract_cover" not in facts and "/pricebook/contracts" not in [r["path"] for r in emu.state.requests]
