@@ -301,21 +301,19 @@ def _page(key, item):
     return _object({"count": {"anyOf": [_COUNT, {"type": "null"}]}, key: _list_of(item)}, [key])
 
 
-ENVIRONMENT_PAGE = Endpoint(
-    path="/core/environments",
-    what="reading the environments (GET /core/environments)",
-    schema=_page("environments", _ENVIRONMENT),
-    facts=lambda body: {"count": body.get("count"), "items": body["environments"]},
-    envelope=False,
-)
-CREATE_ENVIRONMENT = Endpoint(
-    path="/core/environments",
-    what="creating environment {name} (POST /core/environments)",
-    schema=_object({"environment": _ENVIRONMENT}, ["environment"]),
-    facts=lambda body: body["environment"],
-    envelope=False,
-    method="POST",
-)
+def _listing(path, noun, key, item):
+    """A paged list (environments, key pairs): facts {count, items}, for _reads' one paged read."""
+    what = "reading the %s (GET %s)" % (noun, path)
+    return Endpoint(path=path, what=what, schema=_page(key, item), facts=lambda body: {"count": body.get("count"), "items": body[key]}, envelope=False)
+
+
+def _creating(path, what, key, item):
+    """A POST creating one thing, answered {key: the thing}; facts: the thing."""
+    return Endpoint(path=path, what=what, schema=_object({key: item}, [key]), facts=lambda body: body[key], envelope=False, method="POST")
+
+
+ENVIRONMENT_PAGE = _listing("/core/environments", "environments", "environments", _ENVIRONMENT)
+CREATE_ENVIRONMENT = _creating("/core/environments", "creating environment {name} (POST /core/environments)", "environment", _ENVIRONMENT)
 DELETE_ENVIRONMENT = _acting("/core/environments/{id}", "deleting environment {name} (id {id}) (DELETE /core/environments/{id})", method="DELETE")
 VM_QUOTA = Endpoint(
     path="/core/environments/{id}/vm-quota",
@@ -324,21 +322,8 @@ VM_QUOTA = Endpoint(
     facts=lambda body: {key: body.get(key) for key in ("current_vms", "max_vms", "available_vms")},
     envelope=False,
 )
-KEYPAIR_PAGE = Endpoint(
-    path="/core/keypairs",
-    what="reading the key pairs (GET /core/keypairs)",
-    schema=_page("keypairs", _KEYPAIR),
-    facts=lambda body: {"count": body.get("count"), "items": body["keypairs"]},
-    envelope=False,
-)
-CREATE_KEYPAIR = Endpoint(
-    path="/core/keypairs",
-    what="importing key pair {name} (POST /core/keypairs)",
-    schema=_object({"keypair": _KEYPAIR}, ["keypair"]),
-    facts=lambda body: body["keypair"],
-    envelope=False,
-    method="POST",
-)
+KEYPAIR_PAGE = _listing("/core/keypairs", "key pairs", "keypairs", _KEYPAIR)
+CREATE_KEYPAIR = _creating("/core/keypairs", "importing key pair {name} (POST /core/keypairs)", "keypair", _KEYPAIR)
 # One key pair's path is singular in the API.
 DELETE_KEYPAIR = _acting("/core/keypair/{id}", "deleting key pair {name} (id {id}) (DELETE /core/keypair/{id})", method="DELETE")
 IMAGES = Endpoint(
